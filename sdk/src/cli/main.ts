@@ -1,0 +1,59 @@
+import { parseArgs } from "node:util";
+import { SpecError } from "../mesh";
+import { usage } from "./inputs";
+import { Io, processIo } from "./io";
+import { render } from "./render";
+
+const HELP = `globalmesh — Global Namespaces on open-source Istio
+
+Usage:
+  globalmesh render --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <dir>
+      Write <dir>/<cluster>.yaml for every member cluster and print a summary.
+
+Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected failure.
+`;
+
+/** Runs one command. Returns the exit code; never calls process.exit, so tests can run it in-process. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "render": {
+        const { values } = parseArgs({
+          args: rest,
+          options: { spec: { type: "string" }, manifests: { type: "string", multiple: true }, out: { type: "string" } },
+          strict: true,
+        });
+        if (!values.spec) throw usage("render needs --spec <gns.yaml>");
+        if (!values.out) throw usage("render needs --out <dir>");
+        return render({ spec: values.spec, manifests: values.manifests ?? [], out: values.out }, io);
+      }
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw usage(`unknown command "${command}"; run globalmesh --help`);
+    }
+  } catch (e) {
+    if (e instanceof SpecError) {
+      io.stderr(e.message + "\n");
+      return 2;
+    }
+    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`usage: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`globalmesh: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+/** Entry point of the `globalmesh` bin. */
+export function run(): void {
+  main(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

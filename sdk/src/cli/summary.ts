@@ -1,0 +1,29 @@
+import { MeshBuild } from "../mesh";
+
+/** The short report `render` prints: objects per cluster, global hosts and their virtual IPs. */
+export function summarize(build: MeshBuild, written: Map<string, string>): string {
+  const { model, compiled, discovery } = build;
+  const lines = [
+    `GlobalNamespace ${model.name} (*.${model.domain}): ${model.services.length} services in ${model.clusters.length} clusters`,
+    "",
+    "Objects per cluster:",
+  ];
+  for (const [cluster, objects] of compiled.objects) {
+    lines.push(`  ${cluster.padEnd(width(compiled.objects.keys()))}  ${String(objects.length).padStart(4)} objects  → ${written.get(cluster)}`);
+  }
+  lines.push("", "Global hosts:");
+  const hostWidth = width(model.services.map((s) => s.host));
+  for (const s of model.services) {
+    const ports = s.ports.map((p) => `${p.number}/${p.protocol}`).join(",");
+    lines.push(`  ${s.host.padEnd(hostWidth)}  ${s.address.padEnd(15)}${s.pinned ? " (pinned)" : ""}  ${ports.padEnd(12)}  runs in ${s.clusters.join(", ")}`);
+  }
+  if (discovery.skipped.length > 0) {
+    lines.push("", "Skipped Services:");
+    for (const s of discovery.skipped) lines.push(`  ${s.cluster}: ${s.service}: ${s.reason}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function width(values: Iterable<string>): number {
+  return Math.max(0, ...[...values].map((v) => v.length));
+}

@@ -1,0 +1,77 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { buildMesh, MeshBuild, objectKey } from "../mesh";
+import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
+import { argsToSpec, isDeferred } from "./toSpec";
+
+/** A global host as the stack outputs show it. */
+export interface GlobalHost {
+  /** Service name. */
+  service: string;
+  /** Namespace of the service. */
+  namespace: string;
+  /** `<service>.<domain>`. */
+  host: string;
+  /** Virtual IP of the host in every member cluster. */
+  address: string;
+  /** Clusters that run the service. */
+  clusters: string[];
+  /** Port numbers. */
+  ports: number[];
+}
+
+/**
+ * A Global Namespace: every service of the mapped namespaces gets the name `<service>.<domain>`, reachable from every
+ * member cluster through the egress gateway of the caller's cluster and the ingress gateway of the owner's.
+ *
+ * The component compiles its args with the pure core (`buildMesh`) and registers one Kubernetes CustomResource per
+ * compiled object, on the provider of the object's cluster. Bad args throw before anything is registered.
+ */
+export class GlobalNamespace extends pulumi.ComponentResource {
+  /** Every global host with its virtual IP, owner clusters and ports. */
+  public readonly hosts!: pulumi.Output<GlobalHost[]>;
+  /** Per cluster, the objects written there, as `Kind/namespace/name`. */
+  public readonly objectNames!: pulumi.Output<Record<string, string[]>>;
+
+  constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Compile first: a bad spec must fail before the component or any child is registered.
+    const { spec, handles, manifests } = argsToSpec(name, args);
+    const build: MeshBuild<pulumi.Input<string>> = buildMesh(spec, manifests, { isDeferred });
+    super("globalmesh:index:GlobalNamespace", name, {}, opts);
+
+    for (const [clusterName, objects] of build.compiled.objects) {
+      const handle = handles.get(clusterName)!;
+      const provider = handle.provider ?? this.providerFromKubeconfig(name, handle);
+      for (const obj of objects) {
+        new k8s.apiextensions.CustomResource(
+          `${name}-${clusterName}-${obj.metadata.name}`,
+          { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, spec: obj.spec },
+          {
+            parent: this,
+            provider,
+            dependsOn: handle.meshReady,
+            // Objects carry fixed names: a replacement must delete the old one first or the create collides.
+            deleteBeforeReplace: true,
+          },
+        );
+      }
+    }
+
+    const hosts: GlobalHost[] = build.model.services.map((s) => ({
+      service: s.name,
+      namespace: s.namespace,
+      host: s.host,
+      address: s.address,
+      clusters: s.clusters,
+      ports: s.ports.map((p) => p.number),
+    }));
+    const objectNames = Object.fromEntries([...build.compiled.objects].map(([c, objs]) => [c, objs.map(objectKey)]));
+    this.hosts = pulumi.output(hosts);
+    this.objectNames = pulumi.output(objectNames);
+    this.registerOutputs({ hosts: this.hosts, objectNames: this.objectNames });
+  }
+
+  private providerFromKubeconfig(name: string, handle: GlobalNamespaceCluster): k8s.Provider {
+    return new k8s.Provider(`${name}-${handle.clusterName}`, { kubeconfig: pulumi.secret(handle.kubeconfig!) }, { parent: this });
+  }
+}

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterManifests, GlobalNamespaceSpec, IssueList, parseManifests, SpecError } from "../mesh";
+import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
+
+/** GlobalNamespace args → the core's plain spec, the cluster handles by name, and the manifests to discover from. */
+export interface ArgsAsSpec {
+  spec: GlobalNamespaceSpec<pulumi.Input<string>>;
+  handles: Map<string, GlobalNamespaceCluster>;
+  manifests: ClusterManifests[];
+}
+
+/** Values the core must not inspect: they are only known once the deployment runs. */
+export function isDeferred(v: unknown): boolean {
+  return pulumi.Output.isInstance(v) || v instanceof Promise;
+}
+
+export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec {
+  const issues = new IssueList();
+  const handles = new Map<string, GlobalNamespaceCluster>();
+  const addHandle = (h: GlobalNamespaceCluster, path: string) => {
+    if (typeof h?.clusterName !== "string") {
+      issues.add(path, "is not a cluster handle (no clusterName); pass an EksCluster, AksCluster, KubeconfigCluster, MeshCluster or { clusterName, kubeconfig }");
+      return;
+    }
+    const seen = handles.get(h.clusterName);
+    if (seen && seen !== h) issues.add(path, `a different cluster is already named "${h.clusterName}"; cluster names must be unique in a GlobalNamespace`);
+    else if (!h.provider && h.kubeconfig === undefined) issues.add(path, `cluster "${h.clusterName}" has neither provider nor kubeconfig; give one`);
+    else handles.set(h.clusterName, h);
+  };
+  (args.clusters ?? []).forEach((h, i) => addHandle(h, `clusters[${i}]`));
+  const members = (args.members ?? []).map((m, i) => {
+    if (typeof m?.cluster === "object") addHandle(m.cluster, `members[${i}].cluster`);
+    return { cluster: typeof m?.cluster === "object" ? m.cluster?.clusterName : m?.cluster, namespace: m?.namespace };
+  });
+  issues.throwIfAny();
+  const manifests: ClusterManifests[] = [];
+  (args.manifests ?? []).forEach((m, i) => {
+    if (!handles.has(m.cluster)) issues.add(`manifests[${i}].cluster`, `unknown cluster "${m.cluster}"; known clusters: ${[...handles.keys()].join(", ")}`);
+    else manifests.push({ cluster: m.cluster, source: `manifests[${i}]`, objects: parseYaml(m.yaml, `manifests[${i}]`, issues), defaultNamespace: m.defaultNamespace });
+  });
+  issues.throwIfAny();
+  const spec: GlobalNamespaceSpec<pulumi.Input<string>> = {
+    name: args.globalNamespaceName ?? name,
+    domain: args.domain,
+    clusters: [...handles.values()].map((h) => ({
+      name: h.clusterName,
+      ...(h.ingress && { ingress: { address: h.ingress.address, ...(h.ingress.port !== undefined && { port: h.ingress.port }) } }),
+      ...(h.locality && { locality: h.locality }),
+      ...(h.network && { network: h.network }),
+      ...(h.gateways && { gateways: h.gateways }),
+    })),
+    members,
+    ...(args.services && { services: args.services }),
+  };
+  return { spec, handles, manifests };
+}
+
+function parseYaml(text: string, source: string, issues: IssueList): unknown[] {
+  try {
+    return parseManifests(text, source);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    e.issues.forEach((i) => issues.add(i.path, i.message));
+    return [];
+  }
+}

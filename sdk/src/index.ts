@@ -1,0 +1,3 @@
+export * from "./mesh";
+export * from "./clusters";
+export * from "./gns";

@@ -1,0 +1,36 @@
+/** One problem in the input: where (a field path such as `services[2].ports[0].number`) and what to do about it. */
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+/** Bad input. Carries every problem found, so one run shows them all. */
+export class SpecError extends Error {
+  constructor(
+    readonly issues: SpecIssue[],
+    /** Prefix for the message, e.g. the spec file name. */
+    readonly source?: string,
+  ) {
+    super(formatIssues(issues, source));
+    this.name = "SpecError";
+  }
+}
+
+export function formatIssues(issues: SpecIssue[], source?: string): string {
+  const head = `${source ? `${source}: ` : ""}invalid GlobalNamespace spec (${issues.length} problem${issues.length === 1 ? "" : "s"})`;
+  return [head, ...issues.map((i) => `  - ${i.path ? `${i.path}: ` : ""}${i.message}`)].join("\n");
+}
+
+/** Collects issues while a check walks its input; `throwIfAny` ends the walk. */
+export class IssueList {
+  readonly issues: SpecIssue[] = [];
+  add(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+  get empty(): boolean {
+    return this.issues.length === 0;
+  }
+  throwIfAny(source?: string): void {
+    if (!this.empty) throw new SpecError(this.issues, source);
+  }
+}

@@ -1,0 +1,214 @@
+import { DiscoveredService } from "./discover";
+import { IssueList } from "./errors";
+import { join } from "./fields";
+import { matchesPattern, isMapped } from "./membership";
+import { globalHost } from "./names";
+import { defaultPortName, protocolFromName } from "./ports";
+import { ClusterSpec, GlobalNamespaceSpec, MemberRule, PortProtocol, ServiceSpec } from "./spec";
+import { checkPortSet } from "./validate";
+import { deriveVip } from "./vip";
+
+/**
+ * The resolved mesh: a validated spec with every default filled in, discovered services merged, cross-references
+ * checked and virtual IPs assigned. Everything is sorted by name, so the order of lists in the spec never matters.
+ */
+export interface MeshModel<A = string> {
+  name: string;
+  domain: string;
+  clusters: ResolvedCluster<A>[];
+  members: MemberRule[];
+  services: GlobalService[];
+}
+
+export interface ResolvedCluster<A = string> {
+  name: string;
+  ingress?: { address: A; port: number };
+  locality?: string;
+  network?: string;
+  gateways: {
+    namespace: string;
+    ingressSelector: Record<string, string>;
+    egressSelector: Record<string, string>;
+    egressService: string;
+  };
+}
+
+export interface ResolvedPort {
+  number: number;
+  name: string;
+  protocol: PortProtocol;
+}
+
+export interface GlobalService {
+  name: string;
+  namespace: string;
+  /** `<name>.<domain>` */
+  host: string;
+  /** Virtual IP of the host in every member cluster. */
+  address: string;
+  /** True when the spec pinned the address. */
+  pinned: boolean;
+  /** Clusters that run it, sorted. */
+  clusters: string[];
+  ports: ResolvedPort[];
+}
+
+export const DEFAULT_INGRESS_PORT = 443;
+export const DEFAULT_GATEWAY_NAMESPACE = "istio-system";
+
+export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: readonly DiscoveredService[] = []): MeshModel<A> {
+  const issues = new IssueList();
+  const clusterNames = checkClusters(issues, spec.clusters);
+  checkRules(issues, spec.members, clusterNames);
+  const services = mergeServices(issues, spec, discovered, clusterNames);
+  checkAddresses(issues, services);
+  checkIngress(issues, spec.clusters, services);
+  issues.throwIfAny();
+  return {
+    name: spec.name,
+    domain: spec.domain,
+    clusters: spec.clusters.map(resolveCluster).sort(byName),
+    members: [...spec.members].sort((a, b) => `${a.cluster}/${a.namespace}`.localeCompare(`${b.cluster}/${b.namespace}`)),
+    services: services.map((s) => s.service).sort(byName),
+  };
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function resolveCluster<A>(c: ClusterSpec<A>): ResolvedCluster<A> {
+  const namespace = c.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE;
+  return {
+    name: c.name,
+    ...(c.ingress && { ingress: { address: c.ingress.address, port: c.ingress.port ?? DEFAULT_INGRESS_PORT } }),
+    ...(c.locality && { locality: c.locality }),
+    ...(c.network && { network: c.network }),
+    gateways: {
+      namespace,
+      ingressSelector: c.gateways?.ingressSelector ?? { istio: "ingressgateway" },
+      egressSelector: c.gateways?.egressSelector ?? { istio: "egressgateway" },
+      egressService: c.gateways?.egressService ?? `istio-egressgateway.${namespace}.svc.cluster.local`,
+    },
+  };
+}
+
+function checkClusters<A>(issues: IssueList, clusters: ClusterSpec<A>[]): Set<string> {
+  const names = new Set<string>();
+  clusters.forEach((c, i) => {
+    if (names.has(c.name)) issues.add(join(join("clusters", i), "name"), `cluster "${c.name}" is listed twice; cluster names must be unique`);
+    names.add(c.name);
+  });
+  return names;
+}
+
+function checkRules(issues: IssueList, rules: MemberRule[], clusters: Set<string>): void {
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    const path = join("members", i);
+    const key = `${r.cluster}/${r.namespace}`;
+    if (seen.has(key)) issues.add(path, `rule { cluster: ${r.cluster}, namespace: ${r.namespace} } is listed twice`);
+    seen.add(key);
+    if (![...clusters].some((c) => matchesPattern(r.cluster, c)))
+      issues.add(join(path, "cluster"), r.cluster.endsWith("*")
+        ? `pattern "${r.cluster}" matches no cluster; clusters are: ${[...clusters].join(", ")}`
+        : `unknown cluster "${r.cluster}"; add it to clusters or use one of: ${[...clusters].join(", ")}`);
+  });
+  for (const c of clusters) {
+    if (!rules.some((r) => matchesPattern(r.cluster, c)))
+      issues.add("members", `no rule maps a namespace of cluster "${c}"; add e.g. { cluster: ${c}, namespace: default } or remove the cluster`);
+  }
+}
+
+interface ServiceWithPath {
+  service: GlobalService;
+  path: string;
+}
+
+/** Explicit services, plus discovered ones; a service both listed and discovered runs in the union of clusters. */
+function mergeServices<A>(
+  issues: IssueList,
+  spec: GlobalNamespaceSpec<A>,
+  discovered: readonly DiscoveredService[],
+  clusters: Set<string>,
+): ServiceWithPath[] {
+  const explicit = new Map<string, { s: ServiceSpec; path: string }>();
+  (spec.services ?? []).forEach((s, i) => {
+    const path = join("services", i);
+    if (explicit.has(s.name)) issues.add(join(path, "name"), `service "${s.name}" is listed twice (also ${explicit.get(s.name)!.path}); global names must be unique`);
+    else explicit.set(s.name, { s, path });
+  });
+  const found = new Map(discovered.map((d) => [d.name, d]));
+  const out: ServiceWithPath[] = [];
+  for (const name of new Set([...explicit.keys(), ...found.keys()])) {
+    const e = explicit.get(name);
+    const d = found.get(name);
+    const path = e?.path ?? d!.origin;
+    if (e && d && e.s.namespace !== d.namespace) {
+      issues.add(join(path, "namespace"), `is ${e.s.namespace}, but the manifests have Service ${name} in namespace ${d.namespace} (${d.origin})`);
+      continue;
+    }
+    const namespace = e?.s.namespace ?? d!.namespace;
+    const runsIn = [...new Set([...(e?.s.clusters ?? []), ...(d?.clusters ?? [])])].sort();
+    const ports = e?.s.ports ?? d?.ports ?? [];
+    if (runsIn.length === 0) issues.add(join(path, "clusters"), `service ${name} runs in no cluster; list its clusters or pass the manifests of a cluster that runs it`);
+    if (ports.length === 0) issues.add(join(path, "ports"), `service ${name} has no ports; list them or pass manifests that define the Service`);
+    if (e?.s.clusters && new Set(e.s.clusters).size !== e.s.clusters.length) issues.add(join(path, "clusters"), "lists a cluster twice");
+    for (const c of runsIn) {
+      if (!clusters.has(c)) issues.add(join(path, "clusters"), `unknown cluster "${c}"; known clusters: ${[...clusters].join(", ")}`);
+      else if (!isMapped(spec.members, c, namespace))
+        issues.add(path, `namespace ${namespace} of cluster ${c} is not in the GlobalNamespace; add the member rule { cluster: ${c}, namespace: ${namespace} } or move the service`);
+    }
+    if (d && !e?.s.ports) checkPortSet(issues, join(path, "ports"), d.ports);
+    const host = globalHost(name, spec.domain);
+    out.push({
+      path,
+      service: {
+        name,
+        namespace,
+        host,
+        address: e?.s.address ?? deriveVip(spec.name, host),
+        pinned: e?.s.address !== undefined,
+        clusters: runsIn,
+        ports: ports
+          .map((p) => {
+            const protocol = p.protocol ?? protocolFromName(p.name) ?? "TCP";
+            return { number: p.number, name: p.name ?? defaultPortName(protocol, p.number), protocol };
+          })
+          .sort((a, b) => a.number - b.number),
+      },
+    });
+  }
+  return out;
+}
+
+/** Virtual IPs must be unique in the GlobalNamespace. A derived collision asks for a pin; it never shifts an address. */
+function checkAddresses(issues: IssueList, services: ServiceWithPath[]): void {
+  const byAddress = new Map<string, ServiceWithPath>();
+  for (const s of [...services].sort((a, b) => byName(a.service, b.service))) {
+    const other = byAddress.get(s.service.address);
+    if (!other) {
+      byAddress.set(s.service.address, s);
+      continue;
+    }
+    const [a, b] = [other.service, s.service];
+    if (a.pinned && b.pinned) issues.add(join(s.path, "address"), `${b.address} is pinned for both ${a.name} and ${b.name}; each service needs its own address`);
+    else if (a.pinned || b.pinned) {
+      const [pinned, derived] = a.pinned ? [a, b] : [b, a];
+      issues.add(join(pinned === a ? other.path : s.path, "address"), `${pinned.address}, pinned for ${pinned.name}, is the derived address of ${derived.name}; pin another address`);
+    } else
+      issues.add(s.path, `the derived addresses of ${a.name} and ${b.name} collide (${a.address}); pin one of them with "address:" to any free class E address, e.g. 241.0.0.10`);
+  }
+}
+
+/** A cluster that runs a service some other member cluster calls must say where its ingress gateway is. */
+function checkIngress<A>(issues: IssueList, clusters: ClusterSpec<A>[], services: ServiceWithPath[]): void {
+  clusters.forEach((c, i) => {
+    if (c.ingress) return;
+    const exported = services
+      .map((s) => s.service)
+      .filter((s) => s.clusters.includes(c.name) && clusters.some((o) => !s.clusters.includes(o.name)));
+    if (exported.length > 0)
+      issues.add(join(join("clusters", i), "ingress"), `cluster ${c.name} runs ${exported.map((s) => s.name).join(", ")}, called from other clusters, so it needs ingress.address (its ingress gateway's load-balancer IP or hostname)`);
+  });
+}

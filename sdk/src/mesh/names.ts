@@ -1,0 +1,68 @@
+import { isDnsLabel } from "./dns";
+import { shortHash } from "./hash";
+
+/**
+ * Every name globalmesh writes into a cluster comes from (GlobalNamespace, service[, port]) — never from list
+ * positions — so re-ordering a spec renames nothing and each object keeps its identity across changes.
+ * Object names are DNS-1123 subdomains with dot-separated parts; since neither a GlobalNamespace nor a service name
+ * may contain a dot, `gns.<gns>.<service>` can never be the name of another (GlobalNamespace, service) pair.
+ */
+
+export const NAME_PREFIX = "gns";
+
+/** The global name of a service. */
+export function globalHost(service: string, domain: string): string {
+  return `${service}.${domain}`;
+}
+
+/**
+ * The TLS server name that carries one port of a global service between clusters (egress gateway → ingress
+ * gateway). Each port gets its own, so gateways can route every protocol — HTTP, gRPC, Mongo, raw TCP — by SNI
+ * alone, and a multi-port service keeps its ports apart.
+ */
+export function tunnelHost(host: string, port: number): string {
+  return `${port}.${host}`;
+}
+
+/** Names of the objects of one global service. */
+export function serviceObjectNames(gns: string, service: string) {
+  const base = `${NAME_PREFIX}.${gns}.${service}`;
+  return {
+    /** ServiceEntry, mesh VirtualService and the host's DestinationRule. */
+    main: base,
+    /** Egress Gateway and the DestinationRule (subsets) for the egress gateway Service. */
+    egress: `${base}.egress`,
+    /** Egress-side VirtualService of one port. */
+    egressRoute: (port: number) => `${base}.egress.${port}`,
+    /** Ingress Gateway that admits this service's tunnel hosts. */
+    ingress: `${base}.ingress`,
+    /** Ingress-side VirtualService of one port. */
+    ingressRoute: (port: number) => `${base}.ingress.${port}`,
+  };
+}
+
+/**
+ * DestinationRule subset names must be DNS-1123 labels, and the subsets of every egress DestinationRule in a cluster
+ * are merged by Istio (same host), so they must be unique across GlobalNamespaces too: readable stem + hash of the
+ * exact triple.
+ */
+export function egressSubsetName(gns: string, service: string, port: number): string {
+  const suffix = `-${port}-${shortHash(`${gns}/${service}/${port}`)}`;
+  return toDnsLabel(`${gns}-${service}`, 63 - suffix.length) + suffix;
+}
+
+/** Trims `text` to a DNS-1123 label stem of at most `max` characters (no trailing dash). */
+function toDnsLabel(text: string, max: number): string {
+  const stem = text.slice(0, max).replace(/-+$/, "");
+  if (!isDnsLabel(stem)) throw new Error(`internal: cannot make a DNS label from "${text}"`);
+  return stem;
+}
+
+/** Labels on every object globalmesh writes, so `kubectl get … -l` finds them. */
+export function ownershipLabels(gns: string, service: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "globalmesh",
+    "globalmesh.io/global-namespace": gns,
+    "globalmesh.io/service": service,
+  };
+}

@@ -1,0 +1,26 @@
+import { compileMesh, CompiledMesh } from "./compile";
+import { ClusterManifests, discoverServices, Discovery } from "./discover";
+import { MeshModel, resolveMesh } from "./model";
+import { validateSpec, ValidateOptions } from "./validate";
+
+/** Everything one GlobalNamespace compiles to, and how it got there. */
+export interface MeshBuild<A = string> {
+  model: MeshModel<A>;
+  compiled: CompiledMesh<A>;
+  discovery: Discovery;
+}
+
+/**
+ * Spec (untyped input) + manifests → validated, resolved and compiled mesh. Throws SpecError, having written or
+ * registered nothing, when any part of the input is wrong.
+ */
+export function buildMesh<A = string>(
+  input: unknown,
+  manifests: readonly ClusterManifests[] = [],
+  options: ValidateOptions = {},
+): MeshBuild<A> {
+  const spec = validateSpec<A>(input, options);
+  const discovery = discoverServices(spec.members, manifests);
+  const model = resolveMesh(spec, discovery.services);
+  return { model, compiled: compileMesh(model), discovery };
+}
