@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { ClusterManifests, parseManifests, parseSpecYaml, SpecError, withLocations } from "../mesh";
 
 /** Reading the CLI's inputs from disk. Everything here throws SpecError (exit code 2) on bad input. */
@@ -25,7 +25,7 @@ export function loadManifests(values: string[], cwd: string): ClusterManifests[]
     if (eq <= 0 || eq === v.length - 1) throw usage(`--manifests ${v}: expected <cluster>=<file-or-directory>, e.g. cluster1=manifests/cluster1.yaml`);
     const cluster = v.slice(0, eq);
     const path = v.slice(eq + 1);
-    for (const file of yamlFiles(join(cwd, path), `--manifests ${v}`)) {
+    for (const file of yamlFiles(resolve(cwd, path), `--manifests ${v}`)) {
       const source = relative(cwd, file) || file;
       out.push({ cluster, source, objects: parseManifests(readFileSync(file, "utf8"), source) });
     }
@@ -39,7 +39,7 @@ export function usage(message: string): SpecError {
 
 function readInput(file: string, cwd: string, flag: string): string {
   try {
-    return readFileSync(join(cwd, file), "utf8");
+    return readFileSync(resolve(cwd, file), "utf8");
   } catch (e) {
     throw usage(`${flag} ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }

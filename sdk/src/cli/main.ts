@@ -42,13 +42,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(e.message + "\n");
       return 2;
     }
-    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isArgumentError(e)) {
       io.stderr(`usage: ${e.message}\n`);
       return 2;
     }
     io.stderr(`globalmesh: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
+}
+
+/** node:util parseArgs rejects unknown or malformed options with these codes (checked by shape: Node's own realm). */
+function isArgumentError(e: unknown): e is Error {
+  return typeof e === "object" && e !== null && String((e as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
 }
 
 /** Entry point of the `globalmesh` bin. */

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { renderYaml } from "../mesh";
 import { buildFromFiles } from "./build";
 import { Io } from "./io";
@@ -14,7 +14,7 @@ export interface RenderOptions {
 /** `globalmesh render`: one multi-document YAML file per cluster. Writes nothing unless the whole input is valid. */
 export function render(opts: RenderOptions, io: Io): number {
   const build = buildFromFiles(opts.spec, opts.manifests, io.cwd);
-  const outDir = join(io.cwd, opts.out);
+  const outDir = resolve(io.cwd, opts.out);
   mkdirSync(outDir, { recursive: true });
   const written = new Map<string, string>();
   for (const [cluster, objects] of build.compiled.objects) {

@@ -1,0 +1,84 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { main } from "../../sdk/src/cli/main";
+import { Io } from "../../sdk/src/cli/io";
+import { ROOT } from "../helpers/fixtures";
+import { istioSchemaProblems } from "../helpers/istioSchema";
+
+function capture(cwd = ROOT): Io & { out: string; err: string } {
+  const io = { cwd, isTTY: false, out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+const ACME = ["--spec", "examples/acme-fitness/gns.yaml", "--manifests", "cluster1=examples/acme-fitness/manifests/cluster1.yaml", "--manifests", "cluster2=examples/acme-fitness/manifests/cluster2.yaml"];
+
+test("render writes one multi-document YAML per cluster and prints the summary", async () => {
+  const out = mkdtempSync(join(tmpdir(), "gm-render-"));
+  const io = capture();
+  expect(await main(["render", ...ACME, "--out", out], io)).toBe(0);
+  expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
+  const docs = parseAllDocuments(readFileSync(join(out, "cluster1.yaml"), "utf8")) as any[];
+  const objects = docs.map((d) => d.toJS());
+  expect(objects).toHaveLength(44);
+  expect(objects.flatMap(istioSchemaProblems)).toEqual([]);
+  expect(io.out).toMatch(/^GlobalNamespace acme-fitness \(\*\.acme\.example\.com\): 10 services in 2 clusters$/m);
+  expect(io.out).toMatch(/^ {2}cluster1 +44 objects +→ .*cluster1\.yaml$/m);
+  expect(io.out).toMatch(/^ {2}catalog\.acme\.example\.com +(2[4-5]\d\.\d+\.\d+\.\d+) +8082\/HTTP +runs in cluster2$/m);
+  expect(io.err).toBe("");
+});
+
+test("manifests may be a directory; rendering twice gives byte-identical files", async () => {
+  const a = mkdtempSync(join(tmpdir(), "gm-a-"));
+  const b = mkdtempSync(join(tmpdir(), "gm-b-"));
+  await main(["render", ...ACME, "--out", a], capture());
+  const dir = mkdtempSync(join(tmpdir(), "gm-manifests-"));
+  writeFileSync(join(dir, "cluster2.yml"), readFileSync(join(ROOT, "examples/acme-fitness/manifests/cluster2.yaml")));
+  writeFileSync(join(dir, "notes.txt"), "not yaml");
+  const args = ["render", "--spec", "examples/acme-fitness/gns.yaml", "--manifests", "cluster1=examples/acme-fitness/manifests/cluster1.yaml", "--manifests", `cluster2=${dir}`, "--out", b];
+  expect(await main(args, capture())).toBe(0);
+  for (const f of ["cluster1.yaml", "cluster2.yaml"]) expect(readFileSync(join(b, f), "utf8")).toBe(readFileSync(join(a, f), "utf8"));
+});
+
+describe("invalid input: exit code 2, the field path and line, nothing written", () => {
+  // The bad service sits on the second line appended to the example spec.
+  const base = readFileSync(join(ROOT, "examples/acme-fitness/gns.yaml"), "utf8");
+  const LINE = base.split("\n").length + 1;
+  const cases: [string, string, RegExp][] = [
+    ["a port out of range", "services:\n  - { name: catalog, namespace: default, clusters: [cluster2], ports: [{ number: 70000 }] }\n", new RegExp(`services\\[0\\]\\.ports\\[0\\]\\.number \\(line ${LINE}:\\d+\\): number 70000 is not a valid port`)],
+    ["an unknown cluster", "services:\n  - { name: catalog, namespace: default, clusters: [cluster9], ports: [{ number: 8082 }] }\n", new RegExp(`services\\[0\\]\\.clusters \\(line ${LINE}:\\d+\\): unknown cluster "cluster9"`)],
+    ["a YAML syntax error", "services: [\n", /gns\.yaml: invalid GlobalNamespace spec/],
+  ];
+  test.each(cases)("%s", async (_name, extra, message) => {
+    const dir = mkdtempSync(join(tmpdir(), "gm-bad-"));
+    writeFileSync(join(dir, "gns.yaml"), base + extra);
+    const io = capture(dir);
+    expect(await main(["render", "--spec", "gns.yaml", "--out", "out"], io)).toBe(2);
+    expect(io.err).toMatch(message);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  test.each([
+    [["render", "--out", "x"], /render needs --spec/],
+    [["render", "--spec", "missing.yaml", "--out", "x"], /--spec missing\.yaml: cannot read \(ENOENT\)/],
+    [["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--out", "x"], /--manifests cluster1: expected <cluster>=<file-or-directory>/],
+    [["render", "--spec", "a", "--bogus"], /usage: Unknown option '--bogus'/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+  ])("usage error %#", async (argv, message) => {
+    const io = capture();
+    expect(await main(argv as string[], io)).toBe(2);
+    expect(io.err).toMatch(message);
+  });
+});
+
+test("the globalmesh bin runs from the repository (npx globalmesh)", () => {
+  const out = mkdtempSync(join(tmpdir(), "gm-bin-"));
+  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", ...ACME, "--out", out], { cwd: ROOT, encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain("catalog.acme.example.com");
+  expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
+  const bad = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", "--spec", "nope.yaml", "--out", out], { cwd: ROOT, encoding: "utf8" });
+  expect(bad.status).toBe(2);
+});

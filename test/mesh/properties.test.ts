@@ -1,0 +1,104 @@
+import fc from "fast-check";
+import { buildMesh, GlobalNamespaceSpec, isDnsSubdomain, renderYaml, ServiceSpec } from "../../sdk/src/mesh";
+import { istioSchemaProblems } from "../helpers/istioSchema";
+
+/** Generated GlobalNamespaces: 1–4 clusters, up to 12 services with 1–3 ports each, two namespaces. */
+const PROTOCOLS = ["HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"] as const;
+const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
+
+const serviceArb = (clusters: string[]) =>
+  fc.record({
+    name: label,
+    namespace: fc.constantFrom("shop", "data"),
+    clusters: fc.subarray(clusters, { minLength: 1 }),
+    ports: fc.uniqueArray(fc.record({ number: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS) }), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (p) => p.number,
+    }),
+  });
+
+const specArb: fc.Arbitrary<GlobalNamespaceSpec> = fc
+  .record({ name: label, domain: fc.constantFrom("acme.example.com", "mesh.internal.example.org"), clusterCount: fc.integer({ min: 1, max: 4 }) })
+  .chain(({ name, domain, clusterCount }) => {
+    const clusters = Array.from({ length: clusterCount }, (_, i) => `cluster${i + 1}`);
+    return fc.uniqueArray(serviceArb(clusters), { minLength: 1, maxLength: 12, selector: (s) => s.name }).map((services) => ({
+      name,
+      domain,
+      clusters: clusters.map((c, i) => ({ name: c, ingress: { address: i % 2 ? `lb-${c}.example.net` : `203.0.113.${i + 1}` } })),
+      members: [
+        { cluster: "cluster*", namespace: "shop" },
+        { cluster: "*", namespace: "data" },
+      ],
+      services: services as ServiceSpec[],
+    }));
+  });
+
+const addresses = (spec: GlobalNamespaceSpec) => new Map(buildMesh(spec).model.services.map((s) => [s.name, s.address]));
+const yamlOf = (spec: GlobalNamespaceSpec) => [...buildMesh(spec).compiled.objects].map(([c, o]) => `# ${c}\n${renderYaml(o)}`).join("");
+
+test("virtual IPs are unique within a GlobalNamespace", () => {
+  fc.assert(
+    fc.property(specArb, (spec) => {
+      const ips = [...addresses(spec).values()];
+      expect(new Set(ips).size).toBe(ips.length);
+    }),
+  );
+});
+
+test("adding or removing a service never changes another service's address", () => {
+  fc.assert(
+    fc.property(specArb, serviceArb(["cluster1"]), (spec, extra) => {
+      fc.pre(!spec.services!.some((s) => s.name === extra.name));
+      const before = addresses(spec);
+      const added = addresses({ ...spec, services: [...spec.services!, extra as ServiceSpec] });
+      const removed = addresses({ ...spec, services: spec.services!.slice(1) });
+      for (const [name, ip] of before) {
+        expect(added.get(name)).toBe(ip);
+        if (removed.has(name)) expect(removed.get(name)).toBe(ip);
+      }
+    }),
+  );
+});
+
+test("object names are valid DNS-1123 subdomains, unique per cluster and kind, and every object passes Istio's schemas", () => {
+  fc.assert(
+    fc.property(specArb, (spec) => {
+      for (const [, objects] of buildMesh(spec).compiled.objects) {
+        const keys = objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const o of objects) {
+          expect(isDnsSubdomain(o.metadata.name)).toBe(true);
+          expect(istioSchemaProblems(o)).toEqual([]);
+        }
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test("compile is deterministic: the same spec, in any list order, gives byte-identical YAML", () => {
+  fc.assert(
+    fc.property(specArb, fc.integer(), (spec, seed) => {
+      let state = seed >>> 0;
+      const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+      const shuffle = <T>(xs: T[]) => {
+        const out = [...xs];
+        for (let i = out.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [out[i], out[j]] = [out[j], out[i]];
+        }
+        return out;
+      };
+      const reordered: GlobalNamespaceSpec = {
+        ...spec,
+        clusters: shuffle(spec.clusters),
+        members: shuffle(spec.members),
+        services: shuffle(spec.services!).map((s) => ({ ...s, clusters: shuffle(s.clusters!), ports: shuffle(s.ports!) })),
+      };
+      expect(yamlOf(reordered)).toBe(yamlOf(spec));
+      expect(yamlOf(spec)).toBe(yamlOf(structuredClone(spec)));
+    }),
+    { numRuns: 25 },
+  );
+});

@@ -1,0 +1,81 @@
+import { buildMesh, SpecError } from "../../sdk/src/mesh";
+import { baseSpec } from "../helpers/fixtures";
+
+/** Every way a spec can be wrong gives its own message, naming the field and the fix. */
+function problems(mutate: (s: any) => void): { path: string; message: string }[] {
+  const spec = baseSpec();
+  mutate(spec);
+  try {
+    buildMesh(spec);
+  } catch (e) {
+    if (e instanceof SpecError) return e.issues;
+    throw e;
+  }
+  return [];
+}
+
+const cases: [string, (s: any) => void, string, RegExp][] = [
+  ["unknown cluster in a rule", (s) => s.members.push({ cluster: "cluster9", namespace: "default" }), "members[2].cluster", /unknown cluster "cluster9"; add it to clusters or use one of: cluster1, cluster2/],
+  ["rule pattern matching no cluster", (s) => s.members.push({ cluster: "prod-*", namespace: "default" }), "members[2].cluster", /pattern "prod-\*" matches no cluster/],
+  ["unknown cluster in a service", (s) => (s.services[0].clusters = ["cluster3"]), "services[0].clusters", /unknown cluster "cluster3"/],
+  ["service in an unmapped namespace", (s) => (s.services[0].namespace = "shop"), "services[0]", /namespace shop of cluster cluster2 is not in the GlobalNamespace; add the member rule \{ cluster: cluster2, namespace: shop \}/],
+  ["duplicate service names", (s) => s.services.push({ ...s.services[0], clusters: ["cluster1"] }), "services[2].name", /service "catalog" is listed twice \(also services\[0\]\)/],
+  ["duplicate cluster names", (s) => s.clusters.push({ name: "cluster1", ingress: { address: "10.0.0.1" } }), "clusters[2].name", /cluster "cluster1" is listed twice/],
+  ["duplicate rules", (s) => s.members.push({ cluster: "cluster1", namespace: "default" }), "members[2]", /is listed twice/],
+  ["invalid domain", (s) => (s.domain = "Acme_Example"), "domain", /is not a DNS domain; use lowercase dot-separated labels/],
+  ["single-label domain", (s) => (s.domain = "acme"), "domain", /is not a DNS domain/],
+  ["domain inside cluster.local", (s) => (s.domain = "svc.cluster.local"), "domain", /collides with Kubernetes' own service names/],
+  ["invalid GlobalNamespace name", (s) => (s.name = "Acme Fitness"), "name", /is not a DNS-1123 label/],
+  ["port out of range", (s) => (s.services[0].ports[0].number = 70000), "services[0].ports[0].number", /number 70000 is not a valid port; use an integer from 1 to 65535/],
+  ["port as a string", (s) => (s.services[0].ports[0].number = "8082"), "services[0].ports[0].number", /"8082" is not a valid port/],
+  ["duplicate port", (s) => s.services[0].ports.push({ number: 8082, name: "http-two" }), "services[0].ports[1].number", /port 8082 is listed twice/],
+  ["unknown protocol", (s) => (s.services[0].ports[0].protocol = "SMTP"), "services[0].ports[0].protocol", /"SMTP" is not an Istio protocol; use one of HTTP, HTTP2, GRPC, HTTPS, TLS, TCP, MONGO/],
+  ["protocol contradicting the port name", (s) => (s.services[0].ports[0].protocol = "TCP"), "services[0].ports[0].protocol", /TCP contradicts the port name "http-catalog"/],
+  ["invalid service name", (s) => (s.services[0].name = "9catalog"), "services[0].name", /is not a valid Service name \(DNS-1035 label/],
+  ["service in no cluster", (s) => (s.services[0].clusters = []), "services[0].clusters", /runs in no cluster/],
+  ["duplicate pinned VIP", (s) => { s.services[0].address = "241.0.0.10"; s.services[1].address = "241.0.0.10"; }, "services[1].address", /241\.0\.0\.10 is pinned for both catalog and shopping/],
+  ["pinned VIP outside class E", (s) => (s.services[0].address = "10.0.0.1"), "services[0].address", /outside the class E block 240\.0\.0\.0\/4/],
+  ["pinned VIP in Istio's auto-allocation range", (s) => (s.services[0].address = "240.240.0.7"), "services[0].address", /240\.240\.0\.0\/16, where Istio auto-allocates/],
+  ["pinned broadcast address", (s) => (s.services[0].address = "255.255.255.255"), "services[0].address", /broadcast/],
+  ["bad ingress address", (s) => (s.clusters[1].ingress.address = "not an address!"), "clusters[1].ingress.address", /neither an IP address nor a DNS name/],
+  ["ingress port out of range", (s) => (s.clusters[0].ingress.port = 0), "clusters[0].ingress.port", /number 0 is not a valid port/],
+  ["exporting cluster without ingress", (s) => delete s.clusters[1].ingress, "clusters[1].ingress", /cluster cluster2 runs catalog, called from other clusters, so it needs ingress\.address/],
+  ["cluster no rule maps", (s) => s.clusters.push({ name: "cluster3" }), "members", /no rule maps a namespace of cluster "cluster3"/],
+  ["system namespace in a rule", (s) => s.members.push({ cluster: "cluster1", namespace: "kube-system" }), "members[2].namespace", /kube-system is a system namespace/],
+  ["misspelt field", (s) => { s.sevices = s.services; delete s.services; }, "sevices", /unknown field; did you mean "services"\?/],
+  ["missing domain", (s) => delete s.domain, "domain", /is required/],
+  ["clusters not a list", (s) => (s.clusters = { cluster1: {} }), "clusters", /expected a list, got a mapping/],
+  ["bad locality", (s) => (s.clusters[0].locality = "us east"), "clusters[0].locality", /is not an Istio locality; use region\[\/zone\[\/subzone\]\]/],
+  ["empty gateway selector", (s) => (s.clusters[0].gateways = { ingressSelector: {} }), "clusters[0].gateways.ingressSelector", /is empty; it would select every workload/],
+];
+
+test.each(cases)("%s", (_name, mutate, path, message) => {
+  const found = problems(mutate);
+  expect(found).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
+});
+
+test("the base spec is valid (so each case above fails for its own reason only)", () => {
+  expect(problems(() => undefined)).toEqual([]);
+});
+
+test("field problems are reported together, in one error", () => {
+  const found = problems((s) => {
+    s.domain = "x";
+    s.services[0].ports[0].number = -1;
+    s.clusters[0].locality = "a b";
+  });
+  expect(found.map((p) => p.path).sort()).toEqual(["clusters[0].locality", "domain", "services[0].ports[0].number"]);
+});
+
+test("once fields are valid, cross-reference problems are reported together", () => {
+  const found = problems((s) => {
+    s.members[0].cluster = "nope";
+    s.services[1].namespace = "shop";
+    s.services[0].clusters = ["cluster7"];
+  });
+  expect(found.map((p) => p.path).sort()).toEqual(["members", "members[0].cluster", "services[0].clusters", "services[1]"]);
+});
+
+test("the error message lists each problem on its own line", () => {
+  expect(() => buildMesh({ ...baseSpec(), domain: "x" })).toThrow(/invalid GlobalNamespace spec \(1 problem\)\n {2}- domain: "x" is not a DNS domain/);
+});
