@@ -1,0 +1,228 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster } from "../../sdk/src/clusters";
+import { installMocks, isSecret, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
+import { b64, cloudMocks, countTypes } from "./cloudMocks";
+
+const T = {
+  vpc: "aws:ec2/vpc:Vpc",
+  igw: "aws:ec2/internetGateway:InternetGateway",
+  subnet: "aws:ec2/subnet:Subnet",
+  eip: "aws:ec2/eip:Eip",
+  nat: "aws:ec2/natGateway:NatGateway",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  role: "aws:iam/role:Role",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  cluster: "aws:eks/cluster:Cluster",
+  tag: "aws:ec2/tag:Tag",
+  sgRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  k8s: "pulumi:providers:kubernetes",
+};
+const AZ_INVOKE = "aws:index/getAvailabilityZones:getAvailabilityZones";
+
+describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
+  let rec: Recorder;
+  let mocks: ReturnType<typeof cloudMocks>;
+  /** Defaults: a VPC over the region's first two zones. */
+  let east: EksCluster;
+  /** The caller's subnets, every option set. */
+  let byo: EksCluster;
+  /** A VPC over three named zones with its own CIDR. */
+  let zones: EksCluster;
+  const urn: Record<string, string> = {};
+  const children = (name: string) => rec.childrenOf(urn[name]);
+  const child = (name: string, type: string, childName: string): Registration => {
+    const found = children(name).filter((r) => r.type === type && r.name === childName);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  beforeAll(async () => {
+    mocks = cloudMocks(preview);
+    rec = await installMocks(mocks);
+    east = new EksCluster("east", { region: "us-west-2" });
+    byo = new EksCluster("byo", {
+      clusterName: "cluster9",
+      region: "eu-central-1",
+      privateSubnetIds: ["subnet-a", pulumi.output("subnet-b")],
+      publicSubnetIds: ["subnet-c"],
+      kubernetesVersion: "1.34",
+      instanceType: "m6i.xlarge",
+      desiredSize: 4,
+      minSize: 2,
+      maxSize: 6,
+      kubeconfigProfile: "prod",
+      kubeconfigRoleArn: "arn:aws:iam::123456789012:role/admin",
+      network: "net-b",
+    });
+    zones = new EksCluster("zones", { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: "10.20.0.0/16" });
+    for (const [n, c] of Object.entries({ east, byo, zones })) urn[n] = await valueOf(c.urn);
+    await rec.settled();
+  });
+
+  test("registers exactly these resources, each a child of its component", () => {
+    const common = { [T.role]: 2, [T.attachment]: 4, [T.cluster]: 1, [T.sgRule]: 2, [T.nodeGroup]: 1, [T.k8s]: 1 };
+    const vpc = (zoneCount: number) => ({ [T.vpc]: 1, [T.igw]: 1, [T.subnet]: 2 * zoneCount, [T.eip]: 1, [T.nat]: 1, [T.routeTable]: 2, [T.rta]: 2 * zoneCount });
+    expect(countTypes(children("east"))).toEqual({ ...common, ...vpc(2), [T.tag]: 4 });
+    expect(countTypes(children("zones"))).toEqual({ ...common, ...vpc(3), [T.tag]: 6 });
+    expect(countTypes(children("byo"))).toEqual({ ...common, [T.tag]: 3 });
+    // Nothing else: three components plus their direct children, no grandchildren.
+    const components = rec.ofType("globalmesh:index:EksCluster");
+    expect(components.map((c) => c.name).sort()).toEqual(["byo", "east", "zones"]);
+    expect(rec.registrations).toHaveLength(3 + children("east").length + children("zones").length + children("byo").length);
+  });
+
+  test("every child is named from the component name", () => {
+    for (const n of ["east", "byo", "zones"]) for (const r of children(n)) expect(r.name.startsWith(`${n}-`)).toBe(true);
+  });
+
+  test("IAM: the cluster role (trusting EKS) and the node role (trusting EC2) with exactly their managed policies", () => {
+    for (const n of ["east", "byo"]) {
+      const trust = (role: string) => JSON.parse(child(n, T.role, role).inputs.assumeRolePolicy).Statement;
+      expect(trust(`${n}-cluster-role`)).toEqual([{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+      expect(trust(`${n}-node-role`)).toEqual([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+      const policiesOf = (role: string) =>
+        children(n)
+          .filter((r) => r.type === T.attachment && r.inputs.role === `${role}-phys`)
+          .map((r) => r.inputs.policyArn)
+          .sort();
+      expect(policiesOf(`${n}-cluster-role`)).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
+      expect(policiesOf(`${n}-node-role`)).toEqual([
+        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+      ]);
+    }
+  });
+
+  test("VPC: public and private subnets per zone with load-balancer role tags, CIDRs and zones", () => {
+    const subnet = (n: string, kind: string, i: number) => child(n, T.subnet, `${n}-${kind}-${i}`).inputs;
+    expect([0, 1].map((i) => subnet("east", "public", i))).toEqual([
+      expect.objectContaining({ vpcId: "east-vpc-id", cidrBlock: "10.0.0.0/20", availabilityZone: "us-west-2a", region: "us-west-2", tags: { Name: "east-public-0", "kubernetes.io/role/elb": "1" } }),
+      expect.objectContaining({ vpcId: "east-vpc-id", cidrBlock: "10.0.16.0/20", availabilityZone: "us-west-2b", region: "us-west-2", tags: { Name: "east-public-1", "kubernetes.io/role/elb": "1" } }),
+    ]);
+    expect([0, 1].map((i) => subnet("east", "private", i))).toEqual([
+      expect.objectContaining({ cidrBlock: "10.0.128.0/20", availabilityZone: "us-west-2a", tags: { Name: "east-private-0", "kubernetes.io/role/internal-elb": "1" } }),
+      expect.objectContaining({ cidrBlock: "10.0.144.0/20", availabilityZone: "us-west-2b", tags: { Name: "east-private-1", "kubernetes.io/role/internal-elb": "1" } }),
+    ]);
+    expect([0, 1, 2].map((i) => [subnet("zones", "public", i).cidrBlock, subnet("zones", "private", i).cidrBlock, subnet("zones", "private", i).availabilityZone])).toEqual([
+      ["10.20.0.0/20", "10.20.128.0/20", "us-east-1a"],
+      ["10.20.16.0/20", "10.20.144.0/20", "us-east-1b"],
+      ["10.20.32.0/20", "10.20.160.0/20", "us-east-1c"],
+    ]);
+    expect(child("east", T.vpc, "east-vpc").inputs).toEqual(expect.objectContaining({ cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true }));
+  });
+
+  test("routing: public subnets to the internet gateway, private subnets through the NAT gateway", () => {
+    expect(child("east", T.routeTable, "east-public").inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", gatewayId: "east-igw-id" }]);
+    expect(child("east", T.routeTable, "east-private").inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", natGatewayId: "east-nat-id" }]);
+    expect(child("east", T.nat, "east-nat").inputs).toEqual(expect.objectContaining({ allocationId: "east-nat-ip-id", subnetId: "east-public-0-id" }));
+    const associations = children("east")
+      .filter((r) => r.type === T.rta)
+      .map((r) => `${r.inputs.subnetId} → ${r.inputs.routeTableId}`)
+      .sort();
+    expect(associations).toEqual(["east-private-0-id → east-private-id", "east-private-1-id → east-private-id", "east-public-0-id → east-public-id", "east-public-1-id → east-public-id"]);
+  });
+
+  test("the cluster tag goes on every subnet, own or the caller's, with the EKS cluster's name", () => {
+    const tags = (n: string) =>
+      children(n)
+        .filter((r) => r.type === T.tag)
+        .map((r) => [r.inputs.resourceId, r.inputs.key, r.inputs.value])
+        .sort();
+    expect(tags("byo")).toEqual(["subnet-a", "subnet-b", "subnet-c"].map((id) => [id, "kubernetes.io/cluster/byo-eks-phys", "shared"]));
+    expect(tags("east").map((t) => t[0])).toEqual(["east-private-0-id", "east-private-1-id", "east-public-0-id", "east-public-1-id"]);
+    expect(new Set(tags("east").map((t) => `${t[1]}=${t[2]}`))).toEqual(new Set(["kubernetes.io/cluster/east-eks-phys=shared"]));
+  });
+
+  test("the EKS cluster: pinned version, all subnets (private first), both endpoints, access entries, after its policy", () => {
+    const c = child("east", T.cluster, "east-eks");
+    expect(c.inputs).toEqual({
+      region: "us-west-2",
+      version: "1.35",
+      roleArn: "arn:aws:iam::123456789012:role/east-cluster-role-phys",
+      vpcConfig: { subnetIds: ["east-private-0-id", "east-private-1-id", "east-public-0-id", "east-public-1-id"], endpointPublicAccess: true, endpointPrivateAccess: true },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+    });
+    expect(c.dependencies).toContain(child("east", T.attachment, "east-cluster-role-AmazonEKSClusterPolicy").urn);
+    const byoCluster = child("byo", T.cluster, "byo-eks").inputs;
+    expect([byoCluster.version, byoCluster.region, byoCluster.vpcConfig.subnetIds]).toEqual(["1.34", "eu-central-1", ["subnet-a", "subnet-b", "subnet-c"]]);
+  });
+
+  test("the managed node group: instance type, scaling, private subnets, node role, after the node policies", () => {
+    const ng = child("east", T.nodeGroup, "east-nodes");
+    expect(ng.inputs).toEqual({
+      region: "us-west-2",
+      clusterName: "east-eks-phys",
+      version: "1.35",
+      nodeRoleArn: "arn:aws:iam::123456789012:role/east-node-role-phys",
+      subnetIds: ["east-private-0-id", "east-private-1-id"],
+      instanceTypes: ["m5.large"],
+      scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 3 },
+    });
+    const nodePolicies = children("east").filter((r) => r.type === T.attachment && r.name.startsWith("east-node-role-"));
+    expect(nodePolicies).toHaveLength(3);
+    for (const p of nodePolicies) expect(ng.dependencies).toContain(p.urn);
+    const byoNg = child("byo", T.nodeGroup, "byo-nodes").inputs;
+    expect([byoNg.instanceTypes, byoNg.scalingConfig, byoNg.subnetIds]).toEqual([["m6i.xlarge"], { minSize: 2, desiredSize: 4, maxSize: 6 }, ["subnet-a", "subnet-b"]]);
+  });
+
+  test("Istio's webhook and xDS ports are open from the control plane on the cluster security group", () => {
+    const rules = children("east")
+      .filter((r) => r.type === T.sgRule)
+      .map((r) => r.inputs)
+      .sort((a, b) => a.fromPort - b.fromPort);
+    expect(rules.map((r) => [r.securityGroupId, r.referencedSecurityGroupId, r.ipProtocol, r.fromPort, r.toPort])).toEqual([
+      ["sg-east-eks", "sg-east-eks", "tcp", 15012, 15012],
+      ["sg-east-eks", "sg-east-eks", "tcp", 15017, 15017],
+    ]);
+  });
+
+  test("zones come from one getAvailabilityZones invoke in the region, only when no zones or subnets are given", () => {
+    const azCalls = mocks.calls.filter((c) => c.token === AZ_INVOKE);
+    expect(azCalls.map((c) => c.inputs)).toEqual([{ region: "us-west-2", state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }]);
+  });
+
+  test("the kubeconfig is secret and runs aws eks get-token for this cluster and region", async () => {
+    expect(await isSecret(east.kubeconfig)).toBe(true);
+    const kc = JSON.parse(await valueOf(east.kubeconfig));
+    expect(kc["current-context"]).toBe("east");
+    expect(kc.clusters).toEqual([{ name: "east", cluster: { server: "https://east-eks.gr7.us-west-2.eks.amazonaws.com", "certificate-authority-data": b64("CA of east-eks") } }]);
+    expect(kc.contexts).toEqual([{ name: "east", context: { cluster: "east", user: "east" } }]);
+    expect(kc.users).toEqual([
+      {
+        name: "east",
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args: ["eks", "get-token", "--cluster-name", "east-eks-phys", "--region", "us-west-2", "--output", "json"],
+          },
+        },
+      },
+    ]);
+    const byoExec = JSON.parse(await valueOf(byo.kubeconfig)).users[0].user.exec;
+    expect(byoExec.args).toEqual(["eks", "get-token", "--cluster-name", "byo-eks-phys", "--region", "eu-central-1", "--role-arn", "arn:aws:iam::123456789012:role/admin", "--output", "json"]);
+    expect(byoExec.env).toEqual([{ name: "AWS_PROFILE", value: "prod" }]);
+  });
+
+  test("the provider is built from that kubeconfig (as a secret) and waits for the node group", async () => {
+    for (const [n, c] of Object.entries({ east, byo })) {
+      const p = child(n, T.k8s, `${n}-k8s`);
+      expect(p.urn).toBe(await valueOf(c.provider.urn));
+      expect(p.inputs.kubeconfig).toBe(await valueOf(c.kubeconfig));
+      expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
+      expect(p.dependencies).toContain(child(n, T.nodeGroup, `${n}-nodes`).urn);
+    }
+  });
+
+  test("handle fields: mesh name, locality = region, network, and the cluster outputs", async () => {
+    expect([east.clusterName, east.locality, east.network]).toEqual(["east", "us-west-2", undefined]);
+    expect([byo.clusterName, byo.locality, byo.network]).toEqual(["cluster9", "eu-central-1", "net-b"]);
+    expect(await valueOf(east.eksClusterName)).toBe("east-eks-phys");
+    expect(await valueOf(east.endpoint)).toBe("https://east-eks.gr7.us-west-2.eks.amazonaws.com");
+    expect(await valueOf(east.vpcId)).toBe("vpc-east-eks");
+    expect(await valueOf(east.clusterSecurityGroupId)).toBe("sg-east-eks");
+  });
+});
