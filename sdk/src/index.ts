@@ -1,3 +1,4 @@
 export * from "./mesh";
 export * from "./clusters";
 export * from "./gns";
+export * from "./install";

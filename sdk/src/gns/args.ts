@@ -24,6 +24,11 @@ export interface GlobalNamespaceCluster {
   readonly gateways?: GatewaysSpec;
   /** Resources the mesh objects must wait for on this cluster (istiod: the Istio CRDs and validating webhook). */
   readonly meshReady?: pulumi.Resource[];
+  /**
+   * Namespaces this cluster keeps without sidecars (a MeshCluster's `injection.exclude`). A member rule that maps one
+   * of them is an error. Default: none.
+   */
+  readonly injectionExcluded?: string[];
 }
 
 /** A namespace↔cluster mapping rule. */

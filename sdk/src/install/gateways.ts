@@ -1,0 +1,46 @@
+import { CLUSTER_DNS_SUFFIX } from "./defaults";
+
+/** How the rest of the mesh names one gateway installed by the `istio/gateway` chart. */
+export interface GatewayIdentity {
+  /** Helm release name; also the Deployment, Service and ServiceAccount name. */
+  release: string;
+  /** Pod labels that select it (`istio: <release minus "istio-">`), as Gateway `selector`s use them. */
+  selector: Record<string, string>;
+  /** Its SPIFFE principal, `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, for AuthorizationPolicies. */
+  principal: string;
+  /** In-cluster DNS name of its Service. */
+  serviceHost: string;
+}
+
+/**
+ * The chart names everything after the release (`gateway.name` = `.Values.name | default .Release.Name`) and derives
+ * `istio: <name | trimPrefix "istio-">` and the service account from it (manifests/charts/gateway/templates/_helpers.tpl).
+ */
+export function gatewayIdentity(release: string, namespace: string, trustDomain: string): GatewayIdentity {
+  return {
+    release,
+    selector: { istio: release.startsWith("istio-") ? release.slice("istio-".length) : release },
+    principal: `${trustDomain}/ns/${namespace}/sa/${release}`,
+    serviceHost: `${release}.${namespace}.${CLUSTER_DNS_SUFFIX}`,
+  };
+}
+
+/** A Service's `status` as far as the load balancer is concerned. */
+export interface LoadBalancerStatus {
+  loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] };
+}
+
+/**
+ * The external address of a LoadBalancer Service: the first ingress IP, else its hostname (AWS ELBs give names).
+ * Helm only reports the release ready once the load balancer has an address, so a missing one is an error.
+ */
+export function loadBalancerAddress(status: LoadBalancerStatus | undefined, service: string): string {
+  const first = status?.loadBalancer?.ingress?.[0];
+  const address = first?.ip || first?.hostname;
+  if (!address)
+    throw new Error(
+      `Service ${service} has no load-balancer address; the cluster may have no LoadBalancer implementation. ` +
+        `Give MeshClusterArgs.ingressAddress (an address that reaches the gateway's port 443) instead.`,
+    );
+  return address;
+}

@@ -1,0 +1,312 @@
+import { installMocks, providerUrn, Recorder, Registration, valueOf } from "../helpers/pulumiHarness";
+import { computedState, deps, handle, LOAD_BALANCERS, mockCert, mockCsr, mockKey, plaintextStrings, secretStrings } from "./support";
+import type { GlobalNamespace as GlobalNamespaceT, MeshCluster as MeshClusterT, MeshTrust as MeshTrustT } from "../../sdk/src";
+
+/**
+ * Two clusters onboarded into one mesh (c1 lists its namespaces, c2 uses "all namespaces" mode), then a
+ * GlobalNamespace over both, built from the MeshClusters alone. Run as `pulumi up` (preview.test.ts runs a preview).
+ */
+let rec: Recorder;
+let trust: MeshTrustT;
+let c1: MeshClusterT;
+let c2: MeshClusterT;
+let gns: GlobalNamespaceT;
+let byo: MeshClusterT;
+let lib: typeof import("../../sdk/src");
+
+beforeAll(async () => {
+  rec = await installMocks({ preview: false, state: computedState });
+  lib = await import("../../sdk/src");
+  trust = new lib.MeshTrust("mesh", { meshId: "acme-mesh" });
+  c1 = new lib.MeshCluster("c1", {
+    cluster: handle("c1", { locality: "europe-west1/europe-west1-b" }),
+    trust,
+    network: "net1",
+    injection: { namespaces: ["bookinfo", "legacy"], exclude: ["legacy", "batch"] },
+    globalNamespaces: ["bookinfo"],
+  });
+  c2 = new lib.MeshCluster("c2", {
+    cluster: handle("c2", { network: "net2" }),
+    trust,
+    istio: { values: { istiod: { pilot: { autoscaleEnabled: false } }, egressGateway: { replicaCount: 2 } } },
+    injection: { allNamespaces: true, namespaces: ["default", "kube-system", "istio-system", "bookinfo", "globalmesh-system"] },
+  });
+  gns = new lib.GlobalNamespace("bookinfo", {
+    domain: "bookinfo.example.com",
+    members: [
+      { cluster: c1, namespace: "bookinfo" },
+      { cluster: c2, namespace: "bookinfo" },
+    ],
+    services: [
+      { name: "productpage", namespace: "bookinfo", clusters: ["c1"], ports: [{ number: 9080, name: "http" }] },
+      { name: "reviews", namespace: "bookinfo", clusters: ["c2"], ports: [{ number: 9080, name: "http" }] },
+    ],
+  });
+  // A second mesh whose root the caller brings, as plain strings (the key must still never show in plaintext).
+  const byoTrust = new lib.MeshTrust("byo-mesh", { rootCertPem: BYO_ROOT_CERT, rootKeyPem: BYO_ROOT_KEY, trustDomain: "byo.example.com" });
+  byo = new lib.MeshCluster("c3", { cluster: handle("c3"), trust: byoTrust });
+  await valueOf(gns.hosts);
+  await valueOf(byo.ingressAddress);
+  await rec.settled();
+});
+
+const BYO_ROOT_CERT = mockCert("caller-root");
+const BYO_ROOT_KEY = mockKey("caller-root");
+
+const reg = (name: string) => rec.byName(name);
+const release = (cluster: string, suffix: string) => reg(`${cluster}-${suffix}`);
+const onCluster = (r: Registration, cluster: MeshClusterT) => r.provider !== "" && providerUrn(r.provider) === rec.byName(`${cluster.clusterName}-provider`).urn;
+
+describe("install order", () => {
+  test.each(["c1", "c2"])("%s: istio-system → cacerts, base → istiod → gateways, each edge explicit", (c) => {
+    const ns = reg(`${c}-istio-system`).urn;
+    const cacerts = reg(`${c}-cacerts`).urn;
+    const base = release(c, "base").urn;
+    const istiod = release(c, "istiod").urn;
+    expect(deps(release(c, "base"))).toEqual([ns]);
+    expect(deps(release(c, "istiod"))).toEqual([base, cacerts, ns].sort());
+    expect(deps(release(c, "ingress-gateway"))).toEqual([istiod, ns].sort());
+    expect(deps(release(c, "egress-gateway"))).toEqual([istiod, ns].sort());
+    // The secret waits for the namespace and for its CA material, nothing else.
+    expect(deps(reg(`${c}-cacerts`))).toEqual([ns, reg(`mesh-${c}-ca-cert`).urn, reg(`mesh-${c}-ca-key`).urn, reg("mesh-root-cert").urn].sort());
+    expect(deps(reg(`${c}-istio-system`))).toEqual([]);
+  });
+
+  test("every child is parented to its MeshCluster and written with the cluster's own provider", () => {
+    for (const mc of [c1, c2]) {
+      const urn = reg(mc.clusterName).urn;
+      const children = rec.registrations.filter((r) => r.parent === urn);
+      // istio-system, cacerts, 4 releases; agent: namespace, SA, role, binding, ConfigMap; 2 namespace patches each.
+      expect(children).toHaveLength(6 + 5 + 2);
+      for (const r of children) expect(onCluster(r, mc)).toBe(true);
+    }
+  });
+
+  test("namespace labels wait for istiod, so the injector exists when a namespace turns on", () => {
+    for (const r of rec.ofType("kubernetes:core/v1:NamespacePatch")) {
+      const cluster = r.name.split("-")[0];
+      expect(deps(r)).toEqual([release(cluster, "istiod").urn]);
+    }
+  });
+});
+
+describe("chart values", () => {
+  const values = (c: string, suffix: string) => release(c, suffix).inputs.values;
+
+  test("releases: official charts, pinned version, istio-system, release names the wiring relies on", () => {
+    const expected = { base: ["istio-base", "base"], istiod: ["istiod", "istiod"], "ingress-gateway": ["istio-ingressgateway", "gateway"], "egress-gateway": ["istio-egressgateway", "gateway"] };
+    for (const c of ["c1", "c2"])
+      for (const [suffix, [name, chart]] of Object.entries(expected)) {
+        const r = release(c, suffix);
+        expect(r.type).toBe("kubernetes:helm.sh/v3:Release");
+        expect(r.inputs).toMatchObject({ name, chart, namespace: "istio-system", version: lib.DEFAULT_ISTIO_VERSION, repositoryOpts: { repo: lib.ISTIO_CHART_REPOSITORY } });
+      }
+    expect(lib.DEFAULT_ISTIO_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test("istiod: one meshID, each cluster its own clusterName and network, the mesh's trust domain, DNS capture on", () => {
+    const v1 = values("c1", "istiod");
+    const v2 = values("c2", "istiod");
+    expect(v1.global.meshID).toBe("acme-mesh");
+    expect(v2.global.meshID).toBe(v1.global.meshID);
+    expect([v1.global.multiCluster.clusterName, v2.global.multiCluster.clusterName]).toEqual(["c1", "c2"]);
+    // c1's network comes from MeshCluster args, c2's from its handle.
+    expect([v1.global.network, v2.global.network]).toEqual(["net1", "net2"]);
+    for (const v of [v1, v2]) {
+      expect(v.meshConfig.trustDomain).toBe("cluster.local");
+      expect(v.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_DNS_AUTO_ALLOCATE: "true" });
+    }
+  });
+
+  test("caller overrides merge into the defaults without dropping them", () => {
+    expect(values("c2", "istiod").pilot).toEqual({ autoscaleEnabled: false });
+    expect(values("c2", "istiod").global.meshID).toBe("acme-mesh");
+    expect(values("c2", "egress-gateway").replicaCount).toBe(2);
+    expect(values("c2", "egress-gateway").service.type).toBe("ClusterIP");
+    expect(values("c1", "istiod").pilot).toBeUndefined();
+  });
+
+  test("gateways: ingress is a LoadBalancer on 443, egress in-cluster on 443", () => {
+    const port443 = (v: any) => v.service.ports.filter((p: any) => p.port === 443);
+    expect(values("c1", "ingress-gateway").service.type).toBe("LoadBalancer");
+    expect(port443(values("c1", "ingress-gateway"))).toEqual([{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }]);
+    expect(values("c1", "egress-gateway").service.type).toBe("ClusterIP");
+    expect(port443(values("c1", "egress-gateway"))).toEqual([{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }]);
+    // Labels and service accounts come from the release name; setting them in values would fight the chart.
+    for (const g of ["ingress-gateway", "egress-gateway"]) expect(values("c1", g).labels).toBeUndefined();
+  });
+
+  test("base: the default revision's webhook", () => {
+    expect(values("c1", "base")).toEqual({ defaultRevision: "default" });
+  });
+
+  test("istio-system carries the network label", () => {
+    expect(reg("c1-istio-system").inputs.metadata).toEqual({ name: "istio-system", labels: { "topology.istio.io/network": "net1" } });
+    expect(reg("c2-istio-system").inputs.metadata.labels).toEqual({ "topology.istio.io/network": "net2" });
+  });
+});
+
+describe("trust", () => {
+  test("one root; each cluster's intermediate is a CA signed with the root's cert and key", () => {
+    expect(rec.ofType("tls:index/selfSignedCert:SelfSignedCert").map((r) => r.name)).toEqual(["mesh-root-cert"]);
+    const root = reg("mesh-root-cert").inputs;
+    expect(root.isCaCertificate).toBe(true);
+    expect(root.allowedUses).toEqual(expect.arrayContaining(["cert_signing", "crl_signing"]));
+    expect(root.privateKeyPem).toBe(mockKey("mesh-root-key"));
+    const signed = rec.ofType("tls:index/locallySignedCert:LocallySignedCert").filter((r) => r.parent === reg("mesh").urn);
+    expect(signed.map((r) => r.name).sort()).toEqual(["mesh-c1-ca-cert", "mesh-c2-ca-cert"]);
+    for (const c of ["c1", "c2"]) {
+      const cert = reg(`mesh-${c}-ca-cert`);
+      expect(cert.inputs.caCertPem).toBe(mockCert("mesh-root-cert"));
+      expect(cert.inputs.caPrivateKeyPem).toBe(mockKey("mesh-root-key"));
+      expect(cert.inputs.certRequestPem).toBe(mockCsr(`mesh-${c}-ca-csr`));
+      expect(cert.inputs.isCaCertificate).toBe(true);
+      expect(cert.inputs.allowedUses).toEqual(expect.arrayContaining(["cert_signing", "crl_signing"]));
+      expect(reg(`mesh-${c}-ca-csr`).inputs.privateKeyPem).toBe(mockKey(`mesh-${c}-ca-key`));
+      expect(cert.parent).toBe(reg("mesh").urn);
+    }
+  });
+
+  test("cacerts holds the cluster's intermediate, its key, the root, and the chain intermediate+root", () => {
+    for (const c of ["c1", "c2"]) {
+      const s = reg(`${c}-cacerts`);
+      expect(s.inputs.metadata).toEqual({ name: "cacerts", namespace: "istio-system" });
+      expect(s.inputs.stringData).toEqual({
+        "ca-cert.pem": mockCert(`mesh-${c}-ca-cert`),
+        "ca-key.pem": mockKey(`mesh-${c}-ca-key`),
+        "root-cert.pem": mockCert("mesh-root-cert"),
+        "cert-chain.pem": mockCert(`mesh-${c}-ca-cert`) + mockCert("mesh-root-cert"),
+      });
+      expect(s.deleteBeforeReplace).toBe(true);
+    }
+  });
+
+  test("a root the caller brings: no root is generated, the intermediate is signed with the caller's cert and key", () => {
+    expect(rec.registrations.filter((r) => r.parent === reg("byo-mesh").urn).map((r) => r.name).sort()).toEqual(["byo-mesh-c3-ca-cert", "byo-mesh-c3-ca-csr", "byo-mesh-c3-ca-key"]);
+    expect(reg("byo-mesh-c3-ca-cert").inputs).toMatchObject({ caCertPem: BYO_ROOT_CERT, caPrivateKeyPem: BYO_ROOT_KEY });
+    expect(reg("c3-cacerts").inputs.stringData["root-cert.pem"]).toBe(BYO_ROOT_CERT);
+    expect(byo.gatewayPrincipals.egress).toBe("byo.example.com/ns/istio-system/sa/istio-egressgateway");
+  });
+
+  test("no private key appears outside a secret in any registration", () => {
+    const keyLike = /PRIVATE KEY|MOCK-KEY/;
+    const leaks = rec.registrations.flatMap((r) => plaintextStrings(r.rawInputs).filter((s) => keyLike.test(s)).map((s) => `${r.name}: ${s}`));
+    expect(leaks).toEqual([]);
+    // ...while the keys did flow, wrapped: each key reached the resources that need it.
+    const wrapped = (name: string) => secretStrings(reg(name).rawInputs).join("\n");
+    expect(wrapped("c1-cacerts")).toContain(mockKey("mesh-c1-ca-key"));
+    expect(wrapped("mesh-c2-ca-cert")).toContain(mockKey("mesh-root-key"));
+    expect(wrapped("mesh-c2-ca-csr")).toContain(mockKey("mesh-c2-ca-key"));
+    expect(wrapped("byo-mesh-c3-ca-cert")).toContain(BYO_ROOT_KEY);
+  });
+});
+
+describe("injection policy", () => {
+  const patches = (mc: MeshClusterT) =>
+    Object.fromEntries(
+      rec.ofType("kubernetes:core/v1:NamespacePatch").filter((r) => onCluster(r, mc)).map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels]),
+    );
+
+  test("listed mode: listed namespaces labelled, an excluded one labelled disabled, unlisted exclusions untouched", () => {
+    expect(patches(c1)).toEqual({ bookinfo: { "istio-injection": "enabled" }, legacy: { "istio-injection": "disabled" } });
+    expect(c1.injectedNamespaces).toEqual(["bookinfo"]);
+    expect(c1.injectionExcluded).toEqual(["batch", "legacy"]);
+  });
+
+  test("all-namespaces mode: the inventory minus system namespaces", () => {
+    expect(patches(c2)).toEqual({ default: { "istio-injection": "enabled" }, bookinfo: { "istio-injection": "enabled" } });
+  });
+
+  test("patches only the label (forced), never a system namespace", () => {
+    for (const r of rec.ofType("kubernetes:core/v1:NamespacePatch")) {
+      expect(lib.SYSTEM_NAMESPACES).not.toContain(r.inputs.metadata.name);
+      expect(Object.keys(r.inputs).sort()).toEqual(["apiVersion", "kind", "metadata"]);
+      expect(r.inputs.metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
+    }
+    // The only Namespace resources are the mesh's own; app namespaces are only ever patched.
+    expect([...new Set(rec.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name))].sort()).toEqual(["globalmesh-system", "istio-system"]);
+  });
+});
+
+describe("mesh agent", () => {
+  test("globalmesh-system, its service account bound to a read-only role", () => {
+    const ns = reg("c1-agent-namespace").inputs.metadata;
+    expect(ns.name).toBe(lib.AGENT_NAMESPACE);
+    expect(lib.SYSTEM_NAMESPACES).toContain(ns.name);
+    expect(ns.labels["istio-injection"]).toBe("disabled");
+    const role = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").find((r) => onCluster(r, c1))!;
+    const verbs = new Set(role.inputs.rules.flatMap((r: any) => r.verbs));
+    expect([...verbs].sort()).toEqual(["get", "list", "watch"]);
+    expect(role.inputs.rules.map((r: any) => r.apiGroups[0])).toEqual(["networking.istio.io", ""]);
+    const binding = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").find((r) => onCluster(r, c1))!;
+    const sa = rec.ofType("kubernetes:core/v1:ServiceAccount").find((r) => onCluster(r, c1))!;
+    expect(binding.inputs.roleRef.name).toBe(role.inputs.metadata.name);
+    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: sa.inputs.metadata.name, namespace: lib.AGENT_NAMESPACE }]);
+  });
+
+  test("the mesh-identity ConfigMap records what the mesh expects of the cluster", () => {
+    const cm = reg("c1-mesh-identity");
+    expect(cm.inputs.metadata.namespace).toBe(lib.AGENT_NAMESPACE);
+    expect(cm.inputs.data).toEqual({
+      "cluster-name": "c1",
+      network: "net1",
+      locality: "europe-west1/europe-west1-b",
+      "mesh-id": "acme-mesh",
+      "trust-domain": "cluster.local",
+      "istio-version": lib.DEFAULT_ISTIO_VERSION,
+      "global-namespaces": "bookinfo",
+      "ingress-gateway": "istio-ingressgateway.istio-system.svc.cluster.local",
+      "egress-gateway": "istio-egressgateway.istio-system.svc.cluster.local",
+    });
+    expect(cm.deleteBeforeReplace).toBe(true);
+    expect(reg("c2-mesh-identity").inputs.data["global-namespaces"]).toBe("");
+  });
+});
+
+describe("outputs: MeshCluster is a GlobalNamespace member", () => {
+  test("ingress address from the gateway Service's load balancer, IP or hostname", async () => {
+    expect(await valueOf(c1.ingressAddress)).toBe(LOAD_BALANCERS["c1-ingress-service"].ip);
+    expect(await valueOf(c2.ingress.address)).toBe(LOAD_BALANCERS["c2-ingress-service"].hostname);
+    expect(c2.ingress.port).toBe(443);
+  });
+
+  test("gateways are exactly what the wiring assumes by default for the istio/gateway chart", () => {
+    const assumed = lib.resolveMesh({
+      name: "x",
+      domain: "x.example.com",
+      clusters: [{ name: "c1" }],
+      members: [{ cluster: "c1", namespace: "default" }],
+    }).clusters[0].gateways;
+    expect(c1.gateways).toEqual(assumed);
+    expect(c1.egressGatewayHost).toBe(assumed.egressService);
+  });
+
+  test("identity and principals", () => {
+    expect([c1.network, c2.network, c1.trustDomain, c1.meshId, c2.meshId]).toEqual(["net1", "net2", "cluster.local", "acme-mesh", "acme-mesh"]);
+    expect(c1.gatewayPrincipals).toEqual({
+      ingress: "cluster.local/ns/istio-system/sa/istio-ingressgateway",
+      egress: "cluster.local/ns/istio-system/sa/istio-egressgateway",
+    });
+    expect(c1.locality).toBe("europe-west1/europe-west1-b");
+    expect(c2.locality).toBeUndefined();
+  });
+
+  test("every GlobalNamespace object waits for its cluster's istiod and gateways, and goes through its provider", () => {
+    const objects = rec.registrations.filter((r) => r.parent === reg("bookinfo").urn);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const mc of [c1, c2]) {
+      const mine = objects.filter((r) => onCluster(r, mc));
+      expect(mine.length).toBeGreaterThan(0);
+      const ready = ["istiod", "ingress-gateway", "egress-gateway"].map((s) => release(mc.clusterName, s).urn);
+      for (const r of mine) expect(r.dependencies).toEqual(expect.arrayContaining(ready));
+    }
+    expect(objects.every((r) => onCluster(r, c1) || onCluster(r, c2))).toBe(true);
+  });
+
+  test("a client cluster's ServiceEntry points at the owner's load-balancer address", () => {
+    const se = (mc: MeshClusterT, service: string) =>
+      rec.registrations.find((r) => r.type === "kubernetes:networking.istio.io/v1:ServiceEntry" && onCluster(r, mc) && r.inputs.spec.hosts[0] === `${service}.bookinfo.example.com`)!;
+    expect(se(c1, "reviews").inputs.spec.endpoints.map((e: any) => [e.address, e.ports.http])).toEqual([[LOAD_BALANCERS["c2-ingress-service"].hostname, 443]]);
+    expect(se(c2, "productpage").inputs.spec.endpoints.map((e: any) => [e.address, e.locality])).toEqual([[LOAD_BALANCERS["c1-ingress-service"].ip, "europe-west1/europe-west1-b"]]);
+  });
+});
