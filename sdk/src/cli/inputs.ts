@@ -11,8 +11,9 @@ export interface LoadedSpec {
   explain: (e: SpecError) => SpecError;
 }
 
-export function loadSpec(file: string, cwd: string): LoadedSpec {
-  const text = readInput(file, cwd, "--spec");
+/** `flag` names the file in messages: `--spec`, or `old spec` / `new spec` for diff. */
+export function loadSpec(file: string, cwd: string, flag = "--spec"): LoadedSpec {
+  const text = readInput(file, cwd, flag);
   const { value, locate } = parseSpecYaml(text, file);
   return { value, source: file, explain: (e) => withLocations(e, file, locate) };
 }

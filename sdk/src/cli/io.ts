@@ -5,6 +5,8 @@ export interface Io {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (colour on). */
   isTTY: boolean;
+  /** Environment the commands honour (`NO_COLOR`); none when left out. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const processIo = (): Io => ({
@@ -12,4 +14,5 @@ export const processIo = (): Io => ({
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  env: process.env,
 });

@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { SpecError } from "../mesh";
 import { usage } from "./inputs";
 import { Io, processIo } from "./io";
+import { diff } from "./diff";
+import { graph } from "./graph";
 import { render } from "./render";
 
 const HELP = `globalmesh — Global Namespaces on open-source Istio
@@ -9,8 +11,15 @@ const HELP = `globalmesh — Global Namespaces on open-source Istio
 Usage:
   globalmesh render --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <dir>
       Write <dir>/<cluster>.yaml for every member cluster and print a summary.
+  globalmesh diff <old-gns.yaml> <new-gns.yaml> [--manifests <cluster>=<file-or-dir> ...]
+                  [--old-manifests <cluster>=<file-or-dir> ...] [--new-manifests <cluster>=<file-or-dir> ...]
+      Explain what the change does: per service (moves, ports, virtual IPs), then per cluster the objects added,
+      removed and changed, field by field. --manifests feed both sides; --old-/--new-manifests replace a cluster's
+      manifests on one side. Exits 0 when nothing changes, 1 when something does.
+  globalmesh graph --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <file.svg|file.dot|file.mmd>
+      Draw the topology: clusters, their services, the gateway paths between them, and the calls the manifests show.
 
-Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected failure.
+Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected failure (diff: 1 also means changes).
 `;
 
 /** Runs one command. Returns the exit code; never calls process.exit, so tests can run it in-process. */
@@ -27,6 +36,31 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (!values.spec) throw usage("render needs --spec <gns.yaml>");
         if (!values.out) throw usage("render needs --out <dir>");
         return render({ spec: values.spec, manifests: values.manifests ?? [], out: values.out }, io);
+      }
+      case "diff": {
+        const many = { type: "string", multiple: true } as const;
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { manifests: many, "old-manifests": many, "new-manifests": many },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (positionals.length !== 2) throw usage("diff needs two spec files: globalmesh diff <old-gns.yaml> <new-gns.yaml>");
+        const [oldSpec, newSpec] = positionals;
+        return diff(
+          { oldSpec, newSpec, manifests: values.manifests ?? [], oldManifests: values["old-manifests"] ?? [], newManifests: values["new-manifests"] ?? [] },
+          io,
+        );
+      }
+      case "graph": {
+        const { values } = parseArgs({
+          args: rest,
+          options: { spec: { type: "string" }, manifests: { type: "string", multiple: true }, out: { type: "string" } },
+          strict: true,
+        });
+        if (!values.spec) throw usage("graph needs --spec <gns.yaml>");
+        if (!values.out) throw usage("graph needs --out <file.svg|file.dot|file.mmd>");
+        return await graph({ spec: values.spec, manifests: values.manifests ?? [], out: values.out }, io);
       }
       case undefined:
       case "help":

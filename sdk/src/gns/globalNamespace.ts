@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { buildMesh, MeshBuild, objectKey } from "../mesh";
+import { buildMesh, buildTopology, MeshBuild, objectKey, topologyToMermaid } from "../mesh";
+import { checkInjectionExclusions } from "../mesh/injection";
 import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
 import { argsToSpec, isDeferred } from "./toSpec";
 
@@ -32,11 +33,14 @@ export class GlobalNamespace extends pulumi.ComponentResource {
   public readonly hosts!: pulumi.Output<GlobalHost[]>;
   /** Per cluster, the objects written there, as `Kind/namespace/name`. */
   public readonly objectNames!: pulumi.Output<Record<string, string[]>>;
+  /** The topology as a Mermaid flowchart: clusters, services, gateway paths, callers seen in the manifests. */
+  public readonly topology!: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Compile first: a bad spec must fail before the component or any child is registered.
     const { spec, handles, manifests } = argsToSpec(name, args);
     const build: MeshBuild<pulumi.Input<string>> = buildMesh(spec, manifests, { isDeferred });
+    checkInjectionExclusions(spec.members, build.model.services, new Map([...handles].map(([c, h]) => [c, h.injectionExcluded ?? []])));
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
 
     for (const [clusterName, objects] of build.compiled.objects) {
@@ -68,7 +72,9 @@ export class GlobalNamespace extends pulumi.ComponentResource {
     const objectNames = Object.fromEntries([...build.compiled.objects].map(([c, objs]) => [c, objs.map(objectKey)]));
     this.hosts = pulumi.output(hosts);
     this.objectNames = pulumi.output(objectNames);
-    this.registerOutputs({ hosts: this.hosts, objectNames: this.objectNames });
+    // Drawn from names and ports only, so it is known at preview even when ingress addresses are not.
+    this.topology = pulumi.output(topologyToMermaid(buildTopology(build, manifests)));
+    this.registerOutputs({ hosts: this.hosts, objectNames: this.objectNames, topology: this.topology });
   }
 
   private providerFromKubeconfig(name: string, handle: GlobalNamespaceCluster): k8s.Provider {

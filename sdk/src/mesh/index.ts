@@ -13,3 +13,5 @@ export * from "./membership";
 export * from "./pipeline";
 export * from "./yaml";
 export { isDnsLabel, isDnsSubdomain, isHostOrIp, parseIpv4 } from "./dns";
+export * from "./diff";
+export * from "./topology";

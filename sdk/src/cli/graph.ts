@@ -1,0 +1,41 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, extname, relative, resolve } from "node:path";
+import { buildTopology, Topology, topologyToDot, topologyToMermaid } from "../mesh";
+import { buildFromFiles } from "./build";
+import { usage } from "./inputs";
+import { Io } from "./io";
+
+export interface GraphOptions {
+  spec: string;
+  manifests: string[];
+  out: string;
+}
+
+const FORMATS = [".svg", ".dot", ".mmd"];
+
+/** `globalmesh graph`: the topology as SVG (laid out by Graphviz), DOT or Mermaid, chosen by the file extension. */
+export async function graph(opts: GraphOptions, io: Io): Promise<number> {
+  const format = extname(opts.out).toLowerCase();
+  if (!FORMATS.includes(format)) throw usage(`--out ${opts.out}: the file must end in ${FORMATS.join(", ")}`);
+  const build = buildFromFiles(opts.spec, opts.manifests, io.cwd);
+  const topology = buildTopology(build, build.manifests);
+  const text = format === ".mmd" ? topologyToMermaid(topology) : format === ".dot" ? topologyToDot(topology) : await svgOf(topologyToDot(topology));
+  const file = resolve(io.cwd, opts.out);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+  io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
+  return 0;
+}
+
+async function svgOf(dot: string): Promise<string> {
+  // An ES module (with its WebAssembly inlined): loaded only when an SVG is asked for.
+  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
+  return (await Graphviz.load()).dot(dot, "svg");
+}
+
+function describe(t: Topology): string {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const calls = t.callers.map((c) => `${c.workload} → ${t.services.find((s) => s.name === c.service)!.host}`);
+  return [plural(t.clusters.length, "cluster"), plural(t.services.length, "service"), plural(t.routes.length, "cross-cluster route"), `${plural(calls.length, "caller")}${calls.length ? ` (${calls.join(", ")})` : ""}`].join(", ");
+}

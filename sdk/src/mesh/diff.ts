@@ -1,0 +1,206 @@
+import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
+import { MeshObject, objectKey } from "./objects";
+import { MeshBuild } from "./pipeline";
+
+/**
+ * What a change of GlobalNamespace does, explained: in words per service ("moves from cluster2 to cluster1"), then
+ * per cluster the objects added, removed and changed, each change down to the field. Pure: two builds in, data out.
+ */
+
+/** One leaf where two values differ. Arrays compare by index, as `pulumi preview` shows them. */
+export interface FieldChange {
+  /** e.g. `spec.endpoints[0].address`, or `metadata.labels["globalmesh.io/service"]`. */
+  path: string;
+  op: "added" | "removed" | "changed";
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface ObjectChange {
+  /** The object as it will be. */
+  object: MeshObject;
+  fields: FieldChange[];
+}
+
+export interface ClusterDiff {
+  cluster: string;
+  /** Set when the cluster enters or leaves the GlobalNamespace. */
+  membership?: "joins" | "leaves";
+  /** Each list sorted by `Kind/namespace/name`. */
+  added: MeshObject[];
+  removed: MeshObject[];
+  changed: ObjectChange[];
+}
+
+export interface ServiceDiff {
+  service: string;
+  /** The host before the change (after it, for an added service). */
+  host: string;
+  /** What happens to it, e.g. `moves from cluster2 to cluster1`, `port 8082 → 8083`. */
+  changes: string[];
+}
+
+export interface MeshDiff {
+  /** Changes to the GlobalNamespace itself: name, domain, clusters joining or leaving, cluster settings, rules. */
+  mesh: string[];
+  /** Services that change, by name. */
+  services: ServiceDiff[];
+  /** Clusters whose objects change, by name. */
+  clusters: ClusterDiff[];
+}
+
+export function diffMeshes(before: MeshBuild, after: MeshBuild): MeshDiff {
+  return {
+    mesh: meshChanges(before.model, after.model),
+    services: serviceChanges(before.model, after.model),
+    clusters: clusterDiffs(before, after),
+  };
+}
+
+export function isEmptyDiff(d: MeshDiff): boolean {
+  return d.mesh.length === 0 && d.services.length === 0 && d.clusters.length === 0;
+}
+
+export function fieldChanges(before: unknown, after: unknown, path = ""): FieldChange[] {
+  if (before === undefined && after === undefined) return [];
+  if (before === undefined) return [{ path, op: "added", after }];
+  if (after === undefined) return [{ path, op: "removed", before }];
+  const comparable = isContainer(before) && isContainer(after) && Array.isArray(before) === Array.isArray(after);
+  if (!comparable) return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, op: "changed", before, after }];
+  const keys = Array.isArray(before)
+    ? Array.from({ length: Math.max(before.length, (after as unknown[]).length) }, (_, i) => i)
+    : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys.flatMap((k) => fieldChanges((before as any)[k], (after as any)[k], childPath(path, k)));
+}
+
+function isContainer(v: unknown): v is object {
+  return typeof v === "object" && v !== null;
+}
+
+function childPath(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+function meshChanges(a: MeshModel, b: MeshModel): string[] {
+  const out: string[] = [];
+  if (a.name !== b.name) out.push(`GlobalNamespace renamed ${a.name} → ${b.name}: every object gets a new name`);
+  if (a.domain !== b.domain) out.push(`domain ${a.domain} → ${b.domain}: every global host and its virtual IP change`);
+  const names = (m: MeshModel) => m.clusters.map((c) => c.name);
+  for (const c of names(b)) if (!names(a).includes(c)) out.push(`cluster ${c} joins`);
+  for (const c of names(a)) if (!names(b).includes(c)) out.push(`cluster ${c} leaves`);
+  for (const cb of b.clusters) {
+    const ca = a.clusters.find((c) => c.name === cb.name);
+    if (!ca) continue;
+    for (const f of fieldChanges(clusterSettings(ca), clusterSettings(cb))) out.push(`cluster ${cb.name}: ${describeField(f)}`);
+  }
+  const rule = (r: { cluster: string; namespace: string }) => `{ cluster: ${r.cluster}, namespace: ${r.namespace} }`;
+  const rules = (m: MeshModel) => m.members.map(rule);
+  for (const r of rules(b)) if (!rules(a).includes(r)) out.push(`rule ${r} added`);
+  for (const r of rules(a)) if (!rules(b).includes(r)) out.push(`rule ${r} removed`);
+  return out;
+}
+
+function clusterSettings({ name: _name, ...settings }: ResolvedCluster): Omit<ResolvedCluster, "name"> {
+  return settings;
+}
+
+/** `ingress.address: "a" → "b"`: one field change in words. */
+function describeField(f: FieldChange): string {
+  const show = (v: unknown) => JSON.stringify(v);
+  if (f.op === "added") return `${f.path} added: ${show(f.after)}`;
+  if (f.op === "removed") return `${f.path} removed (was ${show(f.before)})`;
+  return `${f.path}: ${show(f.before)} → ${show(f.after)}`;
+}
+
+function serviceChanges(a: MeshModel, b: MeshModel): ServiceDiff[] {
+  const names = [...new Set([...a.services, ...b.services].map((s) => s.name))].sort();
+  const out: ServiceDiff[] = [];
+  for (const name of names) {
+    const sa = a.services.find((s) => s.name === name);
+    const sb = b.services.find((s) => s.name === name);
+    const changes = !sa
+      ? [`added (runs in ${sb!.clusters.join(", ")}; ${sb!.ports.map(portLabel).join(", ")})`]
+      : !sb
+        ? [`removed (ran in ${sa.clusters.join(", ")})`]
+        : changesOf(sa, sb, a, b);
+    if (changes.length > 0) out.push({ service: name, host: (sa ?? sb)!.host, changes });
+  }
+  return out;
+}
+
+function changesOf(a: GlobalService, b: GlobalService, ma: MeshModel, mb: MeshModel): string[] {
+  const out: string[] = [];
+  if (a.host !== b.host) out.push(`renamed to ${b.host}`);
+  if (a.namespace !== b.namespace) out.push(`namespace ${a.namespace} → ${b.namespace}`);
+  const lost = a.clusters.filter((c) => !b.clusters.includes(c));
+  const gained = b.clusters.filter((c) => !a.clusters.includes(c));
+  if (lost.length > 0 && gained.length > 0) out.push(`moves from ${lost.join(", ")} to ${gained.join(", ")}`);
+  else if (gained.length > 0) out.push(`runs also in ${gained.join(", ")}`);
+  else if (lost.length > 0) out.push(`no longer runs in ${lost.join(", ")}`);
+  out.push(...portChanges(a.ports, b.ports));
+  if (a.address !== b.address) out.push(`VIP ${a.address} → ${b.address}${vipReason(a, b, ma, mb)}`);
+  return out;
+}
+
+function portLabel(p: ResolvedPort): string {
+  return `${p.number}/${p.protocol}`;
+}
+
+function portChanges(a: ResolvedPort[], b: ResolvedPort[]): string[] {
+  const gone = a.filter((p) => !b.some((q) => q.number === p.number));
+  const came = b.filter((p) => !a.some((q) => q.number === p.number));
+  const out: string[] = [];
+  if (gone.length === 1 && came.length === 1) {
+    const [p, q] = [gone[0], came[0]];
+    out.push(p.protocol === q.protocol ? `port ${p.number} → ${q.number}` : `port ${portLabel(p)} → ${portLabel(q)}`);
+  } else {
+    out.push(...gone.map((p) => `port ${portLabel(p)} removed`), ...came.map((p) => `port ${portLabel(p)} added`));
+  }
+  for (const p of a) {
+    const q = b.find((x) => x.number === p.number);
+    if (q && q.protocol !== p.protocol) out.push(`port ${p.number} protocol ${p.protocol} → ${q.protocol}`);
+    if (q && q.name !== p.name) out.push(`port ${p.number} renamed ${p.name} → ${q.name}`);
+  }
+  return out;
+}
+
+/** Why a virtual IP moved. Derived addresses depend only on (GlobalNamespace, host), so nothing else may move one. */
+function vipReason(a: GlobalService, b: GlobalService, ma: MeshModel, mb: MeshModel): string {
+  if (b.pinned) return " (pinned)";
+  if (a.pinned) return " (pin removed)";
+  if (a.host !== b.host) return " (new host)";
+  if (ma.name !== mb.name) return " (GlobalNamespace renamed)";
+  return "";
+}
+
+function clusterDiffs(before: MeshBuild, after: MeshBuild): ClusterDiff[] {
+  const [a, b] = [before.compiled.objects, after.compiled.objects];
+  const clusters = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const out: ClusterDiff[] = [];
+  for (const cluster of clusters) {
+    const oldObjects = byKey(a.get(cluster) ?? []);
+    const newObjects = byKey(b.get(cluster) ?? []);
+    const diff: ClusterDiff = {
+      cluster,
+      ...(!a.has(cluster) && { membership: "joins" as const }),
+      ...(!b.has(cluster) && { membership: "leaves" as const }),
+      added: [...newObjects].filter(([k]) => !oldObjects.has(k)).map(([, o]) => o),
+      removed: [...oldObjects].filter(([k]) => !newObjects.has(k)).map(([, o]) => o),
+      changed: [],
+    };
+    for (const [k, o] of newObjects) {
+      const old = oldObjects.get(k);
+      const fields = old ? fieldChanges(old, o) : [];
+      if (fields.length > 0) diff.changed.push({ object: o, fields });
+    }
+    if (diff.membership || diff.added.length + diff.removed.length + diff.changed.length > 0) out.push(diff);
+  }
+  return out;
+}
+
+/** Objects by `Kind/namespace/name`, sorted: the identity an object keeps across changes. */
+function byKey(objects: MeshObject[]): Map<string, MeshObject> {
+  return new Map(objects.map((o) => [objectKey(o), o] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}

@@ -1,0 +1,133 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { Io } from "../../sdk/src/cli/io";
+import { main } from "../../sdk/src/cli/main";
+import { ROOT } from "../helpers/fixtures";
+
+function capture(tty = false, env: Record<string, string> = {}): Io & { out: string; err: string } {
+  const io = { cwd: ROOT, isTTY: tty, env, out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+const A = "examples/acme-fitness";
+const F = "test/fixtures";
+const MANIFESTS = ["--manifests", `cluster1=${A}/manifests/cluster1.yaml`, "--manifests", `cluster2=${A}/manifests/cluster2.yaml`];
+/** acme-fitness before and after moving catalog from cluster2 to cluster1 (same spec, the manifests say where it runs). */
+const MOVE_CATALOG = ["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, ...MANIFESTS, "--new-manifests", `cluster1=${F}/acme-catalog-moved/cluster1.yaml`, "--new-manifests", `cluster2=${F}/acme-catalog-moved/cluster2.yaml`];
+const CATALOG = "istio-system/gns.acme-fitness.catalog";
+
+/** The lines of one cluster's section (from its name to the next blank line). */
+function section(out: string, cluster: string): string[] {
+  const lines = out.split("\n");
+  const start = lines.indexOf(cluster);
+  expect(start).toBeGreaterThan(0);
+  const end = lines.indexOf("", start);
+  return lines.slice(start + 1, end === -1 ? undefined : end);
+}
+
+describe("moving catalog from cluster2 to cluster1", () => {
+  const io = capture();
+  let code: number;
+  beforeAll(async () => {
+    code = await main(MOVE_CATALOG, io);
+  });
+
+  test("exits 1 (changes) and explains the move first, then counts per cluster", () => {
+    expect(code).toBe(1);
+    expect(io.err).toBe("");
+    // cluster1 trades its client side of catalog (remote rule + egress gateway, subsets, one route) for the serving
+    // side (ingress gateway, one route); cluster2 the other way round; both keep their host entry (entry, route).
+    expect(io.out.split("\n").slice(0, 4)).toEqual([
+      "catalog.acme.example.com moves from cluster2 to cluster1",
+      "cluster1: 4 objects removed, 2 added, 2 changed",
+      "cluster2: 2 objects removed, 4 added, 2 changed",
+      "",
+    ]);
+  });
+
+  test("lists cluster1's objects removed, added and changed by name", () => {
+    const objects = section(io.out, "cluster1").filter((l) => /^ {2}[-+~] /.test(l));
+    expect(objects).toEqual([
+      `  - DestinationRule ${CATALOG}`,
+      `  - DestinationRule ${CATALOG}.egress`,
+      `  - Gateway ${CATALOG}.egress`,
+      `  - VirtualService ${CATALOG}.egress.8082`,
+      `  + Gateway ${CATALOG}.ingress`,
+      `  + VirtualService ${CATALOG}.ingress.8082`,
+      `  ~ ServiceEntry ${CATALOG}`,
+      `  ~ VirtualService ${CATALOG}`,
+    ]);
+  });
+
+  test("shows field by field that cluster1's entry now points at the local Service instead of cluster2's ingress", () => {
+    const lines = section(io.out, "cluster1");
+    const entry = lines.slice(lines.indexOf(`  ~ ServiceEntry ${CATALOG}`) + 1, lines.indexOf(`  ~ VirtualService ${CATALOG}`));
+    expect(entry).toEqual(
+      expect.arrayContaining([
+        '      ~ spec.endpoints[0].address: "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com" → "catalog.default.svc.cluster.local"',
+        '      ~ spec.endpoints[0].ports["http-catalog"]: 443 → 8082',
+        '      - spec.endpoints[0].locality: "us-east-2"',
+      ]),
+    );
+    // The virtual IP stays: no line touches spec.addresses.
+    expect(io.out).not.toContain("spec.addresses");
+  });
+
+  test("plain text when stdout is not a terminal", () => {
+    expect(io.out).not.toContain("\x1b[");
+  });
+});
+
+test("colour on a terminal, none when NO_COLOR is set", async () => {
+  const tty = capture(true);
+  expect(await main(MOVE_CATALOG, tty)).toBe(1);
+  expect(tty.out).toContain(`\x1b[31m  - DestinationRule ${CATALOG}\x1b[0m`);
+  expect(tty.out).toContain(`\x1b[32m  + Gateway ${CATALOG}.ingress\x1b[0m`);
+  const noColor = capture(true, { NO_COLOR: "1" });
+  expect(await main(MOVE_CATALOG, noColor)).toBe(1);
+  expect(noColor.out).not.toContain("\x1b[");
+  expect(tty.out.replace(/\x1b\[\d+m/g, "")).toBe(noColor.out);
+});
+
+test("identical GlobalNamespaces, even written in another order: no changes, exit 0", async () => {
+  for (const newSpec of [`${A}/gns.yaml`, `${F}/acme-reordered.yaml`]) {
+    const io = capture();
+    expect(await main(["diff", `${A}/gns.yaml`, newSpec, ...MANIFESTS], io)).toBe(0);
+    expect(io.out).toBe("no changes\n");
+  }
+});
+
+test("a cluster joining: said first, then its 60 client objects (10 services × 6)", async () => {
+  const io = capture();
+  expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-cluster3.yaml`, ...MANIFESTS], io)).toBe(1);
+  expect(io.out.split("\n").slice(0, 3)).toEqual(["cluster cluster3 joins", "rule { cluster: cluster3, namespace: default } added", "cluster3 (joins): 60 objects added"]);
+  expect(section(io.out, "cluster3")).toHaveLength(60);
+});
+
+test("invalid input exits 2 and names the file, the field and its line", async () => {
+  const io = capture();
+  expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-invalid.yaml`], io)).toBe(2);
+  expect(io.out).toBe("");
+  expect(io.err).toMatch(/^test\/fixtures\/acme-invalid\.yaml: invalid GlobalNamespace spec \(1 problem\)\n {2}- domain \(line 3:9\): "acme_example" is not a DNS domain/);
+});
+
+test.each([
+  [["diff", `${A}/gns.yaml`], /diff needs two spec files/],
+  [["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, "--old-manifests", "cluster1"], /--manifests cluster1: expected <cluster>=<file-or-directory>/],
+  [["diff", `${A}/gns.yaml`, "missing.yaml"], /new spec missing\.yaml: cannot read \(ENOENT\)/],
+])("usage error %#: exit 2", async (argv, message) => {
+  const io = capture();
+  expect(await main(argv, io)).toBe(2);
+  expect(io.err).toMatch(message);
+});
+
+test("the globalmesh bin runs diff with the same exit codes", () => {
+  const bin = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } });
+  const moved = bin(MOVE_CATALOG);
+  expect(moved.stderr).toBe("");
+  expect(moved.status).toBe(1);
+  expect(moved.stdout.split("\n")[0]).toBe("catalog.acme.example.com moves from cluster2 to cluster1");
+  const same = bin(["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, ...MANIFESTS]);
+  expect([same.status, same.stdout]).toEqual([0, "no changes\n"]);
+  expect(bin(["diff", `${A}/gns.yaml`, `${F}/acme-invalid.yaml`]).status).toBe(2);
+});

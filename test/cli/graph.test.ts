@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Io } from "../../sdk/src/cli/io";
+import { main } from "../../sdk/src/cli/main";
+import { ROOT } from "../helpers/fixtures";
+import { findAll, parseXml, textOf, XmlElement } from "./xml";
+
+function capture(): Io & { out: string; err: string } {
+  const io = { cwd: ROOT, isTTY: false, out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
+
+/** The arguments `npm run demo` passes to graph, minus --out. */
+const ACME = ["--spec", "examples/acme-fitness/gns.yaml", "--manifests", "cluster1=examples/acme-fitness/manifests/cluster1.yaml", "--manifests", "cluster2=examples/acme-fitness/manifests/cluster2.yaml"];
+const SERVICES = { cluster1: ["cart", "cart-redis", "order", "order-mongo", "payment", "shopping", "users", "users-mongo"], cluster2: ["catalog", "catalog-mongo"] };
+/** shopping (cluster1) calls catalog.acme.example.com (CATALOG_HOST): its egress, cluster2's ingress, catalog. */
+const SHOPPING_TO_CATALOG = ["cluster1/svc/shopping->cluster1/gw/egress", "cluster1/gw/egress->cluster2/gw/ingress", "cluster2/gw/ingress->cluster2/svc/catalog"];
+
+async function graphTo(file: string): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), "gm-graph-")), file);
+  const io = capture();
+  expect(await main(["graph", ...ACME, "--out", out], io)).toBe(0);
+  expect(io.err).toBe("");
+  expect(io.out).toContain("1 caller (Deployment/shopping → catalog.acme.example.com)");
+  return readFileSync(out, "utf8");
+}
+
+describe("graph --out topology.svg (laid out by Graphviz)", () => {
+  let svg: XmlElement;
+  const groups = (cls: string) => findAll(svg, (e) => e.name === "g" && (e.attrs.class ?? "").split(" ").includes(cls));
+  const title = (g: XmlElement) => textOf(g.children.find((c) => c.name === "title")!);
+
+  beforeAll(async () => {
+    svg = parseXml(await graphTo("topology.svg"));
+  });
+
+  test("is a well-formed SVG document", () => {
+    expect(svg.name).toBe("svg");
+    expect(svg.attrs.xmlns).toBe("http://www.w3.org/2000/svg");
+  });
+
+  test("groups each cluster's services in a box named after the cluster", () => {
+    const clusters = groups("cluster");
+    expect(clusters.map(title).sort()).toEqual(["cluster_cluster1", "cluster_cluster2"]);
+    for (const box of clusters) {
+      const cluster = title(box).replace("cluster_", "") as keyof typeof SERVICES;
+      expect(textOf(box)).toContain(cluster);
+      const inside = groups("node").filter((n) => title(n).startsWith(`${cluster}/svc/`));
+      expect(inside.map((n) => title(n).split("/")[2]).sort()).toEqual(SERVICES[cluster]);
+    }
+  });
+
+  test("labels every service with its global host", () => {
+    for (const [cluster, services] of Object.entries(SERVICES)) {
+      for (const s of services) {
+        const node = groups("node").find((n) => title(n) === `${cluster}/svc/${s}`)!;
+        const lines = findAll(node, (e) => e.name === "text").map(textOf);
+        expect(lines[0]).toBe(s);
+        expect(lines[1]).toMatch(new RegExp(`^${s}\\.acme\\.example\\.com:\\d+$`));
+      }
+    }
+  });
+
+  test("draws shopping → catalog through cluster1's egress and cluster2's ingress, and only that path, emphasised", () => {
+    expect(groups("caller").map(title).sort()).toEqual([...SHOPPING_TO_CATALOG].sort());
+    const first = groups("caller").find((g) => title(g) === SHOPPING_TO_CATALOG[0])!;
+    expect(findAll(first, (e) => e.name === "text").map(textOf)).toEqual(["catalog.acme.example.com"]);
+  });
+
+  test("draws the reachability the wiring creates: each cluster's egress to the other's ingress, each ingress to its services", () => {
+    const routes = groups("edge").map(title);
+    expect(routes).toContain("cluster2/gw/egress->cluster1/gw/ingress");
+    for (const [cluster, services] of Object.entries(SERVICES)) for (const s of services) expect(routes).toContain(`${cluster}/gw/ingress->${cluster}/svc/${s}`);
+    expect(routes).toHaveLength(2 + 10 + 1);
+  });
+});
+
+test("--out .dot and .mmd write the same drawing as Graphviz and Mermaid text", async () => {
+  const dot = await graphTo("topology.dot");
+  expect(dot).toMatch(/^digraph "acme-fitness" \{/);
+  expect(dot.match(/^ {2}subgraph "cluster_[^"]+"/gm)).toEqual(['  subgraph "cluster_cluster1"', '  subgraph "cluster_cluster2"']);
+  expect(dot).toContain('"cluster1/svc/shopping" -> "cluster1/gw/egress" [label="catalog.acme.example.com"');
+  const mmd = await graphTo("topology.mmd");
+  expect(mmd.split("\n")[0]).toBe("flowchart LR");
+  expect(mmd.match(/==>/g)).toHaveLength(3);
+  expect(mmd).toMatch(/subgraph c0\["cluster1 \(us-west-2\)"\]/);
+});
+
+test.each([
+  [["graph", ...ACME, "--out", "topology.png"], /--out topology\.png: the file must end in \.svg, \.dot, \.mmd/],
+  [["graph", ...ACME], /graph needs --out/],
+  [["graph", "--out", "x.svg"], /graph needs --spec/],
+])("usage error %#: exit 2", async (argv, message) => {
+  const io = capture();
+  expect(await main(argv, io)).toBe(2);
+  expect(io.err).toMatch(message);
+});
+
+test("the globalmesh bin writes the SVG too (Graphviz loads outside jest)", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "gm-graph-bin-")), "topology.svg");
+  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "graph", ...ACME, "--out", out], { cwd: ROOT, encoding: "utf8" });
+  expect([r.status, r.stderr]).toEqual([0, ""]);
+  const titles = findAll(parseXml(readFileSync(out, "utf8")), (e) => e.name === "title").map(textOf);
+  expect(titles).toEqual(expect.arrayContaining(["cluster_cluster1", "cluster_cluster2", ...SHOPPING_TO_CATALOG]));
+});

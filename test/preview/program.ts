@@ -1,0 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
+import { stringify } from "yaml";
+import { GlobalNamespace, GlobalNamespaceService } from "../../sdk/src/gns";
+import { GatewaysSpec, MemberRule } from "../../sdk/src/mesh";
+import { Program } from "../helpers/plan";
+
+/** A GlobalNamespace as plain data, so a test can write "before" and "after" as two values and diff their plans. */
+export interface MeshDef {
+  name: string;
+  domain: string;
+  clusters: { name: string; ingress?: { address: string; port?: number }; locality?: string; gateways?: GatewaysSpec; kubeconfig?: string }[];
+  members: MemberRule[];
+  services?: GlobalNamespaceService[];
+  /** Manifests per cluster, as objects (edited by tests, written as YAML for the component). */
+  manifests?: { cluster: string; objects: unknown[] }[];
+}
+
+/** Logical name of the component in every program; the URN helpers assume it. */
+export const RESOURCE = "mesh";
+export const STACK_PREFIX = "urn:pulumi:test::globalmesh-test::";
+
+/** One provider per cluster (a mock cluster, identified by its kubeconfig) and the GlobalNamespace over them. */
+export function meshProgram(def: MeshDef): Program {
+  return () => {
+    const clusters = def.clusters.map((c) => ({
+      clusterName: c.name,
+      provider: new k8s.Provider(`k8s-${c.name}`, { kubeconfig: c.kubeconfig ?? `kubeconfig-of-${c.name}` }),
+      ...(c.ingress && { ingress: c.ingress }),
+      ...(c.locality && { locality: c.locality }),
+      ...(c.gateways && { gateways: c.gateways }),
+    }));
+    new GlobalNamespace(RESOURCE, {
+      globalNamespaceName: def.name,
+      domain: def.domain,
+      clusters,
+      members: def.members,
+      ...(def.services && { services: def.services }),
+      ...(def.manifests && {
+        manifests: def.manifests.map((m) => ({ cluster: m.cluster, yaml: m.objects.map((o) => `---\n${stringify(o)}`).join("") })),
+      }),
+    });
+  };
+}
