@@ -1,28 +1,29 @@
-// The demo Pulumi program: the acme-fitness GlobalNamespace on two existing, Istio-enabled clusters.
-//   pulumi config set --secret cluster1Kubeconfig "$(cat ~/.kube/cluster1)"   (same for cluster2)
-//   pulumi config set cluster1Ingress 203.0.113.10; pulumi config set cluster2Ingress <elb-hostname>
+// The demo Pulumi program: the acme-fitness GlobalNamespace on two existing clusters that already run Istio with a
+// shared root of trust (any kind: TKG, GKE, kind…), given by kubeconfig. See README "The Pulumi program".
+//   pulumi config set --secret cluster1Kubeconfig "$(kubectl config view --raw --flatten --minify --context c1)"
+//   pulumi config set cluster1Ingress 203.0.113.10          (same for cluster2)
 //   pulumi preview
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GlobalNamespace } from "globalmesh";
+import { GlobalNamespace, KubeconfigCluster } from "globalmesh";
 
 const config = new pulumi.Config();
 const manifestsDir = join(__dirname, "examples", "acme-fitness", "manifests");
-const cluster = (name: string) => ({
-  clusterName: name,
-  kubeconfig: config.requireSecret(`${name}Kubeconfig`),
-  ingress: { address: config.require(`${name}Ingress`) },
+
+const members = ["cluster1", "cluster2"].map((name) => {
+  const locality = config.get(`${name}Locality`) || undefined;
+  const cluster = new KubeconfigCluster(name, { kubeconfig: config.requireSecret(`${name}Kubeconfig`), locality });
+  // Where the other cluster reaches this one: its Istio ingress gateway's load-balancer IP or hostname.
+  return { cluster: { ...cluster, ingress: { address: config.require(`${name}Ingress`) } }, namespace: "default" };
 });
 
 const acme = new GlobalNamespace("acme-fitness", {
   domain: "acme.example.com",
-  members: [
-    { cluster: cluster("cluster1"), namespace: "default" },
-    { cluster: cluster("cluster2"), namespace: "default" },
-  ],
+  members,
   manifests: ["cluster1", "cluster2"].map((c) => ({ cluster: c, yaml: readFileSync(join(manifestsDir, `${c}.yaml`), "utf8") })),
 });
 
 export const hosts = acme.hosts;
 export const objectNames = acme.objectNames;
+export const topology = acme.topology;

@@ -72,6 +72,30 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
   });
 });
 
+test("check validates and summarizes without writing anything", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "gm-check-"));
+  const io = capture(dir);
+  const inRoot = ACME.map((a) => (a.startsWith("examples/") || a.includes("=examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a));
+  expect(await main(["check", ...inRoot], io)).toBe(0);
+  expect(io.out).toMatch(/^ {2}cluster2 +56 objects$/m);
+  expect(readdirSync(dir)).toEqual([]);
+  const bad = capture();
+  expect(await main(["check", "--spec", "test/fixtures/acme-invalid.yaml"], bad)).toBe(2);
+  expect(bad.err).toMatch(/domain \(line \d+:\d+\)/);
+});
+
+test("an output path that cannot be written is the caller's error (2); an internal failure is 3", async () => {
+  const file = join(mkdtempSync(join(tmpdir(), "gm-file-")), "a-file");
+  writeFileSync(file, "");
+  const io = capture();
+  expect(await main(["render", ...ACME, "--out", join(file, "out")], io)).toBe(2);
+  expect(io.err).toMatch(/cannot write .*cluster1\.yaml \(ENOTDIR\)/);
+  const seen = capture();
+  const broken = { ...seen, stdout: () => { throw new Error("stdout closed"); } };
+  expect(await main(["check", ...ACME], broken)).toBe(3);
+  expect(seen.err).toMatch(/^globalmesh: internal error: Error: stdout closed/);
+});
+
 test("the globalmesh bin runs from the repository (npx globalmesh)", () => {
   const out = mkdtempSync(join(tmpdir(), "gm-bin-"));
   const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", ...ACME, "--out", out], { cwd: ROOT, encoding: "utf8" });

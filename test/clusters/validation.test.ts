@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, checkedKubeconfig, ClusterArgsError, EksCluster, KubeconfigCluster } from "../../sdk/src/clusters";
+import { AksCluster, checkedKubeconfig, EksCluster, KubeconfigCluster } from "../../sdk/src/clusters";
 import { SpecError } from "../../sdk/src/mesh";
 import { installMocks, Recorder, valueOf } from "../helpers/pulumiHarness";
 import { cloudMocks } from "./cloudMocks";
 import { twoContextsWith, TWO_CONTEXTS } from "./kubeconfigs";
 
 /**
- * Each bad argument is reported on its own field with the fix, as a ClusterArgsError (a SpecError), and the
+ * Each bad argument is reported on its own field with the fix, as a SpecError, and the
  * component throws before registering anything — not even itself.
  */
 
@@ -29,9 +29,9 @@ async function expectRejected(construct: () => unknown, component: string, issue
   } catch (e) {
     error = e;
   }
-  expect(error).toBeInstanceOf(ClusterArgsError);
   expect(error).toBeInstanceOf(SpecError);
-  const e = error as ClusterArgsError;
+  expect(error).toBeInstanceOf(SpecError);
+  const e = error as SpecError;
   expect(e.message.split("\n")[0]).toBe(`${component}: invalid arguments (${issues.length} problem${issues.length === 1 ? "" : "s"})`);
   expect(e.issues.map((i) => i.path)).toEqual(issues.map(([path]) => path));
   e.issues.forEach((issue, i) => expect(issue.message).toMatch(issues[i][1]));
@@ -120,7 +120,7 @@ describe("KubeconfigCluster", () => {
     const settled = await Promise.allSettled([checked.promise(), checked.isKnown, checked.isSecret]);
     for (const r of settled) {
       expect(r.status).toBe("rejected");
-      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ClusterArgsError);
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(SpecError);
       expect((r as PromiseRejectedResult).reason.message).toMatch(
         /^KubeconfigCluster "later": invalid arguments \(1 problem\)\n {2}- context: "kind-c" is not in the kubeconfig; its contexts are: kind-a, kind-b$/,
       );

@@ -143,3 +143,25 @@ describe("bad args fail before anything is registered", () => {
     expect(rec.registrations.length).toBe(before);
   });
 });
+
+describe("an ingress address known only at deploy time", () => {
+  beforeAll(async () => {
+    await installMocks({ preview: false });
+  });
+
+  test("is checked when it resolves, naming the cluster", async () => {
+    const { argsToSpec, resolvedIngressAddress } = await import("../../sdk/src/gns/toSpec");
+    // (A rejected Output cannot be observed in-process without an unhandled rejection, so the check is tested alone.)
+    expect(() => resolvedIngressAddress("not an address!", "east")).toThrow(/cluster east: ingress address "not an address!" is neither an IP address nor a DNS name/);
+    expect(() => resolvedIngressAddress(undefined, "east")).toThrow(/cluster east: ingress address undefined/);
+    const args = (address: pulumi.Input<string>) => ({
+      domain: "a.example.com",
+      members: [{ cluster: { clusterName: "east", kubeconfig: "kc", ingress: { address } }, namespace: "shop" }],
+    });
+    const good = argsToSpec("x", args(pulumi.output("lb.example.net"))).spec.clusters[0].ingress!.address as pulumi.Output<string>;
+    expect(pulumi.Output.isInstance(good)).toBe(true);
+    expect(await valueOf(good)).toBe("lb.example.net");
+    // Plain strings are checked up front by the spec validation instead.
+    expect(argsToSpec("x", args("10.0.0.1")).spec.clusters[0].ingress!.address).toBe("10.0.0.1");
+  });
+});

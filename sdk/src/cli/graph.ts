@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, extname, relative, resolve } from "node:path";
+import { extname, relative, resolve } from "node:path";
 import { buildTopology, Topology, topologyToDot, topologyToMermaid } from "../mesh";
 import { buildFromFiles } from "./build";
+import { writeAtomically } from "./files";
 import { usage } from "./inputs";
 import { Io } from "./io";
 
@@ -21,9 +21,7 @@ export async function graph(opts: GraphOptions, io: Io): Promise<number> {
   const topology = buildTopology(build, build.manifests);
   const text = format === ".mmd" ? topologyToMermaid(topology) : format === ".dot" ? topologyToDot(topology) : await svgOf(topologyToDot(topology));
   const file = resolve(io.cwd, opts.out);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
+  writeAtomically(file, text);
   io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
   return 0;
 }

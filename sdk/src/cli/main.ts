@@ -1,16 +1,20 @@
 import { parseArgs } from "node:util";
 import { SpecError } from "../mesh";
-import { usage } from "./inputs";
-import { Io, processIo } from "./io";
+import { buildFromFiles } from "./build";
 import { diff } from "./diff";
 import { graph } from "./graph";
+import { usage } from "./inputs";
+import { Io, processIo } from "./io";
 import { render } from "./render";
+import { summarize } from "./summary";
 
 const HELP = `globalmesh — Global Namespaces on open-source Istio
 
 Usage:
   globalmesh render --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <dir>
       Write <dir>/<cluster>.yaml for every member cluster and print a summary.
+  globalmesh check --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...]
+      Validate the spec (and discovery from the manifests) and print the summary; write nothing.
   globalmesh diff <old-gns.yaml> <new-gns.yaml> [--manifests <cluster>=<file-or-dir> ...]
                   [--old-manifests <cluster>=<file-or-dir> ...] [--new-manifests <cluster>=<file-or-dir> ...]
       Explain what the change does: per service (moves, ports, virtual IPs), then per cluster the objects added,
@@ -19,28 +23,32 @@ Usage:
   globalmesh graph --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <file.svg|file.dot|file.mmd>
       Draw the topology: clusters, their services, the gateway paths between them, and the calls the manifests show.
 
-Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected failure (diff: 1 also means changes).
+Exit codes: 0 success (diff: no changes), 1 diff found changes, 2 invalid input (nothing written), 3 internal error.
 `;
+
+/** Exit code of a failure that is not the input's fault; distinct from diff's "changes" (1). */
+export const EXIT_INTERNAL = 3;
+
+const many = { type: "string", multiple: true } as const;
+const one = { type: "string" } as const;
 
 /** Runs one command. Returns the exit code; never calls process.exit, so tests can run it in-process. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
   try {
     switch (command) {
       case "render": {
-        const { values } = parseArgs({
-          args: rest,
-          options: { spec: { type: "string" }, manifests: { type: "string", multiple: true }, out: { type: "string" } },
-          strict: true,
-        });
-        if (!values.spec) throw usage("render needs --spec <gns.yaml>");
-        if (!values.out) throw usage("render needs --out <dir>");
-        return render({ spec: values.spec, manifests: values.manifests ?? [], out: values.out }, io);
+        const { values } = parseArgs({ args, options: { spec: one, manifests: many, out: one }, strict: true });
+        return render({ spec: required(values.spec, "render", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out: required(values.out, "render", "--out <dir>") }, io);
+      }
+      case "check": {
+        const { values } = parseArgs({ args, options: { spec: one, manifests: many }, strict: true });
+        io.stdout(summarize(buildFromFiles(required(values.spec, "check", "--spec <gns.yaml>"), values.manifests ?? [], io.cwd)));
+        return 0;
       }
       case "diff": {
-        const many = { type: "string", multiple: true } as const;
         const { values, positionals } = parseArgs({
-          args: rest,
+          args,
           options: { manifests: many, "old-manifests": many, "new-manifests": many },
           allowPositionals: true,
           strict: true,
@@ -53,14 +61,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case "graph": {
-        const { values } = parseArgs({
-          args: rest,
-          options: { spec: { type: "string" }, manifests: { type: "string", multiple: true }, out: { type: "string" } },
-          strict: true,
-        });
-        if (!values.spec) throw usage("graph needs --spec <gns.yaml>");
-        if (!values.out) throw usage("graph needs --out <file.svg|file.dot|file.mmd>");
-        return await graph({ spec: values.spec, manifests: values.manifests ?? [], out: values.out }, io);
+        const { values } = parseArgs({ args, options: { spec: one, manifests: many, out: one }, strict: true });
+        const out = required(values.out, "graph", "--out <file.svg|file.dot|file.mmd>");
+        return await graph({ spec: required(values.spec, "graph", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out }, io);
       }
       case undefined:
       case "help":
@@ -80,9 +83,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`usage: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`globalmesh: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    io.stderr(`globalmesh: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_INTERNAL;
   }
+}
+
+function required(value: string | undefined, command: string, flag: string): string {
+  if (!value) throw usage(`${command} needs ${flag}`);
+  return value;
 }
 
 /** node:util parseArgs rejects unknown or malformed options with these codes (checked by shape: Node's own realm). */

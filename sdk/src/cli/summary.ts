@@ -1,7 +1,10 @@
 import { MeshBuild } from "../mesh";
 
-/** The short report `render` prints: objects per cluster, global hosts and their virtual IPs. */
-export function summarize(build: MeshBuild, written: Map<string, string>): string {
+/**
+ * The short report `render` and `check` print: objects per cluster (and the file each went to, when written), global
+ * hosts and their virtual IPs.
+ */
+export function summarize(build: MeshBuild, written?: Map<string, string>): string {
   const { model, compiled, discovery } = build;
   const lines = [
     `GlobalNamespace ${model.name} (*.${model.domain}): ${model.services.length} services in ${model.clusters.length} clusters`,
@@ -9,7 +12,7 @@ export function summarize(build: MeshBuild, written: Map<string, string>): strin
     "Objects per cluster:",
   ];
   for (const [cluster, objects] of compiled.objects) {
-    lines.push(`  ${cluster.padEnd(width(compiled.objects.keys()))}  ${String(objects.length).padStart(4)} objects  → ${written.get(cluster)}`);
+    lines.push(`  ${cluster.padEnd(width(compiled.objects.keys()))}  ${String(objects.length).padStart(4)} objects${written ? `  → ${written.get(cluster)}` : ""}`);
   }
   lines.push("", "Global hosts:");
   const hostWidth = width(model.services.map((s) => s.host));

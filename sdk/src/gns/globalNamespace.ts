@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { buildMesh, buildTopology, MeshBuild, objectKey, topologyToMermaid } from "../mesh";
-import { checkInjectionExclusions } from "../mesh/injection";
+import { buildMesh, buildTopology, checkInjectionExclusions, MeshBuild, objectKey, topologyToMermaid } from "../mesh";
 import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
 import { argsToSpec, isDeferred } from "./toSpec";
 

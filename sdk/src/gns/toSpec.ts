@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterManifests, GlobalNamespaceSpec, IssueList, parseManifests, SpecError } from "../mesh";
+import { ClusterManifests, GlobalNamespaceSpec, isHostOrIp, IssueList, parseManifests, SpecError } from "../mesh";
 import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
 
 /** GlobalNamespace args → the core's plain spec, the cluster handles by name, and the manifests to discover from. */
@@ -44,7 +44,7 @@ export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec 
     domain: args.domain,
     clusters: [...handles.values()].map((h) => ({
       name: h.clusterName,
-      ...(h.ingress && { ingress: { address: h.ingress.address, ...(h.ingress.port !== undefined && { port: h.ingress.port }) } }),
+      ...(h.ingress && { ingress: { address: checkedLater(h.ingress.address, h.clusterName), ...(h.ingress.port !== undefined && { port: h.ingress.port }) } }),
       ...(h.locality && { locality: h.locality }),
       ...(h.network && { network: h.network }),
       ...(h.gateways && { gateways: h.gateways }),
@@ -53,6 +53,21 @@ export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec 
     ...(args.services && { services: args.services }),
   };
   return { spec, handles, manifests };
+}
+
+/**
+ * An address known only at deploy time (a load balancer's) is checked when it resolves: a bad one fails the objects
+ * that carry it with a message naming the cluster, instead of writing a ServiceEntry Istio would reject.
+ */
+function checkedLater(address: pulumi.Input<string>, cluster: string): pulumi.Input<string> {
+  return isDeferred(address) ? pulumi.output(address).apply((a) => resolvedIngressAddress(a, cluster)) : address;
+}
+
+/** The check `checkedLater` applies to a resolved address. */
+export function resolvedIngressAddress(address: unknown, cluster: string): string {
+  if (typeof address !== "string" || !isHostOrIp(address))
+    throw new Error(`cluster ${cluster}: ingress address ${JSON.stringify(address)} is neither an IP address nor a DNS name; check the ingress gateway's load balancer`);
+  return address;
 }
 
 function parseYaml(text: string, source: string, issues: IssueList): unknown[] {

@@ -3,7 +3,6 @@ import { isDnsLabel, IssueList } from "../mesh";
 import { IstioValuesOverrides, MeshClusterArgs } from "./args";
 import { ownerOf } from "./claims";
 import { DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPOSITORY } from "./defaults";
-import { throwIfInvalid } from "./errors";
 import { InjectionPlan, planInjection } from "./injectionPlan";
 import { valueAt } from "./merge";
 import { MeshTrust } from "./meshTrust";
@@ -75,7 +74,7 @@ export function planMeshCluster(name: string, args: MeshClusterArgs): MeshCluste
       if (typeof g !== "string" || !isDnsLabel(g)) issues.add(`globalNamespaces[${i}]`, `${JSON.stringify(g)} is not a GlobalNamespace name (a DNS-1123 label)`);
     });
 
-  throwIfInvalid(issues, `MeshCluster "${name}"`);
+  issues.throwIfBadArgs(`MeshCluster "${name}"`);
   return {
     clusterName: clusterName!,
     network: network!,

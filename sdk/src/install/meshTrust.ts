@@ -4,7 +4,6 @@ import { isDnsLabel, IssueList } from "../mesh";
 import { MeshTrustArgs } from "./args";
 import { CA_USAGES, certChain } from "./certs";
 import { ISTIO_NAMESPACE } from "./defaults";
-import { throwIfInvalid } from "./errors";
 import { planMeshTrust } from "./trustPlan";
 
 /** One cluster's plug-in CA: what goes into its `cacerts` secret. */
@@ -89,7 +88,7 @@ export class MeshTrust extends pulumi.ComponentResource {
     const issues = new IssueList();
     const problem = this.clusterNameProblem(clusterName);
     if (problem) issues.add("clusterName", problem);
-    throwIfInvalid(issues, `MeshTrust "${this.resourceName}"`);
+    issues.throwIfBadArgs(`MeshTrust "${this.resourceName}"`);
     this.issued.add(clusterName);
 
     const base = `${this.resourceName}-${clusterName}`;

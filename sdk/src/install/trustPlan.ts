@@ -1,7 +1,6 @@
 import { isDnsLabel, isDnsSubdomain, IssueList } from "../mesh";
 import { MeshTrustArgs } from "./args";
 import { DEFAULT_TRUST_DOMAIN } from "./defaults";
-import { throwIfInvalid } from "./errors";
 
 /** MeshTrust args, checked, with defaults filled in. */
 export interface MeshTrustPlan {
@@ -38,7 +37,7 @@ export function planMeshTrust(name: string, args: MeshTrustArgs): MeshTrustPlan 
   const intermediateValidityHours = hours(issues, "intermediateValidityHours", args.intermediateValidityHours, DEFAULT_INTERMEDIATE_HOURS);
   if (!ownRoot && intermediateValidityHours > rootValidityHours)
     issues.add("intermediateValidityHours", `${intermediateValidityHours} outlives the root (${rootValidityHours}); certificates signed after the root expires would not verify`);
-  throwIfInvalid(issues, `MeshTrust "${name}"`);
+  issues.throwIfBadArgs(`MeshTrust "${name}"`);
   return { meshId, trustDomain, ownRoot, rootValidityHours, intermediateValidityHours };
 }
 

@@ -8,16 +8,18 @@ export interface SpecIssue {
 export class SpecError extends Error {
   constructor(
     readonly issues: SpecIssue[],
-    /** Prefix for the message, e.g. the spec file name. */
+    /** Prefix for the message: the spec file, or the component, e.g. `EksCluster "prod"`. */
     readonly source?: string,
+    /** What was invalid. */
+    subject = "invalid GlobalNamespace spec",
   ) {
-    super(formatIssues(issues, source));
+    super(formatIssues(issues, source, subject));
     this.name = "SpecError";
   }
 }
 
-export function formatIssues(issues: SpecIssue[], source?: string): string {
-  const head = `${source ? `${source}: ` : ""}invalid GlobalNamespace spec (${issues.length} problem${issues.length === 1 ? "" : "s"})`;
+export function formatIssues(issues: SpecIssue[], source?: string, subject = "invalid GlobalNamespace spec"): string {
+  const head = `${source ? `${source}: ` : ""}${subject} (${issues.length} problem${issues.length === 1 ? "" : "s"})`;
   return [head, ...issues.map((i) => `  - ${i.path ? `${i.path}: ` : ""}${i.message}`)].join("\n");
 }
 
@@ -30,7 +32,12 @@ export class IssueList {
   get empty(): boolean {
     return this.issues.length === 0;
   }
-  throwIfAny(source?: string): void {
-    if (!this.empty) throw new SpecError(this.issues, source);
+  throwIfAny(source?: string, subject?: string): void {
+    if (!this.empty) throw new SpecError(this.issues, source, subject);
+  }
+
+  /** For component arguments: `EksCluster "prod": invalid arguments (2 problems)`. */
+  throwIfBadArgs(component: string): void {
+    this.throwIfAny(component, "invalid arguments");
   }
 }

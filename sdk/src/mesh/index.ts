@@ -15,3 +15,4 @@ export * from "./yaml";
 export { isDnsLabel, isDnsSubdomain, isHostOrIp, parseIpv4 } from "./dns";
 export * from "./diff";
 export * from "./topology";
+export * from "./injection";

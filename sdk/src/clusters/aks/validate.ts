@@ -1,7 +1,6 @@
 import { IssueList } from "../../mesh";
 import { describe } from "../../mesh/fields";
 import { checkClusterName, checkInteger, checkKubernetesVersion, checkNetwork, checkToken } from "../checks";
-import { throwIfAny } from "../errors";
 import { AksClusterArgs } from "./args";
 
 export const AKS_DEFAULTS = {
@@ -28,7 +27,7 @@ export function isAzureLocation(s: string): boolean {
 }
 
 /**
- * Checks AksCluster args and applies defaults; throws a ClusterArgsError listing every problem.
+ * Checks AksCluster args and applies defaults; throws a SpecError listing every problem.
  * `defaultLocation` is the `azure-native:location` config value.
  */
 export function validateAksClusterArgs(name: string, args: AksClusterArgs, defaultLocation: string | undefined): AksSettings {
@@ -47,7 +46,7 @@ export function validateAksClusterArgs(name: string, args: AksClusterArgs, defau
   const nodeCount = checkInteger(issues, "nodeCount", a.nodeCount, AKS_DEFAULTS.nodeCount, 1, 1000);
   const vmSize = checkToken(issues, "vmSize", a.vmSize, AKS_DEFAULTS.vmSize);
   const network = checkNetwork(issues, a.network);
-  throwIfAny(issues, `AksCluster "${name}"`);
+  issues.throwIfBadArgs(`AksCluster "${name}"`);
   return {
     clusterName,
     location: location!,

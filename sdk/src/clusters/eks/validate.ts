@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { IssueList } from "../../mesh";
 import { describe } from "../../mesh/fields";
 import { checkClusterName, checkInteger, checkKubernetesVersion, checkNetwork, checkToken } from "../checks";
-import { throwIfAny } from "../errors";
 import { EksClusterArgs } from "./args";
 import { checkVpcCidr, MAX_ZONES } from "./cidr";
 import { isAwsRegion } from "./region";
@@ -34,7 +33,7 @@ export interface EksSettings {
 }
 
 /**
- * Checks EksCluster args and applies defaults; throws a ClusterArgsError listing every problem.
+ * Checks EksCluster args and applies defaults; throws a SpecError listing every problem.
  * `defaultRegion` is the region the AWS provider would use (see `defaultAwsRegion`).
  */
 export function validateEksClusterArgs(name: string, args: EksClusterArgs, defaultRegion: string | undefined): EksSettings {
@@ -61,7 +60,7 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs, defau
   const roleArn = a.kubeconfigRoleArn;
   if (typeof roleArn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn))
     issues.add("kubeconfigRoleArn", `${describe(roleArn)} is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>`);
-  throwIfAny(issues, `EksCluster "${name}"`);
+  issues.throwIfBadArgs(`EksCluster "${name}"`);
   return {
     clusterName,
     region: region!,

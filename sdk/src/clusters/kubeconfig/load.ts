@@ -3,7 +3,6 @@ import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { IssueList } from "../../mesh";
-import { throwIfAny } from "../errors";
 import { checkKubeconfigText, withCurrentContext } from "./parse";
 
 /** Kubeconfig text has a line break or is a JSON object; anything else is a file path (as the Kubernetes provider reads it). */
@@ -34,11 +33,11 @@ export function readCheckedKubeconfig(issues: IssueList, value: string, context:
   return chosen === undefined ? undefined : withCurrentContext(text!, chosen);
 }
 
-/** Like `readCheckedKubeconfig`, but throws a ClusterArgsError (naming `component`) on a problem. */
+/** Like `readCheckedKubeconfig`, but throws a SpecError (naming `component`) on a problem. */
 export function loadKubeconfig(component: string, value: string, context: string | undefined): string {
   const issues = new IssueList();
   const text = readCheckedKubeconfig(issues, value, context);
-  throwIfAny(issues, component);
+  issues.throwIfBadArgs(component);
   return text!;
 }
 

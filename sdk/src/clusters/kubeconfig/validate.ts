@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { IssueList } from "../../mesh";
 import { describe } from "../../mesh/fields";
 import { checkClusterName, checkLocality, checkNetwork } from "../checks";
-import { throwIfAny } from "../errors";
 import { KubeconfigClusterArgs } from "./args";
 import { readCheckedKubeconfig } from "./load";
 
@@ -18,7 +17,7 @@ export interface KubeconfigSettings {
 
 /**
  * Checks KubeconfigCluster args; a plain-string kubeconfig is read (when a path) and checked now. Throws a
- * ClusterArgsError listing every problem.
+ * SpecError listing every problem.
  */
 export function validateKubeconfigClusterArgs(name: string, args: KubeconfigClusterArgs): KubeconfigSettings {
   const issues = new IssueList();
@@ -33,7 +32,7 @@ export function validateKubeconfigClusterArgs(name: string, args: KubeconfigClus
   let kubeconfig = a.kubeconfig;
   if (kubeconfig === undefined || kubeconfig === null) issues.add("kubeconfig", "is required: the kubeconfig text (YAML or JSON) or the path of a kubeconfig file");
   else if (typeof kubeconfig === "string" && contextOk) kubeconfig = readCheckedKubeconfig(issues, kubeconfig, context);
-  throwIfAny(issues, `KubeconfigCluster "${name}"`);
+  issues.throwIfBadArgs(`KubeconfigCluster "${name}"`);
   return {
     clusterName,
     kubeconfig: kubeconfig!,

@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, providerUrn, Recorder, valueOf } from "../helpers/pulumiHarness";
+import { acmeBuild } from "../helpers/fixtures";
+
+const KUBECONFIG = (name: string) =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name, cluster: { server: `https://${name}.example.net` } }],
+    users: [{ name, user: { token: "t" } }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    "current-context": name,
+  });
+
+/** The repository's own Pulumi program (Pulumi.yaml → index.ts), run under mocks with the config it documents. */
+describe("the root demo program", () => {
+  let rec: Recorder;
+  let program: typeof import("../../index");
+
+  beforeAll(async () => {
+    rec = await installMocks({ preview: true, project: "globalmesh-demo" });
+    const config = {
+      "globalmesh-demo:cluster1Kubeconfig": KUBECONFIG("c1"),
+      "globalmesh-demo:cluster2Kubeconfig": KUBECONFIG("c2"),
+      "globalmesh-demo:cluster1Ingress": "203.0.113.10",
+      "globalmesh-demo:cluster2Ingress": "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com",
+      // The same localities as examples/acme-fitness/gns.yaml.
+      "globalmesh-demo:cluster1Locality": "us-west-2",
+      "globalmesh-demo:cluster2Locality": "us-east-2",
+    };
+    pulumi.runtime.setAllConfig(config, ["globalmesh-demo:cluster1Kubeconfig", "globalmesh-demo:cluster2Kubeconfig"]);
+    program = await import("../../index");
+    await valueOf(program.hosts);
+    await rec.settled();
+  });
+
+  test("registers the same objects `npm run demo` renders, each through its cluster's KubeconfigCluster provider", async () => {
+    const rendered = acmeBuild().compiled.objects;
+    const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
+    expect(crs).toHaveLength([...rendered.values()].flat().length);
+    for (const [cluster, objects] of rendered) {
+      const provider = rec.byName(`${cluster}-k8s`, "pulumi:providers:kubernetes").urn;
+      for (const o of objects) {
+        const r = rec.byName(`acme-fitness-${cluster}-${o.metadata.name}`, `kubernetes:${o.apiVersion}:${o.kind}`);
+        expect(providerUrn(r.provider)).toBe(provider);
+        expect(r.inputs.spec).toEqual(JSON.parse(JSON.stringify(o.spec)));
+      }
+    }
+  });
+
+  test("exports the hosts and a topology", async () => {
+    expect((await valueOf(program.hosts)).map((h) => h.host)).toContain("catalog.acme.example.com");
+    expect(await valueOf(program.topology)).toMatch(/^(flowchart|graph) /);
+  });
+});
