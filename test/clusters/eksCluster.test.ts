@@ -32,11 +32,7 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
   let zones: EksCluster;
   const urn: Record<string, string> = {};
   const children = (name: string) => rec.childrenOf(urn[name]);
-  const child = (name: string, type: string, childName: string): Registration => {
-    const found = children(name).filter((r) => r.type === type && r.name === childName);
-    expect(found).toHaveLength(1);
-    return found[0];
-  };
+  const child = (name: string, type: string, childName: string): Registration => rec.child(urn[name], type, childName);
 
   beforeAll(async () => {
     mocks = cloudMocks(preview);

@@ -70,9 +70,16 @@ export class Recorder {
     return found[0];
   }
 
-  /** Registrations whose URN's type chain says they are children (at any depth) of `parentUrn`'s resource. */
+  /** Registrations whose parent is `parentUrn`'s resource. */
   childrenOf(parentUrn: string): Registration[] {
     return this.registrations.filter((r) => r.parent === parentUrn);
+  }
+
+  /** The one child of `parentUrn` with this type and name. */
+  child(parentUrn: string, type: string, name: string): Registration {
+    const found = this.childrenOf(parentUrn).filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) throw new Error(`expected one ${type} ${name} under ${parentUrn}, found ${found.length}`);
+    return found[0];
   }
 }
 
