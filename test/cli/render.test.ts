@@ -65,6 +65,7 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
     [["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--out", "x"], /--manifests cluster1: expected <cluster>=<file-or-directory>/],
     [["render", "--spec", "a", "--bogus"], /usage: Unknown option '--bogus'/],
     [["frobnicate"], /unknown command "frobnicate"/],
+    [["render", ...ACME.slice(0, 2), "--manifests", "clustr2=examples/acme-fitness/manifests/cluster2.yaml", "--out", "x"], /manifests given for cluster "clustr2", which is not a member/],
   ])("usage error %#", async (argv, message) => {
     const io = capture();
     expect(await main(argv as string[], io)).toBe(2);

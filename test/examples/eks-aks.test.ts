@@ -42,10 +42,12 @@ describe.each([true, false])("examples/eks-aks (preview=%s)", (preview) => {
     for (const r of onClusters) expect({ name: r.name, provider: providerOf(r) }).toEqual({ name: r.name, provider: expected(r.name) });
   });
 
-  test("the app and the mesh objects wait for their cluster's istiod", () => {
+  test("the app waits for istiod and its namespace's injection label; the mesh objects wait for istiod", () => {
     for (const c of ["cluster1", "cluster2"]) {
       const istiod = one("kubernetes:helm.sh/v3:Release", `${c}-mesh-istiod`).urn;
-      expect(one("kubernetes:yaml/v2:ConfigGroup", `${c}-acme-fitness`).dependencies).toContain(istiod);
+      const label = one("kubernetes:core/v1:NamespacePatch", `${c}-mesh-injection-default`);
+      expect(label.inputs.metadata.labels).toEqual({ "istio-injection": "enabled" });
+      expect(one("kubernetes:yaml/v2:ConfigGroup", `${c}-acme-fitness`).dependencies).toEqual(expect.arrayContaining([istiod, label.urn]));
       for (const r of meshObjects().filter((o) => o.name.startsWith(`acme-fitness-${c}-`))) expect(r.dependencies).toContain(istiod);
     }
   });

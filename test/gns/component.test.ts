@@ -130,9 +130,10 @@ describe("bad args fail before anything is registered", () => {
 
   test.each([
     ["an invalid domain", { domain: "no_dots", members: [{ cluster: handle("c1"), namespace: "default" }] }, /domain: "no_dots" is not a DNS domain/],
-    ["two different handles with one name", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }, { cluster: handle("c1"), namespace: "b" }] }, /members\[1\]\.cluster: a different cluster is already named "c1"/],
+    ["two different clusters with one name", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }, { cluster: { ...handle("c1"), kubeconfig: "other" }, namespace: "b" }] }, /members\[1\]\.cluster: a different cluster is already named "c1"/],
+    ["one cluster given twice with different ingress addresses", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }, { cluster: { ...handle("c1"), ingress: { address: "10.9.9.9" } }, namespace: "b" }] }, /members\[1\]\.cluster: a different cluster is already named "c1"/],
     ["a handle without provider or kubeconfig", { domain: "a.example.com", members: [{ cluster: { clusterName: "c1" }, namespace: "a" }] }, /cluster "c1" has neither provider nor kubeconfig/],
-    ["manifests for an unknown cluster", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], manifests: [{ cluster: "c9", yaml: "" }] }, /manifests\[0\]\.cluster: unknown cluster "c9"/],
+    ["manifests for an unknown cluster", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], manifests: [{ cluster: "c9", yaml: "" }] }, /manifests\[0\]: manifests given for cluster "c9", which is not a member; known clusters: c1/],
     ["broken manifest YAML", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], manifests: [{ cluster: "c1", yaml: "a: [1,\n" }] }, /manifests\[0\]/],
     ["a service in an unmapped namespace", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], services: [{ name: "s", namespace: "b", clusters: ["c1"], ports: [{ number: 80 }] }] }, /namespace b of cluster c1 is not in the GlobalNamespace/],
   ])("%s", async (_name, args, message) => {
@@ -141,6 +142,28 @@ describe("bad args fail before anything is registered", () => {
     expect(() => new GlobalNamespace("bad", args as any)).toThrow(message);
     await rec.settled();
     expect(rec.registrations.length).toBe(before);
+  });
+});
+
+describe("one cluster spread into several member rules", () => {
+  let rec: Recorder;
+  beforeAll(async () => {
+    rec = await installMocks({ preview: true });
+  });
+
+  test("is one member cluster, as long as it is the same cluster reached at the same address", async () => {
+    const provider = new k8s.Provider("shared", { kubeconfig: "kc" });
+    const cluster = { clusterName: "c1", provider };
+    const gns = new GlobalNamespace("spread", {
+      domain: "a.example.com",
+      members: [
+        { cluster: { ...cluster, ingress: { address: "10.0.0.1" } }, namespace: "shop" },
+        { cluster: { ...cluster, ingress: { address: "10.0.0.1" } }, namespace: "data" },
+      ],
+      services: [{ name: "db", namespace: "data", clusters: ["c1"], ports: [{ number: 5432 }] }],
+    });
+    expect(Object.keys(await valueOf(gns.objectNames))).toEqual(["c1"]);
+    await rec.settled();
   });
 });
 

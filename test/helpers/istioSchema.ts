@@ -54,6 +54,10 @@ function celProblems(o: any): string[] {
       }
     }
     if ((spec.hosts ?? []).includes("*")) p.push("hostname cannot be wildcard");
+    // Istio's validating webhook, beyond the CRD: port names unique, endpoint port names among the ports' names.
+    const names = (spec.ports ?? []).map((x: any) => x.name);
+    if (new Set(names).size !== names.length) p.push("webhook: port names must be unique");
+    for (const e of spec.endpoints ?? []) for (const n of Object.keys(e.ports ?? {})) if (!names.includes(n)) p.push(`webhook: endpoint port ${n} is not a port of the entry`);
     const numbers = (spec.ports ?? []).map((x: any) => x.number);
     if (new Set(numbers).size !== numbers.length) p.push("port number cannot be duplicated");
     for (const n of numbers) if (!(n > 0 && n <= 65535)) p.push(`port ${n} must be between 1-65535`);

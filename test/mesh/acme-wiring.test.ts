@@ -80,6 +80,16 @@ test("callers in the owning cluster resolve the global name to the same address 
   expect(meshDestination(cluster2, CATALOG, 8082)).toEqual({ host: "catalog.default.svc.cluster.local", port: { number: 8082 } });
 });
 
+test("HTTP-family ports keep the caller's HTTP version to the egress gateway; TCP ports need no such setting", () => {
+  const subsetPolicy = (host: string, port: number) => {
+    const dest = meshDestination(cluster1, host, port);
+    const [dr] = find(cluster1, "DestinationRule", (o) => o.spec.host === dest.host && (o.spec.subsets as any[]).some((x) => x.name === dest.subset));
+    return (dr.spec.subsets as any[]).find((x) => x.name === dest.subset).trafficPolicy.portLevelSettings[0];
+  };
+  expect(subsetPolicy(CATALOG, 8082).connectionPool).toEqual({ http: { useClientProtocol: true } });
+  expect(subsetPolicy("catalog-mongo.acme.example.com", 27017).connectionPool).toBeUndefined();
+});
+
 test("TCP services (Mongo) cross with TCP routes, not HTTP", () => {
   const vs = find(cluster1, "VirtualService", (o) => (o.spec.hosts as string[]).includes("catalog-mongo.acme.example.com") && !o.spec.gateways);
   expect(Object.keys(vs[0].spec).filter((k) => ["http", "tcp", "tls"].includes(k))).toEqual(["tcp"]);

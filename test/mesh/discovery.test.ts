@@ -107,3 +107,10 @@ test("a listed namespace that disagrees with the manifests is an error", () => {
     /services\[0\]\.namespace: is shop, but the manifests have Service catalog in namespace default/,
   );
 });
+
+test("appProtocol wins over the port name, as in Kubernetes and Istio (no contradiction reported)", () => {
+  const spec = baseSpec();
+  spec.services = [];
+  const { model } = buildMesh(spec, [{ cluster: "cluster1", source: "c1.yaml", objects: [svc("api", [{ port: 7000, name: "grpc-api", appProtocol: "http" }])] }]);
+  expect(model.services[0].ports).toEqual([{ number: 7000, name: "grpc-api", protocol: "HTTP" }]);
+});

@@ -11,11 +11,14 @@ const serviceArb = (clusters: string[]) =>
     name: label,
     namespace: fc.constantFrom("shop", "data"),
     clusters: fc.subarray(clusters, { minLength: 1 }),
-    ports: fc.uniqueArray(fc.record({ number: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS) }), {
-      minLength: 1,
-      maxLength: 3,
-      selector: (p) => p.number,
-    }),
+    ports: fc
+      .uniqueArray(fc.record({ number: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS), named: fc.boolean() }), {
+        minLength: 1,
+        maxLength: 3,
+        selector: (p) => p.number,
+      })
+      // Some ports named (neutrally, so the name implies no protocol), the others left to their default names.
+      .map((ports) => ports.map(({ named, ...p }, i) => (named ? { ...p, name: `p${i}-port` } : p))),
   });
 
 const specArb: fc.Arbitrary<GlobalNamespaceSpec> = fc

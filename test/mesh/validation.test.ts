@@ -5,8 +5,9 @@ import { baseSpec } from "../helpers/fixtures";
 function problems(mutate: (s: any) => void): { path: string; message: string }[] {
   const spec = baseSpec();
   mutate(spec);
+  const { __manifests: manifests, ...input } = spec;
   try {
-    buildMesh(spec);
+    buildMesh(input, manifests);
   } catch (e) {
     if (e instanceof SpecError) return e.issues;
     throw e;
@@ -46,6 +47,11 @@ const cases: [string, (s: any) => void, string, RegExp][] = [
   ["missing domain", (s) => delete s.domain, "domain", /is required/],
   ["clusters not a list", (s) => (s.clusters = { cluster1: {} }), "clusters", /expected a list, got a mapping/],
   ["bad locality", (s) => (s.clusters[0].locality = "us east"), "clusters[0].locality", /is not an Istio locality; use region\[\/zone\[\/subzone\]\]/],
+  ["an explicit name that a default name repeats", (s) => (s.services[1].ports = [{ number: 9000 }, { number: 9001, name: "tcp-9000" }]), "services[1].ports[1].name", /port name "tcp-9000" is used twice; name each port explicitly/],
+  ["a gateway selector that is not a Kubernetes label", (s) => (s.clusters[0].gateways = { egressSelector: { "bad key!": "x" } }), "clusters[0].gateways.egressSelector.bad key!", /is not a Kubernetes label key/],
+  ["a gateway selector value that is not a label value", (s) => (s.clusters[0].gateways = { ingressSelector: { istio: "ingress gateway" } }), "clusters[0].gateways.ingressSelector.istio", /"ingress gateway" is not a Kubernetes label value/],
+  ["an IPv6 address with no groups", (s) => (s.clusters[1].ingress.address = "::"), "clusters[1].ingress.address", /neither an IP address nor a DNS name/],
+  ["manifests for a cluster that is not a member", (s) => (s.__manifests = [{ cluster: "clustr2", source: "c2.yaml", objects: [] }]), "c2.yaml", /manifests given for cluster "clustr2", which is not a member; known clusters: cluster1, cluster2/],
   ["empty gateway selector", (s) => (s.clusters[0].gateways = { ingressSelector: {} }), "clusters[0].gateways.ingressSelector", /is empty; it would select every workload/],
 ];
 

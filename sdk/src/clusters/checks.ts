@@ -1,4 +1,4 @@
-import { IssueList, isDnsLabel } from "../mesh";
+import { IssueList, isDnsLabel, isLocality } from "../mesh";
 import { describe } from "../mesh/fields";
 
 /** Field checks shared by the cluster components; each issue names the field and the fix. */
@@ -54,7 +54,7 @@ export function checkNetwork(issues: IssueList, v: unknown): string | undefined 
 /** Istio locality `region[/zone[/subzone]]`. */
 export function checkLocality(issues: IssueList, v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== "string" || !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(v))
+  if (typeof v !== "string" || !isLocality(v))
     issues.add("locality", `${describe(v)} is not an Istio locality; use region[/zone[/subzone]], e.g. us-east-2/us-east-2a`);
   return v as string;
 }

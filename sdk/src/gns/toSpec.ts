@@ -23,7 +23,7 @@ export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec 
       return;
     }
     const seen = handles.get(h.clusterName);
-    if (seen && seen !== h) issues.add(path, `a different cluster is already named "${h.clusterName}"; cluster names must be unique in a GlobalNamespace`);
+    if (seen && !sameCluster(seen, h)) issues.add(path, `a different cluster is already named "${h.clusterName}"; cluster names must be unique in a GlobalNamespace`);
     else if (!h.provider && h.kubeconfig === undefined) issues.add(path, `cluster "${h.clusterName}" has neither provider nor kubeconfig; give one`);
     else handles.set(h.clusterName, h);
   };
@@ -35,8 +35,7 @@ export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec 
   issues.throwIfAny();
   const manifests: ClusterManifests[] = [];
   (args.manifests ?? []).forEach((m, i) => {
-    if (!handles.has(m.cluster)) issues.add(`manifests[${i}].cluster`, `unknown cluster "${m.cluster}"; known clusters: ${[...handles.keys()].join(", ")}`);
-    else manifests.push({ cluster: m.cluster, source: `manifests[${i}]`, objects: parseYaml(m.yaml, `manifests[${i}]`, issues), defaultNamespace: m.defaultNamespace });
+    manifests.push({ cluster: m.cluster, source: `manifests[${i}]`, objects: parseYaml(m.yaml, `manifests[${i}]`, issues), defaultNamespace: m.defaultNamespace });
   });
   issues.throwIfAny();
   const spec: GlobalNamespaceSpec<pulumi.Input<string>> = {
@@ -53,6 +52,25 @@ export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec 
     ...(args.services && { services: args.services }),
   };
   return { spec, handles, manifests };
+}
+
+/**
+ * One cluster given twice — e.g. `{ ...cluster, ingress }` spread into two member rules — is the same cluster when it
+ * writes through the same provider (or kubeconfig) and is reached at the same ingress.
+ */
+function sameCluster(a: GlobalNamespaceCluster, b: GlobalNamespaceCluster): boolean {
+  if (a === b) return true;
+  return (
+    a.provider === b.provider &&
+    a.kubeconfig === b.kubeconfig &&
+    a.ingress?.address === b.ingress?.address &&
+    a.ingress?.port === b.ingress?.port &&
+    a.locality === b.locality &&
+    a.network === b.network &&
+    a.gateways === b.gateways &&
+    a.meshReady === b.meshReady &&
+    a.injectionExcluded === b.injectionExcluded
+  );
 }
 
 /**

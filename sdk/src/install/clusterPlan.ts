@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { isDnsLabel, IssueList } from "../mesh";
+import { isDnsLabel, isLocality, IssueList } from "../mesh";
 import { IstioValuesOverrides, MeshClusterArgs } from "./args";
 import { ownerOf } from "./claims";
 import { DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPOSITORY } from "./defaults";
@@ -20,8 +20,6 @@ export interface MeshClusterPlan {
   globalNamespaces: string[];
 }
 
-/** Same grammar as a GlobalNamespace cluster's `locality`. */
-const LOCALITY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
 
 /**
  * Checks MeshCluster args against themselves, the mesh (MeshTrust) and the program (clusters already onboarded);
@@ -52,7 +50,7 @@ export function planMeshCluster(name: string, args: MeshClusterArgs): MeshCluste
   if (givenNetwork !== undefined && (typeof givenNetwork !== "string" || !isDnsLabel(givenNetwork)))
     issues.add(args?.network !== undefined ? "network" : "cluster.network", `${JSON.stringify(givenNetwork)} is not a DNS-1123 label; use e.g. "network1"`);
   const locality = args?.locality ?? handle?.locality;
-  if (locality !== undefined && (typeof locality !== "string" || !LOCALITY.test(locality)))
+  if (locality !== undefined && (typeof locality !== "string" || !isLocality(locality)))
     issues.add(args?.locality !== undefined ? "locality" : "cluster.locality", `${JSON.stringify(locality)} is not an Istio locality; use region[/zone[/subzone]], e.g. us-east-2/us-east-2a`);
 
   const istioVersion = args?.istio?.version ?? DEFAULT_ISTIO_VERSION;

@@ -57,7 +57,10 @@ export class MeshCluster extends pulumi.ComponentResource implements GlobalNames
   public readonly injectedNamespaces!: string[];
   /** Namespaces that must never get sidecars; a GlobalNamespace refuses to map them on this cluster. */
   public readonly injectionExcluded!: string[];
-  /** What mesh objects on this cluster must wait for: istiod (CRDs, validating webhook) and both gateways. */
+  /**
+   * What mesh objects and apps on this cluster must wait for: istiod (CRDs, validating webhook, injector), both
+   * gateways, and the injection labels of the enrolled namespaces.
+   */
   public readonly meshReady!: pulumi.Resource[];
   /** The Istio installation: istio-system, `cacerts` and the Helm releases. */
   public readonly istio!: IstioInstallation;
@@ -76,7 +79,7 @@ export class MeshCluster extends pulumi.ComponentResource implements GlobalNames
     const identity = { clusterName: plan.clusterName, network: plan.network, meshId: trust.meshId, trustDomain: trust.trustDomain };
     const istio = installIstio(name, plan, identity, trust.intermediateFor(plan.clusterName), child);
     // Label after istiod: a namespace marked for sidecars while no injector exists starts pods without them yet looks enrolled.
-    labelNamespaces(name, plan.injection, child, [istio.istiod]);
+    const labels = labelNamespaces(name, plan.injection, child, [istio.istiod]);
     const injectedNamespaces = plan.injection.namespaces.filter((n) => n.label === "enabled").map((n) => n.namespace);
     const agent = installAgent(
       name,
@@ -96,7 +99,7 @@ export class MeshCluster extends pulumi.ComponentResource implements GlobalNames
         : this.loadBalancerAddressOf(name, istio.ingressGateway, ingressGateway.release, cluster.provider);
 
     this.clusterName = plan.clusterName;
-    this.kubeconfig = cluster.kubeconfig;
+    this.kubeconfig = pulumi.secret(cluster.kubeconfig);
     this.provider = cluster.provider;
     this.network = plan.network;
     this.locality = plan.locality;
@@ -115,7 +118,8 @@ export class MeshCluster extends pulumi.ComponentResource implements GlobalNames
     this.gatewayPrincipals = { ingress: ingressGateway.principal, egress: egressGateway.principal };
     this.injectedNamespaces = injectedNamespaces;
     this.injectionExcluded = plan.injection.excluded;
-    this.meshReady = [istio.istiod, istio.ingressGateway, istio.egressGateway];
+    // Apps deployed after meshReady start with sidecars: istiod injects, and their namespaces carry the label.
+    this.meshReady = [istio.istiod, istio.ingressGateway, istio.egressGateway, ...labels];
     this.istio = istio;
     this.agent = agent;
     this.registerOutputs({

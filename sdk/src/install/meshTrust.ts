@@ -81,7 +81,8 @@ export class MeshTrust extends pulumi.ComponentResource {
   }
 
   /**
-   * Issues the intermediate CA of one cluster, signed by the root. Once per cluster name: a second call for the same
+   * Issues the intermediate CA of one cluster, signed by the root. Its resources are MeshTrust's children, registered
+   * after MeshTrust's own outputs because the mesh's clusters are only known as MeshClusters ask for them. Once per cluster name: a second call for the same
    * name throws SpecError (two clusters with one name would share Istio's cluster identity).
    */
   intermediateFor(clusterName: string): IntermediateCa {

@@ -129,7 +129,13 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
         name: subset(p),
         trafficPolicy: {
           portLevelSettings: [
-            { port: { number: EGRESS_GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(s.host, p.number) } },
+            {
+              port: { number: EGRESS_GATEWAY_PORT },
+              tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(s.host, p.number) },
+              // The egress Service's port is not HTTP/2, so a sidecar would speak HTTP/1.1 to it; gRPC needs the
+              // caller's own protocol carried through the tunnel.
+              ...(routeKind(p.protocol) === "http" && { connectionPool: { http: { useClientProtocol: true } } }),
+            },
           ],
         },
       })),

@@ -18,6 +18,25 @@ export function isDnsSubdomain(s: string): boolean {
   return s.length > 0 && s.length <= 253 && s.split(".").every(isDnsLabel);
 }
 
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Kubernetes label key: `[prefix/]name`, the prefix a DNS subdomain. */
+export function isLabelKey(s: string): boolean {
+  const slash = s.lastIndexOf("/");
+  const name = s.slice(slash + 1);
+  return (slash < 0 || isDnsSubdomain(s.slice(0, slash))) && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** Kubernetes label value: empty, or up to 63 characters of the label-name grammar. */
+export function isLabelValue(s: string): boolean {
+  return s === "" || (s.length <= 63 && LABEL_NAME.test(s));
+}
+
+/** Istio locality `region[/zone[/subzone]]`. */
+export function isLocality(s: string): boolean {
+  return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(s);
+}
+
 /** Dotted-quad IPv4 address → 32-bit unsigned integer, or undefined. */
 export function parseIpv4(s: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
@@ -35,7 +54,7 @@ export function formatIpv4(n: number): string {
 export function isIpv6(s: string): boolean {
   if (!/^[0-9a-fA-F:]+$/.test(s) || s.split("::").length > 2) return false;
   const groups = s.split(":").filter((g) => g !== "");
-  return groups.length <= 8 && groups.every((g) => g.length <= 4) && (s.includes("::") || groups.length === 8);
+  return groups.length >= 1 && groups.length <= 8 && groups.every((g) => g.length <= 4) && (s.includes("::") || groups.length === 8);
 }
 
 /** An address a ServiceEntry endpoint can carry: an IP or a DNS name. */

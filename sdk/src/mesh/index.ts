@@ -12,7 +12,7 @@ export * from "./ports";
 export * from "./membership";
 export * from "./pipeline";
 export * from "./yaml";
-export { isDnsLabel, isDnsSubdomain, isHostOrIp, parseIpv4 } from "./dns";
+export { isDnsLabel, isDnsSubdomain, isHostOrIp, isLocality, parseIpv4 } from "./dns";
 export * from "./diff";
 export * from "./topology";
 export * from "./injection";

@@ -5,7 +5,7 @@ import { matchesPattern, isMapped } from "./membership";
 import { globalHost } from "./names";
 import { defaultPortName, protocolFromName } from "./ports";
 import { ClusterSpec, GlobalNamespaceSpec, MemberRule, PortProtocol, ServiceSpec } from "./spec";
-import { checkPortSet } from "./validate";
+import { checkPortsUnique } from "./validate";
 import { deriveVip } from "./vip";
 
 /**
@@ -159,7 +159,13 @@ function mergeServices<A>(
       else if (!isMapped(spec.members, c, namespace))
         issues.add(path, `namespace ${namespace} of cluster ${c} is not in the GlobalNamespace; add the member rule { cluster: ${c}, namespace: ${namespace} } or move the service`);
     }
-    if (d && !e?.s.ports) checkPortSet(issues, join(path, "ports"), d.ports);
+    const resolvedPorts = ports
+      .map((p) => {
+        const protocol = p.protocol ?? protocolFromName(p.name) ?? "TCP";
+        return { number: p.number, name: p.name ?? defaultPortName(protocol, p.number), protocol };
+      })
+      .sort((a, b) => a.number - b.number);
+    checkPortsUnique(issues, join(path, "ports"), resolvedPorts);
     const host = globalHost(name, spec.domain);
     out.push({
       path,
@@ -170,12 +176,7 @@ function mergeServices<A>(
         address: e?.s.address ?? deriveVip(spec.name, host),
         pinned: e?.s.address !== undefined,
         clusters: runsIn,
-        ports: ports
-          .map((p) => {
-            const protocol = p.protocol ?? protocolFromName(p.name) ?? "TCP";
-            return { number: p.number, name: p.name ?? defaultPortName(protocol, p.number), protocol };
-          })
-          .sort((a, b) => a.number - b.number),
+        ports: resolvedPorts,
       },
     });
   }

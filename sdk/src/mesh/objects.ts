@@ -1,7 +1,7 @@
 /** The Kubernetes objects the compiler emits: plain data, ready for YAML or a Pulumi CustomResource. */
 export interface MeshObject<A = string> {
-  apiVersion: "networking.istio.io/v1" | "security.istio.io/v1";
-  kind: "ServiceEntry" | "VirtualService" | "DestinationRule" | "Gateway" | "AuthorizationPolicy";
+  apiVersion: "networking.istio.io/v1";
+  kind: "ServiceEntry" | "VirtualService" | "DestinationRule" | "Gateway";
   metadata: {
     name: string;
     namespace: string;

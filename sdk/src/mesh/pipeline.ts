@@ -1,5 +1,6 @@
 import { compileMesh, CompiledMesh } from "./compile";
 import { ClusterManifests, discoverServices, Discovery } from "./discover";
+import { IssueList } from "./errors";
 import { MeshModel, resolveMesh } from "./model";
 import { validateSpec, ValidateOptions } from "./validate";
 
@@ -20,7 +21,17 @@ export function buildMesh<A = string>(
   options: ValidateOptions = {},
 ): MeshBuild<A> {
   const spec = validateSpec<A>(input, options);
+  checkManifestClusters(spec.clusters.map((c) => c.name), manifests);
   const discovery = discoverServices(spec.members, manifests);
   const model = resolveMesh(spec, discovery.services);
   return { model, compiled: compileMesh(model), discovery };
+}
+
+/** Manifests of a cluster the spec does not list would be dropped in silence, and their services with them. */
+function checkManifestClusters(clusters: string[], manifests: readonly ClusterManifests[]): void {
+  const issues = new IssueList();
+  for (const m of manifests) {
+    if (!clusters.includes(m.cluster)) issues.add(m.source, `manifests given for cluster "${m.cluster}", which is not a member; known clusters: ${clusters.join(", ")}`);
+  }
+  issues.throwIfAny();
 }

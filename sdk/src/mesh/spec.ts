@@ -60,7 +60,10 @@ export interface ClusterSpec<A = string> {
   ingress?: IngressSpec<A>;
   /** Istio locality `region[/zone[/subzone]]`, used to prefer near instances of a multi-cluster service. */
   locality?: string;
-  /** Istio network name of the cluster, recorded on endpoints. */
+  /**
+   * Istio network name of the cluster; informational (summaries, diffs). Not written on ServiceEntry endpoints: Istio
+   * would then expect a network gateway for it and drop the endpoints the egress gateway needs.
+   */
   network?: string;
   /** Where Istio's gateways run in this cluster. */
   gateways?: GatewaysSpec;

@@ -1,4 +1,4 @@
-import { isDns1035Label, isDnsLabel, isDnsSubdomain, isHostOrIp } from "./dns";
+import { isDns1035Label, isDnsLabel, isDnsSubdomain, isHostOrIp, isLabelKey, isLabelValue, isLocality } from "./dns";
 import { IssueList } from "./errors";
 import { join, readArray, readObject, readPort, readString, readStringMap } from "./fields";
 import { isPortProtocol, protocolFromName } from "./ports";
@@ -80,7 +80,7 @@ function readCluster(issues: IssueList, path: string, v: unknown, options: Valid
   }
   const locality = readString(issues, join(path, "locality"), o.locality, false);
   if (locality !== undefined) {
-    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(locality))
+    if (!isLocality(locality))
       issues.add(join(path, "locality"), `"${locality}" is not an Istio locality; use region[/zone[/subzone]], e.g. us-east-2/us-east-2a`);
     else cluster.locality = locality;
   }
@@ -114,6 +114,10 @@ function readCluster(issues: IssueList, path: string, v: unknown, options: Valid
 function readSelector(issues: IssueList, path: string, v: unknown): Record<string, string> | undefined {
   const selector = readStringMap(issues, path, v);
   if (selector && Object.keys(selector).length === 0) issues.add(path, "is empty; it would select every workload; give at least one label");
+  for (const [key, value] of Object.entries(selector ?? {})) {
+    if (!isLabelKey(key)) issues.add(join(path, key), `"${key}" is not a Kubernetes label key ([prefix/]name, name: letters, digits, '-', '_', '.'; at most 63)`);
+    if (!isLabelValue(value)) issues.add(join(path, key), `"${value}" is not a Kubernetes label value (letters, digits, '-', '_', '.'; at most 63)`);
+  }
   return selector;
 }
 
@@ -193,18 +197,28 @@ function readPortSpec(issues: IssueList, path: string, v: unknown): PortSpec | u
 }
 
 /** Port numbers and names must be unique within a service; a name's implied protocol must agree with `protocol`. */
-export function checkPortSet(issues: IssueList, path: string, ports: PortSpec[]): void {
+function checkPortSet(issues: IssueList, path: string, ports: PortSpec[]): void {
+  checkPortsUnique(issues, path, ports);
+  ports.forEach((p, i) => {
+    const implied = protocolFromName(p.name);
+    if (p.protocol && implied && implied !== p.protocol)
+      issues.add(join(join(path, i), "protocol"), `${p.protocol} contradicts the port name "${p.name}", which declares ${implied} to Istio; rename the port or fix the protocol`);
+  });
+}
+
+/**
+ * No two ports of a service share a number or a name. Run on the written ports, and again once default names
+ * (`tcp-9000`) are filled in, since a default may equal a name given to another port.
+ */
+export function checkPortsUnique(issues: IssueList, path: string, ports: readonly PortSpec[]): void {
   const numbers = new Set<number>();
   const names = new Set<string>();
   ports.forEach((p, i) => {
     if (numbers.has(p.number)) issues.add(join(join(path, i), "number"), `port ${p.number} is listed twice`);
     numbers.add(p.number);
     if (p.name !== undefined) {
-      if (names.has(p.name)) issues.add(join(join(path, i), "name"), `port name "${p.name}" is used twice`);
+      if (names.has(p.name)) issues.add(join(join(path, i), "name"), `port name "${p.name}" is used twice; name each port explicitly`);
       names.add(p.name);
     }
-    const implied = protocolFromName(p.name);
-    if (p.protocol && implied && implied !== p.protocol)
-      issues.add(join(join(path, i), "protocol"), `${p.protocol} contradicts the port name "${p.name}", which declares ${implied} to Istio; rename the port or fix the protocol`);
   });
 }
