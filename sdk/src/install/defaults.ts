@@ -1,4 +1,4 @@
-import { DEFAULT_GATEWAY_NAMESPACE } from "../mesh";
+import { DEFAULT_GATEWAY_NAMESPACE, EGRESS_GATEWAY_RELEASE, INGRESS_GATEWAY_RELEASE } from "../mesh";
 
 /** Where the official Istio Helm charts are published. */
 export const ISTIO_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
@@ -10,13 +10,11 @@ export const ISTIO_NAMESPACE = DEFAULT_GATEWAY_NAMESPACE;
 export const AGENT_NAMESPACE = "globalmesh-system";
 /** Trust domain of workload identities unless MeshTrust is told otherwise (Istio's own default). */
 export const DEFAULT_TRUST_DOMAIN = "cluster.local";
-/** Kubernetes' in-cluster DNS suffix for Services (independent of the trust domain). */
-export const CLUSTER_DNS_SUFFIX = "svc.cluster.local";
 
 /** Helm release names. The istio/gateway chart derives its labels and service account from the release name. */
 export const RELEASES = {
   base: "istio-base",
   istiod: "istiod",
-  ingressGateway: "istio-ingressgateway",
-  egressGateway: "istio-egressgateway",
+  ingressGateway: INGRESS_GATEWAY_RELEASE,
+  egressGateway: EGRESS_GATEWAY_RELEASE,
 } as const;

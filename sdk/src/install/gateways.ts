@@ -1,10 +1,10 @@
-import { CLUSTER_DNS_SUFFIX } from "./defaults";
+import { gatewaySelector, gatewayServiceHost } from "../mesh";
 
 /** How the rest of the mesh names one gateway installed by the `istio/gateway` chart. */
 export interface GatewayIdentity {
   /** Helm release name; also the Deployment, Service and ServiceAccount name. */
   release: string;
-  /** Pod labels that select it (`istio: <release minus "istio-">`), as Gateway `selector`s use them. */
+  /** Pod labels that select it, as Gateway `selector`s use them. */
   selector: Record<string, string>;
   /** Its SPIFFE principal, `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, for AuthorizationPolicies. */
   principal: string;
@@ -12,16 +12,13 @@ export interface GatewayIdentity {
   serviceHost: string;
 }
 
-/**
- * The chart names everything after the release (`gateway.name` = `.Values.name | default .Release.Name`) and derives
- * `istio: <name | trimPrefix "istio-">` and the service account from it (manifests/charts/gateway/templates/_helpers.tpl).
- */
+/** The chart names everything after the release, the service account included. */
 export function gatewayIdentity(release: string, namespace: string, trustDomain: string): GatewayIdentity {
   return {
     release,
-    selector: { istio: release.startsWith("istio-") ? release.slice("istio-".length) : release },
+    selector: gatewaySelector(release),
     principal: `${trustDomain}/ns/${namespace}/sa/${release}`,
-    serviceHost: `${release}.${namespace}.${CLUSTER_DNS_SUFFIX}`,
+    serviceHost: gatewayServiceHost(release, namespace),
   };
 }
 

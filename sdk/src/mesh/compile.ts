@@ -1,3 +1,4 @@
+import { CLUSTER_DNS_SUFFIX } from "./gateways";
 import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
 import { egressSubsetName, ownershipLabels, serviceObjectNames, tunnelHost } from "./names";
 import { MeshObject, objectKey } from "./objects";
@@ -54,7 +55,7 @@ export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
 }
 
 function localFqdn(s: GlobalService): string {
-  return `${s.name}.${s.namespace}.svc.cluster.local`;
+  return `${s.name}.${s.namespace}.${CLUSTER_DNS_SUFFIX}`;
 }
 
 function meta(mesh: MeshModel<unknown>, cluster: ResolvedCluster<unknown>, s: GlobalService, name: string): MeshObject["metadata"] {

@@ -16,3 +16,4 @@ export { isDnsLabel, isDnsSubdomain, isHostOrIp, isLocality, parseIpv4 } from ".
 export * from "./diff";
 export * from "./topology";
 export * from "./injection";
+export * from "./gateways";

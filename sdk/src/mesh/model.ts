@@ -1,6 +1,7 @@
 import { DiscoveredService } from "./discover";
 import { IssueList } from "./errors";
 import { join } from "./fields";
+import { EGRESS_GATEWAY_RELEASE, gatewaySelector, gatewayServiceHost, INGRESS_GATEWAY_RELEASE } from "./gateways";
 import { matchesPattern, isMapped } from "./membership";
 import { globalHost } from "./names";
 import { defaultPortName, protocolFromName } from "./ports";
@@ -86,9 +87,9 @@ function resolveCluster<A>(c: ClusterSpec<A>): ResolvedCluster<A> {
     ...(c.network && { network: c.network }),
     gateways: {
       namespace,
-      ingressSelector: c.gateways?.ingressSelector ?? { istio: "ingressgateway" },
-      egressSelector: c.gateways?.egressSelector ?? { istio: "egressgateway" },
-      egressService: c.gateways?.egressService ?? `istio-egressgateway.${namespace}.svc.cluster.local`,
+      ingressSelector: c.gateways?.ingressSelector ?? gatewaySelector(INGRESS_GATEWAY_RELEASE),
+      egressSelector: c.gateways?.egressSelector ?? gatewaySelector(EGRESS_GATEWAY_RELEASE),
+      egressService: c.gateways?.egressService ?? gatewayServiceHost(EGRESS_GATEWAY_RELEASE, namespace),
     },
   };
 }
