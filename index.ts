@@ -10,18 +10,21 @@ import { GlobalNamespace, KubeconfigCluster } from "globalmesh";
 
 const config = new pulumi.Config();
 const manifestsDir = join(__dirname, "examples", "acme-fitness", "manifests");
+const names = ["cluster1", "cluster2"];
 
-const members = ["cluster1", "cluster2"].map((name) => {
+const clusters = names.map((name) => {
   const locality = config.get(`${name}Locality`) || undefined;
   const cluster = new KubeconfigCluster(name, { kubeconfig: config.requireSecret(`${name}Kubeconfig`), locality });
   // Where the other cluster reaches this one: its Istio ingress gateway's load-balancer IP or hostname.
-  return { cluster: { ...cluster, ingress: { address: config.require(`${name}Ingress`) } }, namespace: "default" };
+  const ingress = { address: config.require(`${name}Ingress`) };
+  return { clusterName: cluster.clusterName, kubeconfig: cluster.kubeconfig, locality: cluster.locality, ingress };
 });
 
 const acme = new GlobalNamespace("acme-fitness", {
   domain: "acme.example.com",
-  members,
-  manifests: ["cluster1", "cluster2"].map((c) => ({ cluster: c, yaml: readFileSync(join(manifestsDir, `${c}.yaml`), "utf8") })),
+  clusters,
+  members: names.map((cluster) => ({ cluster, namespace: "default" })),
+  manifests: names.map((cluster) => ({ cluster, yaml: readFileSync(join(manifestsDir, `${cluster}.yaml`), "utf8") })),
 });
 
 export const hosts = acme.hosts;

@@ -11,6 +11,7 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!(@kubernetes-models|@hpcc-js|is-cidr|cidr-regex|ip-regex|re2-wasm|ajv-formats-draft2019)/)"],
   moduleNameMapper: {
     "^globalmesh$": "<rootDir>/sdk/src/index.ts",
+    "^globalmesh/(eks|aks|core)$": "<rootDir>/sdk/src/$1.ts",
     "^@kubernetes-models/(base|validate)$": "<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js",
     "^@kubernetes-models/validate/runtime/(.*)$": "<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js",
     "^@kubernetes-models/(apimachinery|istio)/(.*)$": "<rootDir>/node_modules/@kubernetes-models/$1/$2.js",

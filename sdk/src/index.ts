@@ -1,4 +1,28 @@
-export * from "./mesh";
-export * from "./clusters";
-export * from "./gns";
-export * from "./install";
+/**
+ * globalmesh: Tanzu-style Global Namespaces on open-source Istio, as Pulumi components.
+ *
+ * This entry needs only `@pulumi/pulumi`, `@pulumi/kubernetes`, `@pulumi/tls` and `yaml`. New clusters on a cloud come
+ * from `globalmesh/eks` (needs `@pulumi/aws`) and `globalmesh/aks` (needs `@pulumi/azure-native`); the pure compiler,
+ * for GitOps tools, from `globalmesh/core`.
+ */
+export { KubeconfigCluster } from "./clusters/kubeconfig/kubeconfigCluster";
+export type { KubeconfigClusterArgs } from "./clusters/kubeconfig/args";
+export type { ClusterConnection, ClusterIngress } from "./clusters/connection";
+export { MeshTrust } from "./install/meshTrust";
+export { MeshCluster } from "./install/meshCluster";
+export type { ClusterCa, InjectionArgs, IstioArgs, IstioValuesOverrides, MeshClusterArgs, MeshTrustArgs } from "./install/args";
+export type { GatewayPrincipals } from "./install/principals";
+export { DEFAULT_ISTIO_VERSION } from "./install/defaults";
+export { GlobalNamespace } from "./gns/globalNamespace";
+export type { GlobalHost } from "./gns/globalNamespace";
+export type {
+  GlobalNamespaceArgs,
+  GlobalNamespaceCluster,
+  GlobalNamespaceManifests,
+  GlobalNamespaceMember,
+  GlobalNamespaceService,
+} from "./gns/args";
+export { PortProtocol } from "./mesh/spec";
+export type { GatewaysSpec, PortSpec } from "./mesh/spec";
+export { SpecError } from "./mesh/errors";
+export type { SpecIssue } from "./mesh/errors";

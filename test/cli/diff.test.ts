@@ -113,8 +113,8 @@ test("invalid input exits 2 and names the file, the field and its line", async (
 
 test.each([
   [["diff", `${A}/gns.yaml`], /diff needs two spec files/],
-  [["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, "--old-manifests", "cluster1"], /--manifests cluster1: expected <cluster>=<file-or-directory>/],
-  [["diff", `${A}/gns.yaml`, "missing.yaml"], /new spec missing\.yaml: cannot read \(ENOENT\)/],
+  [["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, "--old-manifests", "cluster1"], /--manifests: "cluster1" is not <cluster>=<file-or-directory>/],
+  [["diff", `${A}/gns.yaml`, "missing.yaml"], /new spec: "missing\.yaml" cannot be read \(ENOENT\)/],
 ])("usage error %#: exit 2", async (argv, message) => {
   const io = capture();
   expect(await main(argv, io)).toBe(2);

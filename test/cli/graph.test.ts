@@ -89,7 +89,7 @@ test("--out .dot and .mmd write the same drawing as Graphviz and Mermaid text", 
 });
 
 test.each([
-  [["graph", ...ACME, "--out", "topology.png"], /--out topology\.png: the file must end in \.svg, \.dot, \.mmd/],
+  [["graph", ...ACME, "--out", "topology.png"], /--out: "topology\.png" does not end in \.svg, \.dot, \.mmd; name the file after the format, e\.g\. "topology\.svg"/],
   [["graph", ...ACME], /graph needs --out/],
   [["graph", "--out", "x.svg"], /graph needs --spec/],
 ])("usage error %#: exit 2", async (argv, message) => {

@@ -19,7 +19,7 @@ test("render writes one multi-document YAML per cluster and prints the summary",
   const io = capture();
   expect(await main(["render", ...ACME, "--out", out], io)).toBe(0);
   expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
-  const docs = parseAllDocuments(readFileSync(join(out, "cluster1.yaml"), "utf8")) as any[];
+  const docs = parseAllDocuments(readFileSync(join(out, "cluster1.yaml"), "utf8"));
   const objects = docs.map((d) => d.toJS());
   expect(objects).toHaveLength(44);
   expect(objects.flatMap(istioSchemaProblems)).toEqual([]);
@@ -46,7 +46,7 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
   const base = readFileSync(join(ROOT, "examples/acme-fitness/gns.yaml"), "utf8");
   const LINE = base.split("\n").length + 1;
   const cases: [string, string, RegExp][] = [
-    ["a port out of range", "services:\n  - { name: catalog, namespace: default, clusters: [cluster2], ports: [{ number: 70000 }] }\n", new RegExp(`services\\[0\\]\\.ports\\[0\\]\\.number \\(line ${LINE}:\\d+\\): number 70000 is not a valid port`)],
+    ["a port out of range", "services:\n  - { name: catalog, namespace: default, clusters: [cluster2], ports: [{ number: 70000 }] }\n", new RegExp(`services\\[0\\]\\.ports\\[0\\]\\.number \\(line ${LINE}:\\d+\\): 70000 is not a port number from 1 to 65535; use e.g. 8082`)],
     ["an unknown cluster", "services:\n  - { name: catalog, namespace: default, clusters: [cluster9], ports: [{ number: 8082 }] }\n", new RegExp(`services\\[0\\]\\.clusters \\(line ${LINE}:\\d+\\): unknown cluster "cluster9"`)],
     ["a YAML syntax error", "services: [\n", /gns\.yaml: invalid GlobalNamespace spec/],
   ];
@@ -61,14 +61,15 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
 
   test.each([
     [["render", "--out", "x"], /render needs --spec/],
-    [["render", "--spec", "missing.yaml", "--out", "x"], /--spec missing\.yaml: cannot read \(ENOENT\)/],
-    [["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--out", "x"], /--manifests cluster1: expected <cluster>=<file-or-directory>/],
+    [["render", "--spec", "missing.yaml", "--out", "x"], /^usage: invalid command line \(1 problem\)\n {2}- --spec: "missing\.yaml" cannot be read \(ENOENT\); give the path of a GlobalNamespace spec file, e\.g\. "gns\.yaml"$/m],
+    [["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--manifests", "=x.yaml", "--out", "x"], /--manifests: "cluster1" is not <cluster>=<file-or-directory>; name the cluster, then its manifests, e\.g\. "cluster1=manifests\/cluster1\.yaml"\n {2}- --manifests: "=x\.yaml" is not/],
+    [["render", ...ACME.slice(0, 2), "--manifests", "cluster1=nowhere", "--out", "x"], /--manifests: ".*nowhere" cannot be read \(ENOENT\); give a manifest file or a directory of them/],
     [["render", "--spec", "a", "--bogus"], /usage: Unknown option '--bogus'/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [["render", ...ACME.slice(0, 2), "--manifests", "clustr2=examples/acme-fitness/manifests/cluster2.yaml", "--out", "x"], /manifests given for cluster "clustr2", which is not a member/],
   ])("usage error %#", async (argv, message) => {
     const io = capture();
-    expect(await main(argv as string[], io)).toBe(2);
+    expect(await main(argv, io)).toBe(2);
     expect(io.err).toMatch(message);
   });
 });

@@ -1,12 +1,12 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster } from "../../sdk/src/clusters";
+import { AksCluster } from "../../sdk/src/aks";
 import { installMocks, isSecret, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 import { aksUserKubeconfig, cloudMocks, countTypes } from "./cloudMocks";
 
 const T = {
   rg: "azure-native:resources:ResourceGroup",
   cluster: "azure-native:containerservice:ManagedCluster",
-  k8s: "pulumi:providers:kubernetes",
 };
 const CREDS_INVOKE = "azure-native:containerservice:listManagedClusterUserCredentials";
 
@@ -17,6 +17,8 @@ describe.each([true, false])("AksCluster (preview=%s)", (preview) => {
   let west: AksCluster;
   /** The caller's resource group (an Output), every option set. */
   let mine: AksCluster;
+  /** What a consumer (MeshCluster, GlobalNamespace) does with the kubeconfig: build a provider from it. */
+  const consumers: Record<string, k8s.Provider> = {};
   const urn: Record<string, string> = {};
   const children = (name: string) => rec.childrenOf(urn[name]);
   const child = (name: string, type: string, childName: string): Registration => rec.child(urn[name], type, childName);
@@ -34,15 +36,20 @@ describe.each([true, false])("AksCluster (preview=%s)", (preview) => {
       vmSize: "Standard_D4s_v5",
       network: "net-az",
     });
-    for (const [n, c] of Object.entries({ west, mine })) urn[n] = await valueOf(c.urn);
+    for (const [n, c] of Object.entries({ west, mine })) {
+      urn[n] = await valueOf(c.urn);
+      consumers[n] = new k8s.Provider(`consumer-of-${n}`, { kubeconfig: c.kubeconfig });
+    }
     await rec.settled();
   });
 
-  test("registers exactly these resources, each a child of its component, named from it", () => {
-    expect(countTypes(children("west"))).toEqual({ [T.rg]: 1, [T.cluster]: 1, [T.k8s]: 1 });
-    expect(countTypes(children("mine"))).toEqual({ [T.cluster]: 1, [T.k8s]: 1 });
+  test("registers exactly these resources, each a child of its component, named from it; no Kubernetes provider", () => {
+    expect(countTypes(children("west"))).toEqual({ [T.rg]: 1, [T.cluster]: 1 });
+    expect(countTypes(children("mine"))).toEqual({ [T.cluster]: 1 });
     expect(rec.ofType("globalmesh:index:AksCluster").map((c) => c.name).sort()).toEqual(["mine", "west"]);
-    expect(rec.registrations).toHaveLength(2 + 3 + 2);
+    // The components, their children, and the test's own consumer providers.
+    expect(rec.registrations).toHaveLength(2 + 2 + 1 + 2);
+    expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["consumer-of-mine", "consumer-of-west"]);
     for (const n of ["west", "mine"]) for (const r of children(n)) expect(r.name.startsWith(`${n}-`)).toBe(true);
   });
 
@@ -76,17 +83,17 @@ describe.each([true, false])("AksCluster (preview=%s)", (preview) => {
     expect(calls).toHaveLength(2);
   });
 
-  test("the provider is built from that kubeconfig (as a secret) after the cluster", async () => {
+  test("a provider built from the kubeconfig gets it as a secret and waits for the managed cluster", async () => {
     for (const [n, c] of Object.entries({ west, mine })) {
-      const p = child(n, T.k8s, `${n}-k8s`);
-      expect(p.urn).toBe(await valueOf(c.provider.urn));
+      const p = rec.byName(`consumer-of-${n}`);
+      expect(p.urn).toBe(await valueOf(consumers[n].urn));
       expect(p.inputs.kubeconfig).toBe(await valueOf(c.kubeconfig));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
       expect(p.dependencies).toContain(child(n, T.cluster, `${n}-aks`).urn);
     }
   });
 
-  test("handle fields: mesh name, locality = location, network, and the cluster outputs", async () => {
+  test("connection fields: mesh name, locality = location, network, and the cluster outputs", async () => {
     expect([west.clusterName, west.locality, west.network]).toEqual(["west", "westeurope", undefined]);
     expect([mine.clusterName, mine.locality, mine.network]).toEqual(["cluster2", "eastus2", "net-az"]);
     expect(await valueOf(west.resourceGroupName)).toBe("west-rg-phys");

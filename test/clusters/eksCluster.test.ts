@@ -1,5 +1,6 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EksCluster } from "../../sdk/src/clusters";
+import { EksCluster } from "../../sdk/src/eks";
 import { installMocks, isSecret, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 import { b64, cloudMocks, countTypes } from "./cloudMocks";
 
@@ -17,7 +18,6 @@ const T = {
   tag: "aws:ec2/tag:Tag",
   sgRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   nodeGroup: "aws:eks/nodeGroup:NodeGroup",
-  k8s: "pulumi:providers:kubernetes",
 };
 const AZ_INVOKE = "aws:index/getAvailabilityZones:getAvailabilityZones";
 
@@ -30,6 +30,8 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
   let byo: EksCluster;
   /** A VPC over three named zones with its own CIDR. */
   let zones: EksCluster;
+  /** What a consumer (MeshCluster, GlobalNamespace) does with the kubeconfig: build a provider from it. */
+  const consumers: Record<string, k8s.Provider> = {};
   const urn: Record<string, string> = {};
   const children = (name: string) => rec.childrenOf(urn[name]);
   const child = (name: string, type: string, childName: string): Registration => rec.child(urn[name], type, childName);
@@ -53,20 +55,24 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       network: "net-b",
     });
     zones = new EksCluster("zones", { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: "10.20.0.0/16" });
-    for (const [n, c] of Object.entries({ east, byo, zones })) urn[n] = await valueOf(c.urn);
+    for (const [n, c] of Object.entries({ east, byo, zones })) {
+      urn[n] = await valueOf(c.urn);
+      consumers[n] = new k8s.Provider(`consumer-of-${n}`, { kubeconfig: c.kubeconfig });
+    }
     await rec.settled();
   });
 
-  test("registers exactly these resources, each a child of its component", () => {
-    const common = { [T.role]: 2, [T.attachment]: 4, [T.cluster]: 1, [T.sgRule]: 2, [T.nodeGroup]: 1, [T.k8s]: 1 };
+  test("registers exactly these resources, each a child of its component; no Kubernetes provider", () => {
+    const common = { [T.role]: 2, [T.attachment]: 4, [T.cluster]: 1, [T.sgRule]: 2, [T.nodeGroup]: 1 };
     const vpc = (zoneCount: number) => ({ [T.vpc]: 1, [T.igw]: 1, [T.subnet]: 2 * zoneCount, [T.eip]: 1, [T.nat]: 1, [T.routeTable]: 2, [T.rta]: 2 * zoneCount });
     expect(countTypes(children("east"))).toEqual({ ...common, ...vpc(2), [T.tag]: 4 });
     expect(countTypes(children("zones"))).toEqual({ ...common, ...vpc(3), [T.tag]: 6 });
     expect(countTypes(children("byo"))).toEqual({ ...common, [T.tag]: 3 });
-    // Nothing else: three components plus their direct children, no grandchildren.
+    // Nothing else: three components plus their direct children, no grandchildren (and the test's consumer providers).
     const components = rec.ofType("globalmesh:index:EksCluster");
     expect(components.map((c) => c.name).sort()).toEqual(["byo", "east", "zones"]);
-    expect(rec.registrations).toHaveLength(3 + children("east").length + children("zones").length + children("byo").length);
+    expect(rec.registrations).toHaveLength(3 + children("east").length + children("zones").length + children("byo").length + 3);
+    expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["consumer-of-byo", "consumer-of-east", "consumer-of-zones"]);
   });
 
   test("every child is named from the component name", () => {
@@ -203,17 +209,18 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
     expect(byoExec.env).toEqual([{ name: "AWS_PROFILE", value: "prod" }]);
   });
 
-  test("the provider is built from that kubeconfig (as a secret) and waits for the node group", async () => {
-    for (const [n, c] of Object.entries({ east, byo })) {
-      const p = child(n, T.k8s, `${n}-k8s`);
-      expect(p.urn).toBe(await valueOf(c.provider.urn));
+  test("a provider built from the kubeconfig gets it as a secret and waits for the node group", async () => {
+    for (const [n, c] of Object.entries({ east, byo, zones })) {
+      const p = rec.byName(`consumer-of-${n}`);
+      expect(p.urn).toBe(await valueOf(consumers[n].urn));
       expect(p.inputs.kubeconfig).toBe(await valueOf(c.kubeconfig));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
       expect(p.dependencies).toContain(child(n, T.nodeGroup, `${n}-nodes`).urn);
+      expect(p.dependencies).toContain(child(n, T.cluster, `${n}-eks`).urn);
     }
   });
 
-  test("handle fields: mesh name, locality = region, network, and the cluster outputs", async () => {
+  test("connection fields: mesh name, locality = region, network, and the cluster outputs", async () => {
     expect([east.clusterName, east.locality, east.network]).toEqual(["east", "us-west-2", undefined]);
     expect([byo.clusterName, byo.locality, byo.network]).toEqual(["cluster9", "eu-central-1", "net-b"]);
     expect(await valueOf(east.eksClusterName)).toBe("east-eks-phys");

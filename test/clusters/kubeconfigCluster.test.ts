@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -14,6 +15,7 @@ describe.each([true, false])("KubeconfigCluster (preview=%s)", (preview) => {
   let fromFile: KubeconfigCluster;
   let fromHome: KubeconfigCluster;
   let fromOutput: KubeconfigCluster;
+  const consumers: Record<string, k8s.Provider> = {};
   const dir = mkdtempSync(join(os.tmpdir(), "gm-kubeconfig-"));
 
   beforeAll(async () => {
@@ -29,18 +31,19 @@ describe.each([true, false])("KubeconfigCluster (preview=%s)", (preview) => {
     fromHome = new KubeconfigCluster("home", { kubeconfig: "~/.kube/config" });
     home.mockRestore();
     fromOutput = new KubeconfigCluster("out", { kubeconfig: pulumi.secret(TWO_CONTEXTS), context: "kind-b" });
+    // What a consumer (MeshCluster, GlobalNamespace) does with the kubeconfig: build a provider from it.
+    for (const [name, c] of Object.entries({ "kind-b": kindB, gke, file: fromFile, home: fromHome, out: fromOutput }))
+      consumers[name] = new k8s.Provider(`consumer-of-${name}`, { kubeconfig: c.kubeconfig });
     await rec.settled();
   });
 
-  test("each registers only its provider, parented to it and named from it", async () => {
+  test("each registers itself and nothing else: no children, no provider", async () => {
     const all = { "kind-b": kindB, gke, file: fromFile, home: fromHome, out: fromOutput };
     expect(rec.ofType("globalmesh:index:KubeconfigCluster").map((r) => r.name).sort()).toEqual(Object.keys(all).sort());
-    for (const [name, c] of Object.entries(all)) {
-      const kids = rec.childrenOf(await valueOf(c.urn));
-      expect(kids.map((k) => [k.type, k.name])).toEqual([["pulumi:providers:kubernetes", `${name}-k8s`]]);
-      expect(kids[0].urn).toBe(await valueOf(c.provider.urn));
-    }
-    expect(rec.registrations).toHaveLength(10);
+    for (const c of Object.values(all)) expect(rec.childrenOf(await valueOf(c.urn))).toEqual([]);
+    // The five components and the test's five consumer providers.
+    expect(rec.registrations).toHaveLength(5 + 5);
+    expect(rec.ofType("pulumi:providers:kubernetes").every((p) => p.name.startsWith("consumer-of-"))).toBe(true);
   });
 
   test("the chosen context becomes current-context; the rest of the text stays", async () => {
@@ -56,17 +59,17 @@ describe.each([true, false])("KubeconfigCluster (preview=%s)", (preview) => {
     expect(await valueOf(fromHome.kubeconfig)).toBe(GKE_JSON);
   });
 
-  test("kubeconfigs are secret and the provider is built from the same text, as a secret", async () => {
-    for (const c of [kindB, gke, fromFile, fromHome, fromOutput]) {
+  test("kubeconfigs are secret, and a provider built from one gets the same text, as a secret", async () => {
+    for (const [name, c] of Object.entries({ "kind-b": kindB, gke, file: fromFile, home: fromHome, out: fromOutput })) {
       expect(await isSecret(c.kubeconfig)).toBe(true);
-      const providerUrn = await valueOf(c.provider.urn);
+      const providerUrn = await valueOf(consumers[name].urn);
       const p = rec.registrations.find((r) => r.urn === providerUrn)!;
       expect(p.inputs.kubeconfig).toBe(await valueOf(c.kubeconfig));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
     }
   });
 
-  test("handle fields", () => {
+  test("connection fields", () => {
     expect([kindB.clusterName, kindB.locality, kindB.network]).toEqual(["kind-b", "home/lab", "lab"]);
     expect([gke.clusterName, gke.locality, gke.network]).toEqual(["cluster3", undefined, undefined]);
   });

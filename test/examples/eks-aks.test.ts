@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cloudMocks } from "../clusters/cloudMocks";
-import { installMocks, providerUrn, Recorder, Registration, valueOf } from "../helpers/pulumiHarness";
+import { installMocks, providerUrn, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 import { computedState } from "../install/support";
 
 /** examples/eks-aks under Pulumi's mocks: clusters → MeshTrust/MeshCluster → app → GlobalNamespace, in one program. */
@@ -33,22 +33,49 @@ describe.each([true, false])("examples/eks-aks (preview=%s)", (preview) => {
     expect(rec.ofType("globalmesh:index:GlobalNamespace")).toHaveLength(1);
   });
 
-  test("everything for cluster1 goes to the EKS provider and everything for cluster2 to the AKS provider", () => {
-    const eksProvider = one("pulumi:providers:kubernetes", "cluster1-k8s").urn;
-    const aksProvider = one("pulumi:providers:kubernetes", "cluster2-k8s").urn;
-    const expected = (name: string) => (name.startsWith("cluster1-") || name.startsWith("acme-fitness-cluster1-") ? eksProvider : aksProvider);
+  test("everything for cluster1 goes through a provider built from the EKS kubeconfig, everything for cluster2 from the AKS one", async () => {
+    const kubeconfig = { cluster1: await valueOf(example.kubeconfigs.cluster1), cluster2: await valueOf(example.kubeconfigs.cluster2) };
+    expect(JSON.parse(kubeconfig.cluster1).users[0].user.exec.command).toBe("aws");
+    expect(kubeconfig.cluster2).toContain("azmk8s.io");
+    const providers = rec.ofType("pulumi:providers:kubernetes");
+    // Per cluster: MeshCluster's own, the app's, and the GlobalNamespace's; each from that cluster's kubeconfig, as a secret.
+    expect(providers.map((p) => p.name).sort()).toEqual(["acme-fitness-cluster1", "acme-fitness-cluster2", "cluster1-apps", "cluster1-mesh-k8s", "cluster2-apps", "cluster2-mesh-k8s"]);
+    for (const p of providers) {
+      const cluster = p.name.includes("cluster1") ? "cluster1" : "cluster2";
+      expect({ provider: p.name, kubeconfig: p.inputs.kubeconfig }).toEqual({ provider: p.name, kubeconfig: kubeconfig[cluster] });
+      expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
+    }
+    const clusterOf = (name: string) => (name.startsWith("cluster1-") || name.startsWith("acme-fitness-cluster1-") ? "cluster1" : "cluster2");
     const onClusters = [...rec.ofType("kubernetes:helm.sh/v3:Release"), ...rec.ofType("kubernetes:yaml/v2:ConfigGroup"), ...meshObjects()];
     expect(onClusters.length).toBeGreaterThan(20);
-    for (const r of onClusters) expect({ name: r.name, provider: providerOf(r) }).toEqual({ name: r.name, provider: expected(r.name) });
+    for (const r of onClusters) {
+      const p = providers.find((x) => x.urn === providerOf(r))!;
+      expect({ name: r.name, kubeconfig: p.inputs.kubeconfig }).toEqual({ name: r.name, kubeconfig: kubeconfig[clusterOf(r.name)] });
+    }
   });
 
-  test("the app waits for istiod and its namespace's injection label; the mesh objects wait for istiod", () => {
+  test("the EKS cluster's providers wait for its node group", () => {
+    const nodes = one("aws:eks/nodeGroup:NodeGroup", "cluster1-nodes").urn;
+    for (const p of ["cluster1-mesh-k8s", "cluster1-apps", "acme-fitness-cluster1"]) expect(one("pulumi:providers:kubernetes", p).dependencies).toContain(nodes);
+  });
+
+  test("the app waits for istiod and its namespace's injection label; the mesh objects wait for both istiods", () => {
+    const istiods = ["cluster1", "cluster2"].map((c) => one("kubernetes:helm.sh/v3:Release", `${c}-mesh-istiod`).urn);
     for (const c of ["cluster1", "cluster2"]) {
       const istiod = one("kubernetes:helm.sh/v3:Release", `${c}-mesh-istiod`).urn;
       const label = one("kubernetes:core/v1:NamespacePatch", `${c}-mesh-injection-default`);
       expect(label.inputs.metadata.labels).toEqual({ "istio-injection": "enabled" });
       expect(one("kubernetes:yaml/v2:ConfigGroup", `${c}-acme-fitness`).dependencies).toEqual(expect.arrayContaining([istiod, label.urn]));
-      for (const r of meshObjects().filter((o) => o.name.startsWith(`acme-fitness-${c}-`))) expect(r.dependencies).toContain(istiod);
+    }
+    expect(meshObjects().length).toBeGreaterThan(0);
+    for (const r of meshObjects()) expect(r.dependencies).toEqual(expect.arrayContaining(istiods));
+  });
+
+  test("MeshTrust signs one intermediate per cluster; each MeshCluster's cacerts gets its own", () => {
+    expect(rec.ofType("tls:index/locallySignedCert:LocallySignedCert").map((r) => r.name).sort()).toEqual(["acme-mesh-cluster1-ca-cert", "acme-mesh-cluster2-ca-cert"]);
+    for (const c of ["cluster1", "cluster2"]) {
+      const cacerts = one("kubernetes:core/v1:Secret", `${c}-mesh-cacerts`);
+      expect(cacerts.inputs.stringData["ca-key.pem"]).toContain(`MOCK-KEY-acme-mesh-${c}-ca-key`);
     }
   });
 

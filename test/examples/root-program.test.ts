@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, providerUrn, Recorder, valueOf } from "../helpers/pulumiHarness";
+import { installMocks, providerUrn, Recorder, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 import { acmeBuild } from "../helpers/fixtures";
 
 const KUBECONFIG = (name: string) =>
@@ -34,12 +34,17 @@ describe("the root demo program", () => {
     await rec.settled();
   });
 
-  test("registers the same objects `npm run demo` renders, each through its cluster's KubeconfigCluster provider", async () => {
+  test("registers the same objects `npm run demo` renders, each through a provider built from its cluster's kubeconfig", async () => {
     const rendered = acmeBuild().compiled.objects;
     const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
     expect(crs).toHaveLength([...rendered.values()].flat().length);
+    // The KubeconfigClusters register nothing; the GlobalNamespace builds one provider per cluster.
+    expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["acme-fitness-cluster1", "acme-fitness-cluster2"]);
     for (const [cluster, objects] of rendered) {
-      const provider = rec.byName(`${cluster}-k8s`, "pulumi:providers:kubernetes").urn;
+      const p = rec.byName(`acme-fitness-${cluster}`, "pulumi:providers:kubernetes");
+      expect(p.inputs.kubeconfig).toBe(KUBECONFIG(cluster === "cluster1" ? "c1" : "c2"));
+      expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
+      const provider = p.urn;
       for (const o of objects) {
         const r = rec.byName(`acme-fitness-${cluster}-${o.metadata.name}`, `kubernetes:${o.apiVersion}:${o.kind}`);
         expect(providerUrn(r.provider)).toBe(provider);

@@ -2,10 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GlobalNamespace } from "../../sdk/src/gns";
+import { GlobalNamespace, GlobalNamespaceArgs } from "../../sdk/src/gns";
 import { buildMesh, SpecError } from "../../sdk/src/mesh";
 import { ACME_DIR, acmeManifests } from "../helpers/fixtures";
-import { installMocks, isSecret, providerUrn, Recorder, valueOf } from "../helpers/pulumiHarness";
+import { installMocks, isSecret, providerUrn, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 
 const manifests = ["cluster1", "cluster2"].map((c) => ({ cluster: c, yaml: readFileSync(join(ACME_DIR, "manifests", `${c}.yaml`), "utf8") }));
 /** The same GlobalNamespace as examples/acme-fitness/gns.yaml, given to the component. */
@@ -22,32 +22,53 @@ const coreSpec = {
   ],
 };
 
+/** Stands in for a MeshCluster: a component whose children (here istiod's release) the mesh objects must wait for. */
+class FakeMesh extends pulumi.ComponentResource {
+  readonly istiod: k8s.helm.v3.Release;
+  constructor(name: string) {
+    super("test:index:FakeMesh", name);
+    this.istiod = new k8s.helm.v3.Release(`${name}-istiod`, { chart: "istiod" }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+const K8S_PROVIDER = "pulumi:providers:kubernetes";
+const isMeshObject = (r: Registration) => r.type.startsWith("kubernetes:networking.istio.io/");
+
 describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
   let rec: Recorder;
   let gns: GlobalNamespace;
-  let providers: Record<string, k8s.Provider>;
-  let istiod: pulumi.CustomResource;
+  let mesh: FakeMesh;
+  let crd: k8s.apiextensions.CustomResource;
 
   beforeAll(async () => {
     rec = await installMocks({ preview });
-    providers = { cluster1: new k8s.Provider("p1", { kubeconfig: "kc1" }), cluster2: new k8s.Provider("p2", { kubeconfig: "kc2" }) };
-    istiod = new k8s.helm.v3.Release("istiod-c2", { chart: "istiod" }, { provider: providers.cluster2 });
-    gns = new GlobalNamespace("acme", {
-      globalNamespaceName: "acme-fitness",
-      domain: "acme.example.com",
-      members: [
-        { cluster: { clusterName: "cluster1", provider: providers.cluster1, ingress: { address: "203.0.113.10" } }, namespace: "default" },
-        // An ingress address only known at deploy time, and a cluster that must wait for its istiod.
-        { cluster: { clusterName: "cluster2", provider: providers.cluster2, ingress: { address: pulumi.output("lb2.example.net") }, meshReady: [istiod] }, namespace: "default" },
-      ],
-      manifests,
-    });
+    mesh = new FakeMesh("mesh-c2");
+    crd = new k8s.apiextensions.CustomResource("some-crd", { apiVersion: "example.com/v1", kind: "Thing" });
+    gns = new GlobalNamespace(
+      "acme",
+      {
+        globalNamespaceName: "acme-fitness",
+        domain: "acme.example.com",
+        clusters: [
+          // A plain-string kubeconfig (kept secret all the same), and an ingress address only known at deploy time.
+          { clusterName: "cluster1", kubeconfig: "kc1", ingress: { address: "203.0.113.10" } },
+          { clusterName: "cluster2", kubeconfig: pulumi.secret("kc2"), ingress: { address: pulumi.output("lb2.example.net") } },
+        ],
+        members: [
+          { cluster: "cluster1", namespace: "default" },
+          { cluster: "cluster2", namespace: "default" },
+        ],
+        manifests,
+      },
+      { dependsOn: [mesh, crd] },
+    );
     await rec.settled();
   });
 
   test("registers exactly the compiled objects, each once, with the compiled content", async () => {
     const expected = buildMesh(coreSpec, acmeManifests()).compiled.objects;
-    const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
+    const crs = rec.registrations.filter(isMeshObject);
     const want = [...expected].flatMap(([c, objs]) => objs.map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `acme-${c}-${o.metadata.name}`, o })));
     expect(crs.map((r) => `${r.type} ${r.name}`).sort()).toEqual(want.map((w) => `${w.type} ${w.name}`).sort());
     for (const w of want) {
@@ -56,11 +77,24 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     }
   });
 
-  test("each object goes to its cluster's provider, is parented to the component and deleted before replaced", async () => {
+  test("one provider per cluster, parented to the component, built from the cluster's kubeconfig as a secret", () => {
+    const component = rec.ofType("globalmesh:index:GlobalNamespace")[0].urn;
+    const providers = rec.ofType(K8S_PROVIDER);
+    expect(providers.map((p) => [p.name, p.inputs.kubeconfig]).sort()).toEqual([
+      ["acme-cluster1", "kc1"],
+      ["acme-cluster2", "kc2"],
+    ]);
+    for (const p of providers) {
+      expect(p.parent).toBe(component);
+      expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
+    }
+  });
+
+  test("each object goes to its cluster's provider, is parented to the component and deleted before replaced", () => {
     const component = rec.ofType("globalmesh:index:GlobalNamespace");
     expect(component).toHaveLength(1);
-    const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
-    const providerUrns = { cluster1: await valueOf(providers.cluster1.urn), cluster2: await valueOf(providers.cluster2.urn) };
+    const crs = rec.registrations.filter(isMeshObject);
+    const providerUrns = { cluster1: rec.byName("acme-cluster1", K8S_PROVIDER).urn, cluster2: rec.byName("acme-cluster2", K8S_PROVIDER).urn };
     for (const r of crs) {
       const cluster = r.name.startsWith("acme-cluster1-") ? "cluster1" : "cluster2";
       expect(providerUrn(r.provider)).toBe(providerUrns[cluster]);
@@ -69,10 +103,11 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     }
   });
 
-  test("objects on a cluster wait for its meshReady resources; others do not", async () => {
-    const istiodUrn = await valueOf(istiod.urn);
-    const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
-    for (const r of crs) expect(r.dependencies.includes(istiodUrn)).toBe(r.name.startsWith("acme-cluster2-"));
+  test("every object waits for what the component's dependsOn names, a component's children included", async () => {
+    const [istiod, thing] = [await valueOf(mesh.istiod.urn), await valueOf(crd.urn)];
+    const crs = rec.registrations.filter(isMeshObject);
+    expect(crs.length).toBeGreaterThan(0);
+    for (const r of crs) expect(r.dependencies).toEqual(expect.arrayContaining([istiod, thing]));
   });
 
   test("an Output ingress address lands in the ServiceEntry endpoints of the other cluster", () => {
@@ -88,17 +123,14 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     expect(Object.keys(names)).toEqual(["cluster1", "cluster2"]);
     expect(names.cluster1).toContain("ServiceEntry/istio-system/gns.acme-fitness.catalog");
     expect(names.cluster2).toContain("Gateway/istio-system/gns.acme-fitness.catalog.ingress");
+    expect(await isSecret(gns.hosts)).toBe(false);
   });
 });
 
-describe("GlobalNamespace from kubeconfig data (the multi-language path)", () => {
-  let rec: Recorder;
-  beforeAll(async () => {
-    rec = await installMocks({ preview: false });
-  });
-
-  test("builds one secret-kubeconfig provider per cluster, parented, and uses it", async () => {
-    const gns = new GlobalNamespace("bi", {
+describe("without dependsOn", () => {
+  test("objects depend on nothing the program did not give them", async () => {
+    const rec = await installMocks({ preview: true });
+    new GlobalNamespace("bi", {
       domain: "bookinfo.example.com",
       clusters: [
         { clusterName: "east", kubeconfig: "apiVersion: v1\nkind: Config\n# east", ingress: { address: "198.51.100.1" } },
@@ -108,16 +140,12 @@ describe("GlobalNamespace from kubeconfig data (the multi-language path)", () =>
       services: [{ name: "reviews", namespace: "bookinfo", clusters: ["east"], ports: [{ number: 9080, name: "http" }] }],
     });
     await rec.settled();
-    const component = rec.ofType("globalmesh:index:GlobalNamespace")[0];
-    const provs = rec.ofType("pulumi:providers:kubernetes");
-    expect(provs.map((p) => p.name).sort()).toEqual(["bi-east", "bi-west"]);
-    for (const p of provs) {
-      expect(p.parent).toBe(component.urn);
-      expect(p.rawInputs.kubeconfig).toEqual(expect.objectContaining({ value: expect.stringContaining(`# ${p.name.slice(3)}`) }));
-    }
+    const objects = rec.registrations.filter(isMeshObject);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const r of objects) expect(r.dependencies).toEqual([]);
     const se = rec.byName("bi-west-gns.bi.reviews", "kubernetes:networking.istio.io/v1:ServiceEntry");
-    expect(providerUrn(se.provider)).toBe(provs.find((p) => p.name === "bi-west")!.urn);
-    expect(await isSecret(gns.hosts)).toBe(false);
+    expect(providerUrn(se.provider)).toBe(rec.byName("bi-west", K8S_PROVIDER).urn);
+    expect(rec.byName("bi-west", K8S_PROVIDER).rawInputs.kubeconfig).toEqual(expect.objectContaining({ value: expect.stringContaining("# west") }));
   });
 });
 
@@ -126,44 +154,69 @@ describe("bad args fail before anything is registered", () => {
   beforeAll(async () => {
     rec = await installMocks({ preview: true });
   });
-  const handle = (clusterName: string) => ({ clusterName, kubeconfig: "kc", ingress: { address: "10.1.1.1" } });
+  const cluster = (clusterName: unknown, extra: object = {}) => ({ clusterName, kubeconfig: "kc", ingress: { address: "10.1.1.1" }, ...extra });
+  const one = (c = cluster("c1")) => ({ domain: "a.example.com", clusters: [c], members: [{ cluster: "c1", namespace: "a" }] });
 
-  test.each([
-    ["an invalid domain", { domain: "no_dots", members: [{ cluster: handle("c1"), namespace: "default" }] }, /domain: "no_dots" is not a DNS domain/],
-    ["two different clusters with one name", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }, { cluster: { ...handle("c1"), kubeconfig: "other" }, namespace: "b" }] }, /members\[1\]\.cluster: a different cluster is already named "c1"/],
-    ["one cluster given twice with different ingress addresses", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }, { cluster: { ...handle("c1"), ingress: { address: "10.9.9.9" } }, namespace: "b" }] }, /members\[1\]\.cluster: a different cluster is already named "c1"/],
-    ["a handle without provider or kubeconfig", { domain: "a.example.com", members: [{ cluster: { clusterName: "c1" }, namespace: "a" }] }, /cluster "c1" has neither provider nor kubeconfig/],
-    ["manifests for an unknown cluster", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], manifests: [{ cluster: "c9", yaml: "" }] }, /manifests\[0\]: manifests given for cluster "c9", which is not a member; known clusters: c1/],
-    ["broken manifest YAML", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], manifests: [{ cluster: "c1", yaml: "a: [1,\n" }] }, /manifests\[0\]/],
-    ["a service in an unmapped namespace", { domain: "a.example.com", members: [{ cluster: handle("c1"), namespace: "a" }], services: [{ name: "s", namespace: "b", clusters: ["c1"], ports: [{ number: 80 }] }] }, /namespace b of cluster c1 is not in the GlobalNamespace/],
-  ])("%s", async (_name, args, message) => {
+  // [case, args, the field path named, a key phrase of its message]
+  test.each<[string, unknown, string, RegExp]>([
+    ["an invalid domain", { ...one(), domain: "no_dots" }, "domain", /no_dots/],
+    ["no clusters", { domain: "a.example.com", members: [{ cluster: "c1", namespace: "a" }] }, "clusters", /required/],
+    ["two clusters with one name", { ...one(), clusters: [cluster("c1"), cluster("c2"), cluster("c1", { kubeconfig: "other" })] }, "clusters[2].clusterName", /twice/],
+    ["a cluster name known only at deploy time", one(cluster(pulumi.output("c1"))), "clusters[0].clusterName", /Output/],
+    ["a cluster without a name", one(cluster(undefined)), "clusters[0].clusterName", /required/],
+    ["a cluster name that is not a DNS-1123 label (found by the core, named in the component's terms)", { ...one(cluster("Cluster_1")), members: [{ cluster: "*", namespace: "a" }] }, "clusters[0].clusterName", /Cluster_1/],
+    ["a cluster without a kubeconfig", one(cluster("c1", { kubeconfig: undefined })), "clusters[0].kubeconfig", /required/],
+    ["an empty kubeconfig", one(cluster("c1", { kubeconfig: "" })), "clusters[0].kubeconfig", /required/],
+    ["a bad ingress address", one(cluster("c1", { ingress: { address: "not an address!" } })), "clusters[0].ingress.address", /not an address!/],
+    ["a member rule naming an unknown cluster", { ...one(), members: [{ cluster: "c1", namespace: "a" }, { cluster: "c9", namespace: "a" }] }, "members[1].cluster", /c9/],
+    ["manifests for an unknown cluster", { ...one(), manifests: [{ cluster: "c9", yaml: "" }] }, "manifests[0]", /c9/],
+    ["a service in an unmapped namespace", { ...one(), services: [{ name: "s", namespace: "b", clusters: ["c1"], ports: [{ number: 80 }] }] }, "services[0]", /namespace b/],
+  ])("%s", async (_name, args, path, phrase) => {
     const before = rec.registrations.length;
-    expect(() => new GlobalNamespace("bad", args as any)).toThrow(SpecError);
-    expect(() => new GlobalNamespace("bad", args as any)).toThrow(message);
+    let error: unknown;
+    try {
+      new GlobalNamespace("bad", args as GlobalNamespaceArgs);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    const issue = (error as SpecError).issues.find((i) => i.path === path);
+    expect({ path: issue?.path, matches: phrase.test(issue?.message ?? "") }).toEqual({ path, matches: true });
     await rec.settled();
     expect(rec.registrations.length).toBe(before);
   });
+
+  test("broken manifest YAML is reported at its manifests entry", () => {
+    let error: unknown;
+    try {
+      new GlobalNamespace("bad", { ...one(), manifests: [{ cluster: "c1", yaml: "a: [1,\n" }] } as GlobalNamespaceArgs);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).issues.map((i) => i.path).every((p) => p.startsWith("manifests[0]"))).toBe(true);
+  });
 });
 
-describe("one cluster spread into several member rules", () => {
+describe("one cluster in several member rules", () => {
   let rec: Recorder;
   beforeAll(async () => {
     rec = await installMocks({ preview: true });
   });
 
-  test("is one member cluster, as long as it is the same cluster reached at the same address", async () => {
-    const provider = new k8s.Provider("shared", { kubeconfig: "kc" });
-    const cluster = { clusterName: "c1", provider };
+  test("is one member cluster with one provider", async () => {
     const gns = new GlobalNamespace("spread", {
       domain: "a.example.com",
+      clusters: [{ clusterName: "c1", kubeconfig: "kc", ingress: { address: "10.0.0.1" } }],
       members: [
-        { cluster: { ...cluster, ingress: { address: "10.0.0.1" } }, namespace: "shop" },
-        { cluster: { ...cluster, ingress: { address: "10.0.0.1" } }, namespace: "data" },
+        { cluster: "c1", namespace: "shop" },
+        { cluster: "c1", namespace: "data" },
       ],
       services: [{ name: "db", namespace: "data", clusters: ["c1"], ports: [{ number: 5432 }] }],
     });
     expect(Object.keys(await valueOf(gns.objectNames))).toEqual(["c1"]);
     await rec.settled();
+    expect(rec.ofType(K8S_PROVIDER).map((p) => p.name)).toEqual(["spread-c1"]);
   });
 });
 
@@ -179,7 +232,8 @@ describe("an ingress address known only at deploy time", () => {
     expect(() => resolvedIngressAddress(undefined, "east")).toThrow(/cluster east: ingress address undefined/);
     const args = (address: pulumi.Input<string>) => ({
       domain: "a.example.com",
-      members: [{ cluster: { clusterName: "east", kubeconfig: "kc", ingress: { address } }, namespace: "shop" }],
+      clusters: [{ clusterName: "east", kubeconfig: "kc", ingress: { address } }],
+      members: [{ cluster: "east", namespace: "shop" }],
     });
     const good = argsToSpec("x", args(pulumi.output("lb.example.net"))).spec.clusters[0].ingress!.address as pulumi.Output<string>;
     expect(pulumi.Output.isInstance(good)).toBe(true);

@@ -1,8 +1,9 @@
 import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
-import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
-import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
-import { ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
-import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
+import { DestinationRule, IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
+import { Gateway, IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
+import { IServiceEntry, ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
+import { IVirtualService, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
+import { DestinationRuleObject, GatewayObject, ServiceEntryObject, VirtualServiceObject } from "../../sdk/src/mesh";
 
 /**
  * Checks objects against Istio's CRD schemas (Istio 1.29 structural schemas, via @kubernetes-models/istio), plus
@@ -31,6 +32,26 @@ export function istioSchemaProblems(obj: any): string[] {
   if (!isDnsSubdomain(obj.metadata?.name ?? "")) problems.push(`${id}: metadata.name is not a DNS-1123 subdomain`);
   return problems;
 }
+
+/**
+ * The compile-time half: the object types globalmesh builds (sdk/src/mesh/istio/types.ts) fit Istio 1.29's, and hold
+ * no field Istio lacks. The runtime schemas above accept unknown fields (the API server would prune them in silence),
+ * so a misspelt field fails here, at type-check, naming its path.
+ */
+export type GlobalmeshTypesFitIstio = NoUnknownFields<
+  | FieldsNotIn<ServiceEntryObject, IServiceEntry>
+  | FieldsNotIn<VirtualServiceObject, IVirtualService>
+  | FieldsNotIn<DestinationRuleObject, IDestinationRule>
+  | FieldsNotIn<GatewayObject, IGateway>
+>;
+type NoUnknownFields<Paths extends never> = Paths;
+/** The paths of `Ours` that `Istio` has no field for; `Ours` must also be assignable to `Istio`. */
+type FieldsNotIn<Ours extends Istio, Istio> = UnknownFields<Ours, Istio, "">;
+type UnknownFields<T, U, Path extends string> = T extends readonly (infer E)[]
+  ? UnknownFields<E, U extends readonly (infer F)[] ? F : never, `${Path}[]`>
+  : T extends object
+    ? { [K in keyof T & string]: K extends keyof U ? UnknownFields<T[K], NonNullable<U[K]>, `${Path}.${K}`> : `${Path}.${K}` }[keyof T & string]
+    : never;
 
 const PORT_NAME = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;

@@ -1,50 +1,78 @@
-import { installMocks, providerUrn, Recorder, Registration, valueOf } from "../helpers/pulumiHarness";
-import { computedState, deps, handle, LOAD_BALANCERS, mockCert, mockCsr, mockKey, plaintextStrings, secretStrings } from "./support";
+import { installMocks, isSecret, providerUrn, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
+import {
+  allStrings,
+  computedState,
+  connection,
+  deps,
+  kubeconfigOf,
+  LOAD_BALANCERS,
+  mockCert,
+  mockCsr,
+  mockKey,
+  outputsOf,
+  plaintextStrings,
+  providerOf,
+  recordComponentOutputs,
+  secretStrings,
+} from "./support";
+import * as pulumi from "@pulumi/pulumi";
+import { resolveMesh, SYSTEM_NAMESPACES } from "../../sdk/src/mesh";
+import { AGENT_NAMESPACE, ISTIO_CHART_REPOSITORY } from "../../sdk/src/install/defaults";
 import type { GlobalNamespace as GlobalNamespaceT, MeshCluster as MeshClusterT, MeshTrust as MeshTrustT } from "../../sdk/src";
 
 /**
  * Two clusters onboarded into one mesh (c1 lists its namespaces, c2 uses "all namespaces" mode), then a
- * GlobalNamespace over both, built from the MeshClusters alone. Run as `pulumi up` (preview.test.ts runs a preview).
+ * GlobalNamespace over both, given the MeshClusters as its clusters and `dependsOn`. Run as `pulumi up`
+ * (preview.test.ts runs a preview).
  */
 let rec: Recorder;
+let outputs: Map<string, Record<string, any>>;
 let trust: MeshTrustT;
 let c1: MeshClusterT;
 let c2: MeshClusterT;
 let gns: GlobalNamespaceT;
+let byoTrust: MeshTrustT;
 let byo: MeshClusterT;
 let lib: typeof import("../../sdk/src");
 
 beforeAll(async () => {
   rec = await installMocks({ preview: false, state: computedState });
+  outputs = recordComponentOutputs();
   lib = await import("../../sdk/src");
-  trust = new lib.MeshTrust("mesh", { meshId: "acme-mesh" });
+  trust = new lib.MeshTrust("mesh", { meshId: "acme-mesh", clusters: ["c1", "c2"] });
+  const mesh = (clusterName: string) => ({ ca: trust.caFor(clusterName), meshId: trust.meshId, trustDomain: trust.trustDomain });
   c1 = new lib.MeshCluster("c1", {
-    cluster: handle("c1", { locality: "europe-west1/europe-west1-b" }),
-    trust,
+    cluster: connection("c1", { locality: "europe-west1/europe-west1-b" }),
+    ...mesh("c1"),
     network: "net1",
     injection: { namespaces: ["bookinfo", "legacy"], exclude: ["legacy", "batch"] },
     globalNamespaces: ["bookinfo"],
   });
   c2 = new lib.MeshCluster("c2", {
-    cluster: handle("c2", { network: "net2" }),
-    trust,
+    cluster: connection("c2", { network: "net2" }),
+    ...mesh("c2"),
     istio: { values: { istiod: { pilot: { autoscaleEnabled: false } }, egressGateway: { replicaCount: 2 } } },
     injection: { allNamespaces: true, namespaces: ["default", "kube-system", "istio-system", "bookinfo", "globalmesh-system"] },
   });
-  gns = new lib.GlobalNamespace("bookinfo", {
-    domain: "bookinfo.example.com",
-    members: [
-      { cluster: c1, namespace: "bookinfo" },
-      { cluster: c2, namespace: "bookinfo" },
-    ],
-    services: [
-      { name: "productpage", namespace: "bookinfo", clusters: ["c1"], ports: [{ number: 9080, name: "http" }] },
-      { name: "reviews", namespace: "bookinfo", clusters: ["c2"], ports: [{ number: 9080, name: "http" }] },
-    ],
-  });
+  gns = new lib.GlobalNamespace(
+    "bookinfo",
+    {
+      domain: "bookinfo.example.com",
+      clusters: [c1, c2],
+      members: [
+        { cluster: "c1", namespace: "bookinfo" },
+        { cluster: "c2", namespace: "bookinfo" },
+      ],
+      services: [
+        { name: "productpage", namespace: "bookinfo", clusters: ["c1"], ports: [{ number: 9080, name: "http" }] },
+        { name: "reviews", namespace: "bookinfo", clusters: ["c2"], ports: [{ number: 9080, name: "http" }] },
+      ],
+    },
+    { dependsOn: [c1, c2] },
+  );
   // A second mesh whose root the caller brings, as plain strings (the key must still never show in plaintext).
-  const byoTrust = new lib.MeshTrust("byo-mesh", { rootCertPem: BYO_ROOT_CERT, rootKeyPem: BYO_ROOT_KEY, trustDomain: "byo.example.com" });
-  byo = new lib.MeshCluster("c3", { cluster: handle("c3"), trust: byoTrust });
+  byoTrust = new lib.MeshTrust("byo-mesh", { clusters: ["c3"], rootCertPem: BYO_ROOT_CERT, rootKeyPem: BYO_ROOT_KEY, trustDomain: "byo.example.com" });
+  byo = new lib.MeshCluster("c3", { cluster: connection("c3"), ca: byoTrust.caFor("c3"), meshId: byoTrust.meshId, trustDomain: byoTrust.trustDomain });
   await valueOf(gns.hosts);
   await valueOf(byo.ingressAddress);
   await rec.settled();
@@ -55,7 +83,11 @@ const BYO_ROOT_KEY = mockKey("caller-root");
 
 const reg = (name: string) => rec.byName(name);
 const release = (cluster: string, suffix: string) => reg(`${cluster}-${suffix}`);
-const onCluster = (r: Registration, cluster: MeshClusterT) => r.provider !== "" && providerUrn(r.provider) === rec.byName(`${cluster.clusterName}-provider`).urn;
+const K8S_PROVIDER = "pulumi:providers:kubernetes";
+/** The provider a MeshCluster builds for itself. */
+const meshProvider = (mc: MeshClusterT) => rec.child(reg(mc.clusterName).urn, K8S_PROVIDER, `${mc.clusterName}-k8s`);
+/** Written to `cluster`: through a provider built from that cluster's kubeconfig. */
+const onCluster = (r: Registration, mc: MeshClusterT) => providerOf(rec, r)?.inputs.kubeconfig === kubeconfigOf(mc.clusterName);
 
 describe("install order", () => {
   test.each(["c1", "c2"])("%s: istio-system → cacerts, base → istiod → gateways, each edge explicit", (c) => {
@@ -72,13 +104,16 @@ describe("install order", () => {
     expect(deps(reg(`${c}-istio-system`))).toEqual([]);
   });
 
-  test("every child is parented to its MeshCluster and written with the cluster's own provider", () => {
+  test("every child is parented to its MeshCluster and written through the provider it builds for its cluster", () => {
     for (const mc of [c1, c2]) {
-      const urn = reg(mc.clusterName).urn;
-      const children = rec.registrations.filter((r) => r.parent === urn);
-      // istio-system, cacerts, 4 releases; agent: namespace, SA, role, binding, ConfigMap; 2 namespace patches each.
-      expect(children).toHaveLength(6 + 5 + 2);
-      for (const r of children) expect(onCluster(r, mc)).toBe(true);
+      const children = rec.childrenOf(reg(mc.clusterName).urn);
+      const provider = meshProvider(mc);
+      // Its provider; istio-system, cacerts, 4 releases; agent: namespace, SA, role, binding, ConfigMap; 2 namespace patches each.
+      expect(children).toHaveLength(1 + 6 + 5 + 2);
+      for (const r of children.filter((x) => x !== provider)) {
+        expect(providerUrn(r.provider)).toBe(provider.urn);
+        expect(onCluster(r, mc)).toBe(true);
+      }
     }
   });
 
@@ -87,6 +122,31 @@ describe("install order", () => {
       const cluster = r.name.split("-")[0];
       expect(deps(r)).toEqual([release(cluster, "istiod").urn]);
     }
+  });
+});
+
+describe("MeshCluster's own provider", () => {
+  test("one per MeshCluster, built from the cluster's kubeconfig as a secret; the kubeconfig output stays secret", async () => {
+    for (const mc of [c1, c2, byo]) {
+      const p = meshProvider(mc);
+      expect(p.inputs.kubeconfig).toBe(kubeconfigOf(mc.clusterName));
+      expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
+      expect(deps(p)).toEqual([]);
+      expect(await valueOf(mc.kubeconfig)).toBe(kubeconfigOf(mc.clusterName));
+      expect(await isSecret(mc.kubeconfig)).toBe(true);
+    }
+  });
+
+  test("the only providers are the MeshClusters' own and the GlobalNamespace's, one per cluster each; nothing uses the default provider", () => {
+    const providers = rec.ofType(K8S_PROVIDER).map((p) => `${p.name} → ${p.inputs.kubeconfig}`);
+    expect(providers.sort()).toEqual(
+      [
+        ...["c1", "c2", "c3"].map((c) => `${c}-k8s → ${kubeconfigOf(c)}`),
+        ...["c1", "c2"].map((c) => `bookinfo-${c} → ${kubeconfigOf(c)}`),
+      ].sort(),
+    );
+    const onDefault = rec.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.provider === "");
+    expect(onDefault.map((r) => r.name)).toEqual([]);
   });
 });
 
@@ -99,7 +159,7 @@ describe("chart values", () => {
       for (const [suffix, [name, chart]] of Object.entries(expected)) {
         const r = release(c, suffix);
         expect(r.type).toBe("kubernetes:helm.sh/v3:Release");
-        expect(r.inputs).toMatchObject({ name, chart, namespace: "istio-system", version: lib.DEFAULT_ISTIO_VERSION, repositoryOpts: { repo: lib.ISTIO_CHART_REPOSITORY } });
+        expect(r.inputs).toMatchObject({ name, chart, namespace: "istio-system", version: lib.DEFAULT_ISTIO_VERSION, repositoryOpts: { repo: ISTIO_CHART_REPOSITORY } });
       }
     expect(lib.DEFAULT_ISTIO_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -110,7 +170,7 @@ describe("chart values", () => {
     expect(v1.global.meshID).toBe("acme-mesh");
     expect(v2.global.meshID).toBe(v1.global.meshID);
     expect([v1.global.multiCluster.clusterName, v2.global.multiCluster.clusterName]).toEqual(["c1", "c2"]);
-    // c1's network comes from MeshCluster args, c2's from its handle.
+    // c1's network comes from MeshCluster args, c2's from its cluster connection.
     expect([v1.global.network, v2.global.network]).toEqual(["net1", "net2"]);
     for (const v of [v1, v2]) {
       expect(v.meshConfig.trustDomain).toBe("cluster.local");
@@ -147,6 +207,31 @@ describe("chart values", () => {
 });
 
 describe("trust", () => {
+  test("MeshTrust signs exactly one intermediate per listed cluster, up front, under one root", () => {
+    const children = (t: string) => rec.childrenOf(reg(t).urn).map((r) => r.name).sort();
+    const intermediate = (t: string, c: string) => [`${t}-${c}-ca-cert`, `${t}-${c}-ca-csr`, `${t}-${c}-ca-key`];
+    expect(children("mesh")).toEqual(["mesh-root-cert", "mesh-root-key", ...intermediate("mesh", "c1"), ...intermediate("mesh", "c2")].sort());
+    expect(trust.clusters).toEqual(["c1", "c2"]);
+    expect(rec.ofType("tls:index/privateKey:PrivateKey").map((r) => r.name).sort()).toEqual(["byo-mesh-c3-ca-key", "mesh-c1-ca-key", "mesh-c2-ca-key", "mesh-root-key"]);
+  });
+
+  test("intermediates: per cluster its CA (the key secret), and caFor gives that cluster's entry", async () => {
+    expect(Object.keys(trust.intermediates).sort()).toEqual(["c1", "c2"]);
+    for (const c of ["c1", "c2"]) {
+      const ca = trust.intermediates[c];
+      expect(await valueOf(pulumi.output(ca))).toEqual({
+        certPem: mockCert(`mesh-${c}-ca-cert`),
+        keyPem: mockKey(`mesh-${c}-ca-key`),
+        certChainPem: mockCert(`mesh-${c}-ca-cert`) + mockCert("mesh-root-cert"),
+        rootCertsPem: mockCert("mesh-root-cert"),
+      });
+      expect(await isSecret(pulumi.output(ca.keyPem))).toBe(true);
+      expect(await isSecret(pulumi.output(ca.certPem))).toBe(false);
+      expect(trust.caFor(c)).toBe(ca);
+    }
+    expect(await valueOf(trust.rootCertPem)).toBe(mockCert("mesh-root-cert"));
+  });
+
   test("one root; each cluster's intermediate is a CA signed with the root's cert and key", () => {
     expect(rec.ofType("tls:index/selfSignedCert:SelfSignedCert").map((r) => r.name)).toEqual(["mesh-root-cert"]);
     const root = reg("mesh-root-cert").inputs;
@@ -198,8 +283,52 @@ describe("trust", () => {
     expect(wrapped("mesh-c2-ca-cert")).toContain(mockKey("mesh-root-key"));
     expect(wrapped("mesh-c2-ca-csr")).toContain(mockKey("mesh-c2-ca-key"));
     expect(wrapped("byo-mesh-c3-ca-cert")).toContain(BYO_ROOT_KEY);
+    expect(wrapped("c3-cacerts")).toContain(mockKey("byo-mesh-c3-ca-key"));
+  });
+
+  test("the root key is in no input or output of MeshTrust or MeshCluster: only the certificates it signs get it", async () => {
+    const carriers = (key: string) =>
+      rec.registrations
+        .filter((r) => allStrings(r.rawInputs).some((s) => s.includes(key)))
+        .map((r) => r.name)
+        .sort();
+    // The caller's root key: only the one intermediate it signs, as a secret.
+    expect(carriers(BYO_ROOT_KEY)).toEqual(["byo-mesh-c3-ca-cert"]);
+    expect(carriers(mockKey("mesh-root-key"))).toEqual(["mesh-c1-ca-cert", "mesh-c2-ca-cert", "mesh-root-cert"]);
+    const rootKeys = [BYO_ROOT_KEY, mockKey("mesh-root-key")];
+    const components = [...rec.ofType("globalmesh:index:MeshTrust"), ...rec.ofType("globalmesh:index:MeshCluster")];
+    expect(components).toHaveLength(2 + 3);
+    for (const c of components) {
+      const registered = [...allStrings(c.rawInputs), ...allStrings(await outputsOf(outputs, c.urn))];
+      expect({ component: c.name, rootKeys: registered.filter((s) => rootKeys.some((k) => s.includes(k))) }).toEqual({ component: c.name, rootKeys: [] });
+    }
+    // Nor in any field of the objects the program holds.
+    for (const o of [trust, byoTrust, c1, c2, byo]) {
+      const fields = await resolvedFields(o);
+      expect(rootKeys.some((k) => fields.includes(k))).toBe(false);
+    }
+  });
+
+  test("MeshTrust's outputs carry the intermediate keys only as secrets; MeshCluster's outputs carry no key", async () => {
+    for (const t of ["mesh", "byo-mesh"]) {
+      const out = await outputsOf(outputs, reg(t).urn);
+      expect(Object.keys(out).sort()).toEqual(["clusters", "intermediates", "meshId", "rootCertPem", "trustDomain"]);
+      expect(plaintextStrings(out).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s))).toEqual([]);
+      expect(secretStrings(out).join("\n")).toContain(mockKey(`${t}-${t === "mesh" ? "c1" : "c3"}-ca-key`));
+    }
+    for (const mc of ["c1", "c2", "c3"]) expect(allStrings(await outputsOf(outputs, reg(mc).urn)).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s))).toEqual([]);
   });
 });
+
+/** The program-visible fields of a component (its Outputs resolved), as JSON. */
+async function resolvedFields(o: object): Promise<string> {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k.startsWith("__") || k === "urn" || typeof v === "function") continue;
+    fields[k] = await valueOf(pulumi.output(v as any));
+  }
+  return JSON.stringify(fields);
+}
 
 describe("injection policy", () => {
   const patches = (mc: MeshClusterT) =>
@@ -219,7 +348,7 @@ describe("injection policy", () => {
 
   test("patches only the label (forced), never a system namespace", () => {
     for (const r of rec.ofType("kubernetes:core/v1:NamespacePatch")) {
-      expect(lib.SYSTEM_NAMESPACES).not.toContain(r.inputs.metadata.name);
+      expect(SYSTEM_NAMESPACES).not.toContain(r.inputs.metadata.name);
       expect(Object.keys(r.inputs).sort()).toEqual(["apiVersion", "kind", "metadata"]);
       expect(r.inputs.metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
     }
@@ -231,8 +360,8 @@ describe("injection policy", () => {
 describe("mesh agent", () => {
   test("globalmesh-system, its service account bound to a read-only role", () => {
     const ns = reg("c1-agent-namespace").inputs.metadata;
-    expect(ns.name).toBe(lib.AGENT_NAMESPACE);
-    expect(lib.SYSTEM_NAMESPACES).toContain(ns.name);
+    expect(ns.name).toBe(AGENT_NAMESPACE);
+    expect(SYSTEM_NAMESPACES).toContain(ns.name);
     expect(ns.labels["istio-injection"]).toBe("disabled");
     const role = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").find((r) => onCluster(r, c1))!;
     const verbs = new Set(role.inputs.rules.flatMap((r: any) => r.verbs));
@@ -241,12 +370,12 @@ describe("mesh agent", () => {
     const binding = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").find((r) => onCluster(r, c1))!;
     const sa = rec.ofType("kubernetes:core/v1:ServiceAccount").find((r) => onCluster(r, c1))!;
     expect(binding.inputs.roleRef.name).toBe(role.inputs.metadata.name);
-    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: sa.inputs.metadata.name, namespace: lib.AGENT_NAMESPACE }]);
+    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: sa.inputs.metadata.name, namespace: AGENT_NAMESPACE }]);
   });
 
   test("the mesh-identity ConfigMap records what the mesh expects of the cluster", () => {
     const cm = reg("c1-mesh-identity");
-    expect(cm.inputs.metadata.namespace).toBe(lib.AGENT_NAMESPACE);
+    expect(cm.inputs.metadata.namespace).toBe(AGENT_NAMESPACE);
     expect(cm.inputs.data).toEqual({
       "cluster-name": "c1",
       network: "net1",
@@ -266,12 +395,12 @@ describe("mesh agent", () => {
 describe("outputs: MeshCluster is a GlobalNamespace member", () => {
   test("ingress address from the gateway Service's load balancer, IP or hostname", async () => {
     expect(await valueOf(c1.ingressAddress)).toBe(LOAD_BALANCERS["c1-ingress-service"].ip);
-    expect(await valueOf(c2.ingress.address)).toBe(LOAD_BALANCERS["c2-ingress-service"].hostname);
+    expect(await valueOf(pulumi.output(c2.ingress.address))).toBe(LOAD_BALANCERS["c2-ingress-service"].hostname);
     expect(c2.ingress.port).toBe(443);
   });
 
   test("gateways are exactly what the wiring assumes by default for the istio/gateway chart", () => {
-    const assumed = lib.resolveMesh({
+    const assumed = resolveMesh({
       name: "x",
       domain: "x.example.com",
       clusters: [{ name: "c1" }],
@@ -291,14 +420,25 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
     expect(c2.locality).toBeUndefined();
   });
 
-  test("every GlobalNamespace object waits for its cluster's istiod and gateways, and goes through its provider", () => {
-    const objects = rec.registrations.filter((r) => r.parent === reg("bookinfo").urn);
+  test("the GlobalNamespace takes the MeshClusters as they are: one provider per cluster, from its kubeconfig, secret", () => {
+    const providers = rec.childrenOf(reg("bookinfo").urn).filter((r) => r.type === K8S_PROVIDER);
+    expect(providers.map((p) => [p.name, p.inputs.kubeconfig]).sort()).toEqual([
+      ["bookinfo-c1", kubeconfigOf("c1")],
+      ["bookinfo-c2", kubeconfigOf("c2")],
+    ]);
+    for (const p of providers) expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
+  });
+
+  test("with dependsOn: [c1, c2] every GlobalNamespace object waits for istiod and the gateways, and goes through its cluster's provider", () => {
+    const objects = rec.childrenOf(reg("bookinfo").urn).filter((r) => r.type !== K8S_PROVIDER);
     expect(objects.length).toBeGreaterThan(0);
+    // dependsOn names the components; Pulumi expands each to its children, so istiod's release is a dependency.
+    const ready = [c1, c2].flatMap((mc) => ["istiod", "ingress-gateway", "egress-gateway"].map((s) => release(mc.clusterName, s).urn));
+    for (const r of objects) expect(r.dependencies).toEqual(expect.arrayContaining(ready));
     for (const mc of [c1, c2]) {
       const mine = objects.filter((r) => onCluster(r, mc));
       expect(mine.length).toBeGreaterThan(0);
-      const ready = ["istiod", "ingress-gateway", "egress-gateway"].map((s) => release(mc.clusterName, s).urn);
-      for (const r of mine) expect(r.dependencies).toEqual(expect.arrayContaining(ready));
+      for (const r of mine) expect(providerOf(rec, r)!.name).toBe(`bookinfo-${mc.clusterName}`);
     }
     expect(objects.every((r) => onCluster(r, c1) || onCluster(r, c2))).toBe(true);
   });

@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Registration, SECRET_SIG } from "../helpers/pulumiHarness";
+import { ClusterConnection } from "../../sdk/src/clusters/connection";
+import { providerUrn, Recorder, Registration, SECRET_SIG } from "../helpers/pulumiHarness";
 
 /** Mock PEM blocks, named after the resource that "computed" them, so a test can tell whose material went where. */
 export const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
@@ -32,10 +32,19 @@ export function computedState(args: pulumi.runtime.MockResourceArgs): Record<str
   }
 }
 
-/** A cluster handle as an existing-cluster program builds it. */
-export function handle(clusterName: string, extra: { network?: string; locality?: string } = {}) {
-  const kubeconfig = pulumi.secret(`kubeconfig-of-${clusterName}`);
-  return { clusterName, kubeconfig, provider: new k8s.Provider(`${clusterName}-provider`, { kubeconfig }), ...extra };
+/** The kubeconfig text `connection(clusterName)` carries, so a test can tell which cluster a provider points at. */
+export const kubeconfigOf = (clusterName: string) => `kubeconfig-of-${clusterName}`;
+
+/** A cluster as an existing-cluster program gives it: plain data, the kubeconfig a secret (as `config.requireSecret` gives it). */
+export function connection(clusterName: string, extra: { network?: string; locality?: string } = {}): ClusterConnection {
+  return { clusterName, kubeconfig: pulumi.secret(kubeconfigOf(clusterName)), ...extra };
+}
+
+/** The Kubernetes provider registration a resource is written through ("" → undefined: the default provider). */
+export function providerOf(rec: Recorder, r: Registration): Registration | undefined {
+  if (r.provider === "") return undefined;
+  const urn = providerUrn(r.provider);
+  return rec.registrations.find((p) => p.urn === urn);
 }
 
 /** Every string in a wire-form value that is NOT inside a secret wrapper. */
@@ -84,3 +93,34 @@ export function registrationsDuring(fn: () => void): { count: number; error: unk
 
 /** The registration's dependency URNs, as a sorted list (for exact comparisons). */
 export const deps = (r: Registration) => [...new Set(r.dependencies)].sort();
+
+/**
+ * Records what components register as their outputs (`registerOutputs`), in wire form (secrets wrapped), by URN.
+ * Install after `installMocks`. A component registers its outputs once they resolve: use `outputsOf` to wait.
+ */
+export function recordComponentOutputs(): Map<string, Record<string, any>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+  const original = monitor.registerResourceOutputs.bind(monitor);
+  const outputs = new Map<string, Record<string, any>>();
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: unknown) => void) => {
+    outputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+    original(req, callback);
+  };
+  return outputs;
+}
+
+/** The outputs `urn` registered, once it has (fails after a few seconds). */
+export async function outputsOf(outputs: Map<string, Record<string, any>>, urn: string): Promise<Record<string, any>> {
+  for (let i = 0; i < 500 && !outputs.has(urn); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!outputs.has(urn)) throw new Error(`${urn} registered no outputs`);
+  return outputs.get(urn)!;
+}
+
+/** Every string anywhere in a wire-form value, inside secret wrappers or not. */
+export function allStrings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => allStrings(x, out));
+  else if (v && typeof v === "object") Object.values(v).forEach((x) => allStrings(x, out));
+  return out;
+}

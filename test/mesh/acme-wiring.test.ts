@@ -37,10 +37,10 @@ test("every emitted object validates against Istio's CRD schemas", () => {
 });
 
 test("cluster1 has a ServiceEntry for catalog.acme.example.com:8082 with a class E virtual IP", () => {
-  const [se] = find(cluster1, "ServiceEntry", (o) => (o.spec.hosts as string[]).includes(CATALOG));
+  const [se] = find(cluster1, "ServiceEntry", (o) => o.spec.hosts.includes(CATALOG));
   expect(se.spec.ports).toEqual([{ number: 8082, name: "http-catalog", protocol: "HTTP" }]);
   expect(se.spec.location).toBe("MESH_INTERNAL");
-  const [vip] = se.spec.addresses as string[];
+  const [vip] = se.spec.addresses;
   const n = parseIpv4(vip)!;
   expect(n >>> 28).toBe(0b1111); // 240.0.0.0/4
   expect(vip.startsWith("240.240.")).toBe(false);
@@ -65,8 +65,8 @@ test("a request from shopping in cluster1 to catalog:8082 goes sidecar → egres
 });
 
 test("cluster2's ingress admits only the hosts of the services cluster2 exports", () => {
-  const admitted = find(cluster2, "Gateway", (o) => o.spec.selector !== undefined && (o.spec.selector as any).istio === "ingressgateway")
-    .flatMap((g) => (g.spec.servers as any[]).flatMap((s) => s.hosts))
+  const admitted = find(cluster2, "Gateway", (o) => o.spec.selector.istio === "ingressgateway")
+    .flatMap((g) => g.spec.servers.flatMap((s) => s.hosts))
     .sort();
   const exported = build.model.services.filter((s) => s.clusters.includes("cluster2")).flatMap((s) => s.ports.map((p) => `${p.number}.${s.host}`));
   expect(admitted).toEqual(exported.sort());
@@ -74,8 +74,8 @@ test("cluster2's ingress admits only the hosts of the services cluster2 exports"
 });
 
 test("callers in the owning cluster resolve the global name to the same address and stay local", () => {
-  const [remote] = find(cluster1, "ServiceEntry", (o) => (o.spec.hosts as string[]).includes(CATALOG));
-  const [local] = find(cluster2, "ServiceEntry", (o) => (o.spec.hosts as string[]).includes(CATALOG));
+  const [remote] = find(cluster1, "ServiceEntry", (o) => o.spec.hosts.includes(CATALOG));
+  const [local] = find(cluster2, "ServiceEntry", (o) => o.spec.hosts.includes(CATALOG));
   expect(local.spec.addresses).toEqual(remote.spec.addresses);
   expect(meshDestination(cluster2, CATALOG, 8082)).toEqual({ host: "catalog.default.svc.cluster.local", port: { number: 8082 } });
 });
@@ -83,15 +83,17 @@ test("callers in the owning cluster resolve the global name to the same address 
 test("HTTP-family ports keep the caller's HTTP version to the egress gateway; TCP ports need no such setting", () => {
   const subsetPolicy = (host: string, port: number) => {
     const dest = meshDestination(cluster1, host, port);
-    const [dr] = find(cluster1, "DestinationRule", (o) => o.spec.host === dest.host && (o.spec.subsets as any[]).some((x) => x.name === dest.subset));
-    return (dr.spec.subsets as any[]).find((x) => x.name === dest.subset).trafficPolicy.portLevelSettings[0];
+    const subsets = find(cluster1, "DestinationRule", (o) => o.spec.host === dest.host).flatMap((dr) => dr.spec.subsets ?? []);
+    const subset = subsets.find((x) => x.name === dest.subset);
+    if (!subset) throw new Error(`no subset ${dest.subset} on ${dest.host}`);
+    return subset.trafficPolicy.portLevelSettings[0];
   };
   expect(subsetPolicy(CATALOG, 8082).connectionPool).toEqual({ http: { useClientProtocol: true } });
   expect(subsetPolicy("catalog-mongo.acme.example.com", 27017).connectionPool).toBeUndefined();
 });
 
 test("TCP services (Mongo) cross with TCP routes, not HTTP", () => {
-  const vs = find(cluster1, "VirtualService", (o) => (o.spec.hosts as string[]).includes("catalog-mongo.acme.example.com") && !o.spec.gateways);
+  const vs = find(cluster1, "VirtualService", (o) => o.spec.hosts.includes("catalog-mongo.acme.example.com") && !o.spec.gateways);
   expect(Object.keys(vs[0].spec).filter((k) => ["http", "tcp", "tls"].includes(k))).toEqual(["tcp"]);
   const dest = meshDestination(cluster1, "catalog-mongo.acme.example.com", 27017);
   expect(sniFor(cluster1, dest.host, 443, dest.subset)).toBe("27017.catalog-mongo.acme.example.com");

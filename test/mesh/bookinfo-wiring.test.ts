@@ -18,14 +18,14 @@ test("the schema check is live: it rejects a broken object", () => {
 });
 
 test("callers in cluster1 reach reviews in both cluster2 and cluster3, nearest first, through their egress gateway", () => {
-  const [se] = find(objects("cluster1"), "ServiceEntry", (o) => (o.spec.hosts as string[]).includes(REVIEWS));
+  const [se] = find(objects("cluster1"), "ServiceEntry", (o) => o.spec.hosts.includes(REVIEWS));
   expect(se.spec.endpoints).toEqual([
     { address: "198.51.100.22", ports: { http: 443 }, locality: "europe-west1/europe-west1-c", labels: { "topology.istio.io/cluster": "cluster2" } },
     { address: "ingress.cluster3.example.net", ports: { http: 15443 }, locality: "us-central1/us-central1-a", labels: { "topology.istio.io/cluster": "cluster3" } },
   ]);
   const [dr] = find(objects("cluster1"), "DestinationRule", (o) => o.spec.host === REVIEWS);
-  expect((dr.spec.trafficPolicy as any).loadBalancer.localityLbSetting).toEqual({ enabled: true });
-  expect((dr.spec.trafficPolicy as any).outlierDetection.maxEjectionPercent).toBe(100);
+  expect(dr.spec.trafficPolicy?.loadBalancer?.localityLbSetting).toEqual({ enabled: true });
+  expect(dr.spec.trafficPolicy?.outlierDetection?.maxEjectionPercent).toBe(100);
   const toEgress = meshDestination(objects("cluster1"), REVIEWS, 9080);
   expect(toEgress.host).toBe("istio-egressgateway.istio-system.svc.cluster.local");
 });
@@ -38,11 +38,11 @@ test("a cluster's own ingress port is used on its gateway (cluster3 serves on 15
 
 test("a cluster that runs reviews keeps its callers local, and reaches ratings (cluster2 only) remotely", () => {
   expect(meshDestination(objects("cluster3"), REVIEWS, 9080)).toEqual({ host: "reviews.bookinfo.svc.cluster.local", port: { number: 9080 } });
-  const [ratings] = find(objects("cluster3"), "ServiceEntry", (o) => (o.spec.hosts as string[]).includes("ratings.bookinfo.example.com"));
-  expect((ratings.spec.endpoints as any[]).map((e) => e.address)).toEqual(["198.51.100.22"]);
+  const [ratings] = find(objects("cluster3"), "ServiceEntry", (o) => o.spec.hosts.includes("ratings.bookinfo.example.com"));
+  expect(ratings.spec.endpoints.map((e) => e.address)).toEqual(["198.51.100.22"]);
   // Only one owner: no locality/outlier policy to shuffle.
   const [dr] = find(objects("cluster3"), "DestinationRule", (o) => o.spec.host === "ratings.bookinfo.example.com");
-  expect(Object.keys(dr.spec.trafficPolicy as object)).toEqual(["portLevelSettings"]);
+  expect(Object.keys(dr.spec.trafficPolicy ?? {})).toEqual(["portLevelSettings"]);
 });
 
 test("object names are unique per cluster and kind, and come from (GlobalNamespace, service)", () => {

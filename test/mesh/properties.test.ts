@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { buildMesh, GlobalNamespaceSpec, isDnsSubdomain, renderYaml, ServiceSpec } from "../../sdk/src/mesh";
 import { istioSchemaProblems } from "../helpers/istioSchema";
+import { find, gatewayRoute, meshDestination, sniFor } from "../helpers/wiring";
 
 /** Generated GlobalNamespaces: 1–4 clusters, up to 12 services with 1–3 ports each, two namespaces. */
 const PROTOCOLS = ["HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"] as const;
@@ -28,7 +29,7 @@ const specArb: fc.Arbitrary<GlobalNamespaceSpec> = fc
     return fc.uniqueArray(serviceArb(clusters), { minLength: 1, maxLength: 12, selector: (s) => s.name }).map((services) => ({
       name,
       domain,
-      clusters: clusters.map((c, i) => ({ name: c, ingress: { address: i % 2 ? `lb-${c}.example.net` : `203.0.113.${i + 1}` } })),
+      clusters: clusters.map((c, i) => ({ name: c, ingress: { address: i % 2 ? `lb-${c}.example.net` : `203.0.113.${i + 1}`, ...(i === 1 && { port: 15443 }) } })),
       members: [
         { cluster: "cluster*", namespace: "shop" },
         { cluster: "*", namespace: "data" },
@@ -77,6 +78,39 @@ test("object names are valid DNS-1123 subdomains, unique per cluster and kind, a
       }
     }),
     { numRuns: 60 },
+  );
+});
+
+test("every port of every service reaches the service: locally where it runs, else through both tunnel ends to every cluster that runs it", () => {
+  fc.assert(
+    fc.property(specArb, (spec) => {
+      const { model, compiled } = buildMesh(spec);
+      const objectsOf = (cluster: string) => compiled.objects.get(cluster) ?? [];
+      for (const caller of model.clusters) {
+        const objects = objectsOf(caller.name);
+        for (const s of model.services) {
+          const local = (port: number) => ({ host: `${s.name}.${s.namespace}.svc.cluster.local`, port: { number: port } });
+          if (s.clusters.includes(caller.name)) {
+            for (const p of s.ports) expect(meshDestination(objects, s.host, p.number)).toEqual(local(p.number));
+            continue;
+          }
+          const [entry] = find(objects, "ServiceEntry", (o) => o.spec.hosts.includes(s.host));
+          expect(entry.spec.endpoints.map((e) => e.labels["topology.istio.io/cluster"])).toEqual(s.clusters);
+          for (const p of s.ports) {
+            const toEgress = meshDestination(objects, s.host, p.number);
+            const sni = sniFor(objects, toEgress.host, toEgress.port.number, toEgress.subset) ?? "no SNI to the egress gateway";
+            expect(gatewayRoute(objects, caller.gateways.egressSelector, toEgress.port.number, sni)).toEqual({ host: s.host, port: { number: p.number } });
+            expect(sniFor(objects, s.host, p.number)).toBe(sni);
+            for (const endpoint of entry.spec.endpoints) {
+              const owner = model.clusters.find((c) => c.name === endpoint.labels["topology.istio.io/cluster"]);
+              if (!owner) throw new Error(`endpoint ${endpoint.address} names no member cluster`);
+              expect(gatewayRoute(objectsOf(owner.name), owner.gateways.ingressSelector, endpoint.ports[p.name], sni)).toEqual(local(p.number));
+            }
+          }
+        }
+      }
+    }),
+    { numRuns: 40 },
   );
 });
 

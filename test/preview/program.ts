@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { GlobalNamespace, GlobalNamespaceService } from "../../sdk/src/gns";
 import { GatewaysSpec, MemberRule } from "../../sdk/src/mesh";
@@ -19,12 +18,12 @@ export interface MeshDef {
 export const RESOURCE = "mesh";
 export const STACK_PREFIX = "urn:pulumi:test::globalmesh-test::";
 
-/** One provider per cluster (a mock cluster, identified by its kubeconfig) and the GlobalNamespace over them. */
+/** The GlobalNamespace over mock clusters, each identified by its kubeconfig (the component builds a provider per cluster). */
 export function meshProgram(def: MeshDef): Program {
   return () => {
     const clusters = def.clusters.map((c) => ({
       clusterName: c.name,
-      provider: new k8s.Provider(`k8s-${c.name}`, { kubeconfig: c.kubeconfig ?? `kubeconfig-of-${c.name}` }),
+      kubeconfig: c.kubeconfig ?? `kubeconfig-of-${c.name}`,
       ...(c.ingress && { ingress: c.ingress }),
       ...(c.locality && { locality: c.locality }),
       ...(c.gateways && { gateways: c.gateways }),

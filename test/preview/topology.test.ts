@@ -95,8 +95,8 @@ test("the GlobalNamespace's topology output is known at preview even when an ing
     globalNamespaceName: "acme-fitness",
     domain: "acme.example.com",
     clusters: [
-      { clusterName: "cluster1", provider: new k8s.Provider("k1", { kubeconfig: "kc1" }), ingress: { address: "203.0.113.10" } },
-      { clusterName: "cluster2", provider: new k8s.Provider("k2", { kubeconfig: "kc2" }), ingress: { address: unknownAddress } },
+      { clusterName: "cluster1", kubeconfig: "kc1", ingress: { address: "203.0.113.10" } },
+      { clusterName: "cluster2", kubeconfig: "kc2", ingress: { address: unknownAddress } },
     ],
     members: [
       { cluster: "cluster1", namespace: "default" },

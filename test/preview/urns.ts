@@ -12,8 +12,9 @@ export function objectUrn(gns: string, cluster: string, kind: Kind, name: string
   return `${STACK_PREFIX}globalmesh:index:GlobalNamespace$kubernetes:networking.istio.io/v1:${kind}::${RESOURCE}-${cluster}-gns.${gns}.${name}`;
 }
 
+/** The GlobalNamespace's provider for `cluster`, its child: `<resource>-<cluster>`. */
 export function providerUrn(cluster: string): string {
-  return `${STACK_PREFIX}pulumi:providers:kubernetes::k8s-${cluster}`;
+  return `${STACK_PREFIX}globalmesh:index:GlobalNamespace$pulumi:providers:kubernetes::${RESOURCE}-${cluster}`;
 }
 
 /** Host entry of S in any cluster: ServiceEntry and mesh VirtualService. */

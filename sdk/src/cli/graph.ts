@@ -16,7 +16,7 @@ const FORMATS = [".svg", ".dot", ".mmd"];
 /** `globalmesh graph`: the topology as SVG (laid out by Graphviz), DOT or Mermaid, chosen by the file extension. */
 export async function graph(opts: GraphOptions, io: Io): Promise<number> {
   const format = extname(opts.out).toLowerCase();
-  if (!FORMATS.includes(format)) throw usage(`--out ${opts.out}: the file must end in ${FORMATS.join(", ")}`);
+  if (!FORMATS.includes(format)) throw usage(`"${opts.out}" does not end in ${FORMATS.join(", ")}; name the file after the format, e.g. "topology.svg"`, "--out");
   const build = buildFromFiles(opts.spec, opts.manifests, io.cwd);
   const topology = buildTopology(build, build.manifests);
   const text = format === ".mmd" ? topologyToMermaid(topology) : format === ".dot" ? topologyToDot(topology) : await svgOf(topologyToDot(topology));

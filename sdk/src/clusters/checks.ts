@@ -1,60 +1,60 @@
-import { IssueList, isDnsLabel, isLocality } from "../mesh";
-import { describe } from "../mesh/fields";
+import { checkDnsLabel, FieldCheck, fieldCheck, textGrammar } from "../mesh/checks";
+import { IssueList } from "../mesh/errors";
 
-/** Field checks shared by the cluster components; each issue names the field and the fix. */
+/** Field checks the cluster components share beyond mesh/checks (which has network, locality and integers). */
 
 /** The mesh name of a cluster: `clusterName`, else the resource name. */
 export function checkClusterName(issues: IssueList, clusterName: unknown, resourceName: string): string {
-  const value = clusterName ?? resourceName;
-  if (typeof value !== "string" || !isDnsLabel(value)) {
-    const given = clusterName === undefined ? `the resource name ${describe(value)}` : describe(value);
-    issues.add("clusterName", `${given} is not a DNS-1123 label; set clusterName to at most 63 lowercase letters, digits and '-' (starting and ending with a letter or digit), e.g. cluster1`);
-  }
-  return String(value);
+  return checkDnsLabel(issues, "clusterName", clusterName, {
+    example: "cluster1",
+    default: resourceName,
+    defaultFrom: "the resource name",
+  });
 }
 
-/** A whole number in [min, max], or the default when not given. */
-export function checkInteger(issues: IssueList, path: string, v: unknown, dflt: number, min: number, max: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    issues.add(path, `${describe(v)} is not allowed; use a whole number from ${min} to ${max}`);
-    return dflt;
-  }
-  return v;
-}
+const checkMinorVersion = fieldCheck(
+  textGrammar("a Kubernetes version", "use major.minor", (s) => /^1\.\d{1,2}$/.test(s)),
+);
+const checkPatchVersion = fieldCheck(
+  textGrammar("a Kubernetes version", "use major.minor[.patch]", (s) => /^1\.\d{1,2}(\.\d{1,3})?$/.test(s)),
+);
 
 /** Kubernetes `1.<minor>` (EKS), or also `1.<minor>.<patch>` (AKS). */
-export function checkKubernetesVersion(issues: IssueList, path: string, v: unknown, dflt: string, allowPatch: boolean): string {
-  if (v === undefined) return dflt;
-  const shape = allowPatch ? /^1\.\d{1,2}(\.\d{1,3})?$/ : /^1\.\d{1,2}$/;
-  if (typeof v !== "string" || !shape.test(v)) {
-    issues.add(path, `${describe(v)} is not a Kubernetes version; use ${allowPatch ? "major.minor[.patch]" : "major.minor"}, e.g. ${dflt}`);
-    return dflt;
-  }
-  return v;
+export function checkKubernetesVersion(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  dflt: string,
+  allowPatch: boolean,
+): string {
+  return (allowPatch ? checkPatchVersion : checkMinorVersion)(issues, path, v, { example: dflt, default: dflt });
 }
 
-/** A non-empty string without whitespace (instance type, VM size). */
-export function checkToken(issues: IssueList, path: string, v: unknown, dflt: string): string {
-  if (v === undefined) return dflt;
-  if (typeof v !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) {
-    issues.add(path, `${describe(v)} is not a valid name; use e.g. ${dflt}`);
-    return dflt;
-  }
-  return v;
+/** A machine size such as an EC2 instance type or an Azure VM size: one word of letters, digits, '.', '_' and '-'. */
+export function checkMachineSize(issues: IssueList, path: string, v: unknown, noun: string, dflt: string): string {
+  const check = fieldCheck(
+    textGrammar(noun, "use one word of letters, digits, '.', '_' and '-'", (s) =>
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s),
+    ),
+  );
+  return check(issues, path, v, { example: dflt, default: dflt });
 }
 
-/** Istio network name (the mesh core requires a DNS-1123 label). */
-export function checkNetwork(issues: IssueList, v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "string" || !isDnsLabel(v)) issues.add("network", `${describe(v)} is not a DNS-1123 label; use e.g. network1`);
-  return v as string;
-}
-
-/** Istio locality `region[/zone[/subzone]]`. */
-export function checkLocality(issues: IssueList, v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "string" || !isLocality(v))
-    issues.add("locality", `${describe(v)} is not an Istio locality; use region[/zone[/subzone]], e.g. us-east-2/us-east-2a`);
-  return v as string;
+/**
+ * Where a cloud cluster runs (AWS region, Azure location): the arg, else the provider's configured default; with
+ * neither, the fix is the `pulumi config set` command. Returns "" when unset.
+ */
+export function checkRegion(
+  issues: IssueList,
+  path: string,
+  given: unknown,
+  check: FieldCheck<string>,
+  options: { configured: string | undefined; configuredFrom: string; configKey: string; example: string },
+): string {
+  const { configured, configuredFrom, configKey, example } = options;
+  if (given !== undefined) return check(issues, path, given, { example }) ?? "";
+  if (configured !== undefined)
+    return check(issues, path, undefined, { example, default: configured, defaultFrom: configuredFrom });
+  issues.add(path, `is not set; give ${path}, e.g. "${example}", or run \`pulumi config set ${configKey} ${example}\``);
+  return "";
 }

@@ -1,4 +1,4 @@
-export * from "./handle";
+export * from "./connection";
 export * from "./eks";
 export * from "./aks";
 export * from "./kubeconfig";

@@ -1,41 +1,25 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import { ClusterConnection, ClusterIngress } from "../clusters/connection";
 import { GatewaysSpec, PortSpec } from "../mesh";
 
 /**
- * A member cluster as GlobalNamespace sees it. Any ClusterHandle (EksCluster, AksCluster, KubeconfigCluster) fits;
- * a MeshCluster also fills `ingress`, `gateways` and `meshReady`. From languages other than TypeScript, give
- * `kubeconfig` instead of `provider`.
+ * A member cluster of a GlobalNamespace, as plain data: how to reach its API (name and kubeconfig) and its mesh
+ * (ingress, gateways). A MeshCluster's outputs fit it as they are (TypeScript: pass the MeshCluster itself); any
+ * `ClusterConnection` plus an `ingress` does too. The GlobalNamespace writes through a provider of its own per cluster.
  */
-export interface GlobalNamespaceCluster {
-  /** The cluster's name in the mesh (DNS-1123 label). */
-  readonly clusterName: string;
-  /** Provider that writes to this cluster. Either this or `kubeconfig`. */
-  readonly provider?: k8s.Provider;
-  /** Kubeconfig of the cluster, used to build a provider when `provider` is not given. */
-  readonly kubeconfig?: pulumi.Input<string>;
-  /** Where other clusters reach this cluster's ingress gateway; required if it runs a service others call. */
-  readonly ingress?: { readonly address: pulumi.Input<string>; readonly port?: number };
-  /** Istio locality `region[/zone[/subzone]]`. */
-  readonly locality?: string;
-  /** Istio network name. */
-  readonly network?: string;
-  /** Where the Istio gateways run (defaults: istio-system, the istio/gateway chart's labels). */
-  readonly gateways?: GatewaysSpec;
-  /** Resources the mesh objects must wait for on this cluster (istiod: the Istio CRDs and validating webhook). */
-  readonly meshReady?: pulumi.Resource[];
-  /**
-   * Namespaces this cluster keeps without sidecars (a MeshCluster's `injection.exclude`). A member rule that maps one
-   * of them is an error. Default: none.
-   */
-  readonly injectionExcluded?: string[];
+export interface GlobalNamespaceCluster extends ClusterConnection {
+  /** Where other clusters reach this cluster's ingress gateway. Required if it runs a service another cluster calls. Default: none. */
+  ingress?: ClusterIngress;
+  /** Where the Istio gateways run and the labels that select them. Default: istio-system and the istio/gateway chart's labels. */
+  gateways?: GatewaysSpec;
+  /** Namespaces this cluster keeps without sidecars (a MeshCluster's `injectionExcluded`); mapping one is an error. Default: none. */
+  injectionExcluded?: string[];
 }
 
-/** A namespace↔cluster mapping rule. */
+/** A namespace↔cluster mapping rule. A trailing `*` makes a prefix match; `*` alone matches everything. */
 export interface GlobalNamespaceMember {
-  /** A member cluster, or the name or prefix pattern (`cluster*`) of clusters listed in `clusters`. */
-  cluster: GlobalNamespaceCluster | string;
-  /** Namespace name or prefix pattern (`shop-*`). */
+  /** Name of a cluster in `clusters`, or a prefix pattern (`cluster*`). */
+  cluster: string;
+  /** Namespace name or prefix pattern (`shop-*`). System namespaces never match a pattern. */
   namespace: string;
 }
 
@@ -45,17 +29,17 @@ export interface GlobalNamespaceService {
   name: string;
   /** Its namespace. */
   namespace: string;
-  /** Names of the clusters that run it (optional when discovered from `manifests`). */
+  /** Names of the clusters that run it. Default: discovered from `manifests`. */
   clusters?: string[];
-  /** Its ports (optional when discovered from `manifests`). */
+  /** Its ports. Default: discovered from `manifests`. */
   ports?: PortSpec[];
-  /** Pinned virtual IP (class E, outside 240.240.0.0/16). */
+  /** Pinned virtual IP (class E, outside 240.240.0.0/16). Default: derived from the GlobalNamespace's name and the host. */
   address?: string;
 }
 
 /** Kubernetes manifests of one cluster; their Services in mapped namespaces join the GlobalNamespace. */
 export interface GlobalNamespaceManifests {
-  /** Cluster name. */
+  /** Name of the cluster (in `clusters`) that runs them. */
   cluster: string;
   /** Multi-document YAML text. */
   yaml: string;
@@ -68,12 +52,12 @@ export interface GlobalNamespaceArgs {
   globalNamespaceName?: string;
   /** Global names are `<service>.<domain>`, e.g. `acme.example.com`. */
   domain: string;
-  /** Member clusters that rules refer to by name or pattern. Clusters given directly in `members` join too. */
-  clusters?: GlobalNamespaceCluster[];
+  /** The member clusters, each once. Member rules, services and manifests refer to them by `clusterName`. */
+  clusters: GlobalNamespaceCluster[];
   /** Namespace↔cluster mapping rules. */
   members: GlobalNamespaceMember[];
-  /** Services listed explicitly (in addition to those discovered from `manifests`). */
+  /** Services listed explicitly (in addition to those discovered from `manifests`). Default: none. */
   services?: GlobalNamespaceService[];
-  /** Manifests to discover services from, per cluster. */
+  /** Manifests to discover services from, per cluster. Default: none. */
   manifests?: GlobalNamespaceManifests[];
 }

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { buildMesh, buildTopology, checkInjectionExclusions, MeshBuild, objectKey, topologyToMermaid } from "../mesh";
-import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
-import { argsToSpec, isDeferred } from "./toSpec";
+import { GlobalNamespaceArgs } from "./args";
+import { argsToSpec, inArgsTerms, isDeferred } from "./toSpec";
 
 /** A global host as the stack outputs show it. */
 export interface GlobalHost {
@@ -25,26 +25,35 @@ export interface GlobalHost {
  * member cluster through the egress gateway of the caller's cluster and the ingress gateway of the owner's.
  *
  * The component compiles its args with the pure core (`buildMesh`) and registers one Kubernetes CustomResource per
- * compiled object, on the provider of the object's cluster. Bad args throw before anything is registered.
+ * compiled object, through a provider it builds per cluster from the cluster's kubeconfig. Bad args throw before
+ * anything is registered. Give it `dependsOn: [meshCluster…]`: its objects then wait for istiod and the gateways.
  */
 export class GlobalNamespace extends pulumi.ComponentResource {
   /** Every global host with its virtual IP, owner clusters and ports. */
-  public readonly hosts!: pulumi.Output<GlobalHost[]>;
+  public readonly hosts: pulumi.Output<GlobalHost[]>;
   /** Per cluster, the objects written there, as `Kind/namespace/name`. */
-  public readonly objectNames!: pulumi.Output<Record<string, string[]>>;
+  public readonly objectNames: pulumi.Output<Record<string, string[]>>;
   /** The topology as a Mermaid flowchart: clusters, services, gateway paths, callers seen in the manifests. */
-  public readonly topology!: pulumi.Output<string>;
+  public readonly topology: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Compile first: a bad spec must fail before the component or any child is registered.
-    const { spec, handles, manifests } = argsToSpec(name, args);
-    const build: MeshBuild<pulumi.Input<string>> = buildMesh(spec, manifests, { isDeferred });
-    checkInjectionExclusions(spec.members, build.model.services, new Map([...handles].map(([c, h]) => [c, h.injectionExcluded ?? []])));
+    const { spec, clusters, manifests } = argsToSpec(name, args);
+    let build: MeshBuild<pulumi.Input<string>>;
+    try {
+      build = buildMesh(spec, manifests, { isDeferred });
+      checkInjectionExclusions(spec.members, build.model.services, new Map([...clusters].map(([c, entry]) => [c, entry.injectionExcluded ?? []])));
+    } catch (e) {
+      throw inArgsTerms(e);
+    }
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
 
+    // Components' dependsOn does not reach their children: pass it on, so every object waits for what the
+    // program said the GlobalNamespace waits for (its MeshClusters: istiod's CRDs and webhook, the gateways).
+    const dependsOn = opts?.dependsOn;
     for (const [clusterName, objects] of build.compiled.objects) {
-      const handle = handles.get(clusterName)!;
-      const provider = handle.provider ?? this.providerFromKubeconfig(name, handle);
+      const kubeconfig = pulumi.secret(clusters.get(clusterName)!.kubeconfig);
+      const provider = new k8s.Provider(`${name}-${clusterName}`, { kubeconfig }, { parent: this });
       for (const obj of objects) {
         new k8s.apiextensions.CustomResource(
           `${name}-${clusterName}-${obj.metadata.name}`,
@@ -52,7 +61,7 @@ export class GlobalNamespace extends pulumi.ComponentResource {
           {
             parent: this,
             provider,
-            dependsOn: handle.meshReady,
+            dependsOn,
             // Objects carry fixed names: a replacement must delete the old one first or the create collides.
             deleteBeforeReplace: true,
           },
@@ -74,9 +83,5 @@ export class GlobalNamespace extends pulumi.ComponentResource {
     // Drawn from names and ports only, so it is known at preview even when ingress addresses are not.
     this.topology = pulumi.output(topologyToMermaid(buildTopology(build, manifests)));
     this.registerOutputs({ hosts: this.hosts, objectNames: this.objectNames, topology: this.topology });
-  }
-
-  private providerFromKubeconfig(name: string, handle: GlobalNamespaceCluster): k8s.Provider {
-    return new k8s.Provider(`${name}-${handle.clusterName}`, { kubeconfig: pulumi.secret(handle.kubeconfig!) }, { parent: this });
   }
 }

@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterManifests, GlobalNamespaceSpec, isHostOrIp, IssueList, parseManifests, SpecError } from "../mesh";
 import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
 
-/** GlobalNamespace args → the core's plain spec, the cluster handles by name, and the manifests to discover from. */
+/** GlobalNamespace args → the core's plain spec, the cluster entries by name, and the manifests to discover from. */
 export interface ArgsAsSpec {
   spec: GlobalNamespaceSpec<pulumi.Input<string>>;
-  handles: Map<string, GlobalNamespaceCluster>;
+  clusters: Map<string, GlobalNamespaceCluster>;
   manifests: ClusterManifests[];
 }
 
@@ -16,61 +16,44 @@ export function isDeferred(v: unknown): boolean {
 
 export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec {
   const issues = new IssueList();
-  const handles = new Map<string, GlobalNamespaceCluster>();
-  const addHandle = (h: GlobalNamespaceCluster, path: string) => {
-    if (typeof h?.clusterName !== "string") {
-      issues.add(path, "is not a cluster handle (no clusterName); pass an EksCluster, AksCluster, KubeconfigCluster, MeshCluster or { clusterName, kubeconfig }");
-      return;
-    }
-    const seen = handles.get(h.clusterName);
-    if (seen && !sameCluster(seen, h)) issues.add(path, `a different cluster is already named "${h.clusterName}"; cluster names must be unique in a GlobalNamespace`);
-    else if (!h.provider && h.kubeconfig === undefined) issues.add(path, `cluster "${h.clusterName}" has neither provider nor kubeconfig; give one`);
-    else handles.set(h.clusterName, h);
-  };
-  (args.clusters ?? []).forEach((h, i) => addHandle(h, `clusters[${i}]`));
-  const members = (args.members ?? []).map((m, i) => {
-    if (typeof m?.cluster === "object") addHandle(m.cluster, `members[${i}].cluster`);
-    return { cluster: typeof m?.cluster === "object" ? m.cluster?.clusterName : m?.cluster, namespace: m?.namespace };
+  const clusters = new Map<string, GlobalNamespaceCluster>();
+  if (!Array.isArray(args?.clusters)) issues.add("clusters", "is required: list the member clusters, each { clusterName, kubeconfig, ingress? } (a MeshCluster fits as it is)");
+  (Array.isArray(args?.clusters) ? args.clusters : []).forEach((c, i) => {
+    const path = `clusters[${i}]`;
+    if (typeof c !== "object" || c === null) return issues.add(path, "is not a cluster; give { clusterName, kubeconfig, ingress? } (a MeshCluster fits as it is)");
+    if (isDeferred(c.clusterName))
+      return issues.add(`${path}.clusterName`, "is an Output, known only at deploy time; it names this cluster's objects, so give a literal string, e.g. \"cluster1\"");
+    if (typeof c.clusterName !== "string") return issues.add(`${path}.clusterName`, "is required: the cluster's name in the mesh, e.g. \"cluster1\"");
+    if (clusters.has(c.clusterName)) return issues.add(`${path}.clusterName`, `"${c.clusterName}" is listed twice; list each member cluster once`);
+    if (c.kubeconfig === undefined || c.kubeconfig === "") issues.add(`${path}.kubeconfig`, `is required: the kubeconfig of cluster "${c.clusterName}" (e.g. its KubeconfigCluster's or MeshCluster's kubeconfig output)`);
+    clusters.set(c.clusterName, c);
   });
-  issues.throwIfAny();
   const manifests: ClusterManifests[] = [];
-  (args.manifests ?? []).forEach((m, i) => {
+  (args?.manifests ?? []).forEach((m, i) => {
     manifests.push({ cluster: m.cluster, source: `manifests[${i}]`, objects: parseYaml(m.yaml, `manifests[${i}]`, issues), defaultNamespace: m.defaultNamespace });
   });
   issues.throwIfAny();
   const spec: GlobalNamespaceSpec<pulumi.Input<string>> = {
     name: args.globalNamespaceName ?? name,
     domain: args.domain,
-    clusters: [...handles.values()].map((h) => ({
-      name: h.clusterName,
-      ...(h.ingress && { ingress: { address: checkedLater(h.ingress.address, h.clusterName), ...(h.ingress.port !== undefined && { port: h.ingress.port }) } }),
-      ...(h.locality && { locality: h.locality }),
-      ...(h.network && { network: h.network }),
-      ...(h.gateways && { gateways: h.gateways }),
+    clusters: [...clusters.values()].map((c) => ({
+      name: c.clusterName,
+      ...(c.ingress && { ingress: { address: checkedLater(c.ingress.address, c.clusterName), ...(c.ingress.port !== undefined && { port: c.ingress.port }) } }),
+      ...(c.locality && { locality: c.locality }),
+      ...(c.network && { network: c.network }),
+      ...(c.gateways && { gateways: c.gateways }),
     })),
-    members,
+    members: args.members,
     ...(args.services && { services: args.services }),
   };
-  return { spec, handles, manifests };
+  return { spec, clusters, manifests };
 }
 
-/**
- * One cluster given twice — e.g. `{ ...cluster, ingress }` spread into two member rules — is the same cluster when it
- * writes through the same provider (or kubeconfig) and is reached at the same ingress.
- */
-function sameCluster(a: GlobalNamespaceCluster, b: GlobalNamespaceCluster): boolean {
-  if (a === b) return true;
-  return (
-    a.provider === b.provider &&
-    a.kubeconfig === b.kubeconfig &&
-    a.ingress?.address === b.ingress?.address &&
-    a.ingress?.port === b.ingress?.port &&
-    a.locality === b.locality &&
-    a.network === b.network &&
-    a.gateways === b.gateways &&
-    a.meshReady === b.meshReady &&
-    a.injectionExcluded === b.injectionExcluded
-  );
+/** The core names a cluster's name field `name`; the component's entries call it `clusterName`. */
+export function inArgsTerms(e: unknown): unknown {
+  if (!(e instanceof SpecError)) return e;
+  const issues = e.issues.map((i) => ({ ...i, path: i.path.replace(/^clusters\[(\d+)\]\.name\b/, "clusters[$1].clusterName") }));
+  return new SpecError(issues, e.source);
 }
 
 /**

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterHandle } from "../clusters";
-import type { MeshTrust } from "./meshTrust";
-import { DeepPartial } from "./merge";
-import { BaseValues, GatewayValues, IstiodValues } from "./values";
+import { ClusterConnection } from "../clusters";
 
 export interface MeshTrustArgs {
+  /**
+   * Names of the mesh's clusters (DNS-1123 labels, each once): each gets an intermediate CA signed by the root. Adding
+   * a name adds one intermediate; the others stay as they are.
+   */
+  clusters: string[];
   /** Mesh ID: `global.meshID` of every istiod in the mesh (DNS-1123 label). Default: the resource name. */
   meshId?: string;
   /** SPIFFE trust domain of workload identities (`meshConfig.trustDomain`), the same in every cluster. Default `cluster.local`. */
@@ -41,16 +43,31 @@ export interface InjectionArgs {
   exclude?: string[];
 }
 
-/** Caller overrides of the chart values, deep-merged over MeshCluster's (arrays replace). */
+/** One cluster's plug-in CA: what goes into its `cacerts` secret. MeshTrust's `intermediates` hold one per cluster. */
+export interface ClusterCa {
+  /** The intermediate CA certificate, PEM (`ca-cert.pem`). */
+  certPem: pulumi.Input<string>;
+  /** Its private key, PEM (`ca-key.pem`). Kept secret. */
+  keyPem: pulumi.Input<string>;
+  /** The intermediate, then the chain up to the root, PEM (`cert-chain.pem`). */
+  certChainPem: pulumi.Input<string>;
+  /** The root certificates the cluster trusts, PEM (`root-cert.pem`); several during a root rotation. */
+  rootCertsPem: pulumi.Input<string>;
+}
+
+/**
+ * Caller overrides of the chart values, as in a values.yaml file, deep-merged over MeshCluster's (arrays replace).
+ * The keys MeshCluster derives (mesh identity, gateway names and labels) cannot be overridden.
+ */
 export interface IstioValuesOverrides {
   /** Over the `istio/base` values. Default: none. */
-  base?: DeepPartial<BaseValues>;
-  /** Over the `istio/istiod` values. Mesh identity keys are MeshTrust's and MeshCluster's and cannot be overridden. Default: none. */
-  istiod?: DeepPartial<IstiodValues>;
-  /** Over the ingress gateway's `istio/gateway` values. Its name, selector labels and service account are fixed. Default: none. */
-  ingressGateway?: DeepPartial<GatewayValues>;
-  /** Over the egress gateway's `istio/gateway` values. Its name, selector labels and service account are fixed. Default: none. */
-  egressGateway?: DeepPartial<GatewayValues>;
+  base?: { [key: string]: any };
+  /** Over the `istio/istiod` values; not `global.meshID`, `global.multiCluster.clusterName`, `global.network`, `meshConfig.trustDomain`. Default: none. */
+  istiod?: { [key: string]: any };
+  /** Over the ingress gateway's `istio/gateway` values; not `name`, `labels.app`, `labels.istio`, `serviceAccount.name`. Default: none. */
+  ingressGateway?: { [key: string]: any };
+  /** Over the egress gateway's `istio/gateway` values; same fixed keys as `ingressGateway`. Default: none. */
+  egressGateway?: { [key: string]: any };
 }
 
 /** Which Istio to install, from where, with what values. */
@@ -64,13 +81,20 @@ export interface IstioArgs {
 }
 
 export interface MeshClusterArgs {
-  /** The cluster to onboard (EksCluster, AksCluster, KubeconfigCluster or `{ clusterName, kubeconfig, provider }`). A cluster joins one MeshCluster only. */
-  cluster: ClusterHandle;
-  /** The mesh's shared root of trust and identity. Every MeshCluster of one mesh takes the same MeshTrust. */
-  trust: MeshTrust;
-  /** Istio network of the cluster (`global.network`, `topology.istio.io/network` on istio-system). Default: the handle's `network`, else the cluster name. */
+  /**
+   * The cluster to onboard: its name and kubeconfig (an EksCluster, AksCluster or KubeconfigCluster fits as it is).
+   * MeshCluster writes through a provider of its own built from the kubeconfig. Onboard a cluster once.
+   */
+  cluster: ClusterConnection;
+  /** The cluster's intermediate CA (MeshTrust's `intermediates[clusterName]`; `trust.caFor(clusterName)` in TypeScript). Kept secret. */
+  ca: pulumi.Input<ClusterCa>;
+  /** Mesh ID (`global.meshID`), the same for every cluster of the mesh: MeshTrust's `meshId`. */
+  meshId: string;
+  /** SPIFFE trust domain of the mesh's workload identities: MeshTrust's `trustDomain`. Default `cluster.local`. */
+  trustDomain?: string;
+  /** Istio network of the cluster (`global.network`, `topology.istio.io/network` on istio-system). Default: the cluster's `network`, else its name. */
   network?: string;
-  /** Istio locality `region[/zone[/subzone]]` of the cluster. Default: the handle's `locality`. */
+  /** Istio locality `region[/zone[/subzone]]` of the cluster. Default: the cluster's `locality`. */
   locality?: string;
   /** Istio version, chart repository and value overrides. Default: Istio 1.29.2 from the official repository. */
   istio?: IstioArgs;

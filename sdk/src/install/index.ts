@@ -7,5 +7,4 @@ export type { DeepPartial } from "./merge";
 export { gatewayIdentity } from "./gateways";
 export type { GatewayIdentity } from "./gateways";
 export { AGENT_NAMESPACE, DEFAULT_ISTIO_VERSION, DEFAULT_TRUST_DOMAIN, ISTIO_CHART_REPOSITORY, ISTIO_NAMESPACE, RELEASES } from "./defaults";
-export type { AgentFootprint } from "./agent";
-export type { IstioInstallation } from "./istio";
+export * from "./principals";

@@ -5,7 +5,7 @@ import { ChildOptions } from "./children";
 import { MeshClusterPlan } from "./clusterPlan";
 import { ISTIO_NAMESPACE, RELEASES } from "./defaults";
 import { deepMerge } from "./merge";
-import { IntermediateCa } from "./meshTrust";
+import { ClusterCa } from "./args";
 import { baseValues, ClusterIdentity, egressGatewayValues, ingressGatewayValues, istiodValues } from "./values";
 
 /** The Istio installation of one cluster, in install order. */
@@ -27,7 +27,7 @@ export function installIstio(
   name: string,
   plan: MeshClusterPlan,
   identity: ClusterIdentity,
-  ca: IntermediateCa,
+  ca: pulumi.Output<pulumi.Unwrap<ClusterCa>>,
   opts: ChildOptions,
 ): IstioInstallation {
   const namespace = new k8s.core.v1.Namespace(
@@ -41,8 +41,8 @@ export function installIstio(
       metadata: { name: CACERTS_SECRET, namespace: namespace.metadata.name },
       stringData: {
         "ca-cert.pem": ca.certPem,
-        "ca-key.pem": ca.keyPem,
-        "root-cert.pem": ca.rootCertPem,
+        "ca-key.pem": pulumi.secret(ca.keyPem),
+        "root-cert.pem": ca.rootCertsPem,
         "cert-chain.pem": ca.certChainPem,
       },
     },

@@ -1,130 +1,125 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { isDnsLabel, IssueList } from "../mesh";
-import { MeshTrustArgs } from "./args";
+import { SpecError } from "../mesh";
+import { ClusterCa, MeshTrustArgs } from "./args";
 import { CA_USAGES, certChain } from "./certs";
 import { ISTIO_NAMESPACE } from "./defaults";
-import { planMeshTrust } from "./trustPlan";
-
-/** One cluster's plug-in CA: what goes into its `cacerts` secret. */
-export interface IntermediateCa {
-  /** The intermediate CA certificate (`ca-cert.pem`). */
-  certPem: pulumi.Output<string>;
-  /** Its private key (`ca-key.pem`), secret. */
-  keyPem: pulumi.Output<string>;
-  /** The mesh's root certificate (`root-cert.pem`). */
-  rootCertPem: pulumi.Output<string>;
-  /** Intermediate then root (`cert-chain.pem`). */
-  certChainPem: pulumi.Output<string>;
-}
+import { MeshTrustPlan, planMeshTrust } from "./trustPlan";
 
 /**
  * The mesh's shared root of trust and identity. Istio clusters only accept each other's mTLS when their workload
  * certificates chain to one root, and only form one mesh with one mesh ID and trust domain. MeshTrust makes (or takes)
- * the root CA and signs one intermediate CA per cluster (Istio's "plug-in CA"); each MeshCluster asks for its own.
+ * the root CA and signs one intermediate CA per cluster it is told about (Istio's "plug-in CA"); each MeshCluster takes
+ * its cluster's intermediate as plain data (`caFor(clusterName)` in TypeScript, `intermediates[clusterName]`
+ * elsewhere).
  *
- * Private keys stay Pulumi secrets end to end: tls marks its key outputs secret, and every key handed on is
- * wrapped in `pulumi.secret` again so no consumer can leak it.
+ * The root key never leaves MeshTrust: no output carries it. Intermediate keys are secret outputs.
  */
 export class MeshTrust extends pulumi.ComponentResource {
-  /** Mesh ID: `global.meshID` of every istiod in the mesh. */
-  public readonly meshId!: string;
-  /** SPIFFE trust domain of every workload identity in the mesh. */
-  public readonly trustDomain!: string;
+  /** Mesh ID: `global.meshID` of every istiod in the mesh. Give it to each MeshCluster as `meshId`. */
+  public readonly meshId: string;
+  /** SPIFFE trust domain of every workload identity in the mesh. Give it to each MeshCluster as `trustDomain`. */
+  public readonly trustDomain: string;
+  /** The clusters that have an intermediate CA, in the order given. */
+  public readonly clusters: string[];
   /** The root CA certificate, PEM: the one anchor every cluster trusts. */
-  public readonly rootCertPem!: pulumi.Output<string>;
+  public readonly rootCertPem: pulumi.Output<string>;
+  /**
+   * Per cluster name, its intermediate CA: what that cluster's MeshCluster takes as `ca`. A map of separate Outputs,
+   * so each cluster's CA depends on its own certificate only (adding a cluster leaves the others' known and unchanged).
+   * The keys are secret.
+   */
+  public readonly intermediates: Record<string, ClusterCa>;
 
-  private readonly resourceName!: string;
-  private readonly rootKeyPem!: pulumi.Output<string>;
-  private readonly intermediateValidityHours!: number;
-  private readonly issued!: Set<string>;
-
-  constructor(name: string, args: MeshTrustArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: MeshTrustArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = planMeshTrust(name, args);
     // No args to super: a root key given as a plain string must not be recorded as a component input.
     super("globalmesh:index:MeshTrust", name, {}, opts);
-    this.resourceName = name;
+    const root = plan.ownRoot
+      ? { certPem: pulumi.output(args.rootCertPem!), keyPem: pulumi.secret(args.rootKeyPem!) }
+      : generateRoot(name, plan, this);
+
     this.meshId = plan.meshId;
     this.trustDomain = plan.trustDomain;
-    this.intermediateValidityHours = plan.intermediateValidityHours;
-    this.issued = new Set();
-
-    if (plan.ownRoot) {
-      this.rootCertPem = pulumi.output(args.rootCertPem!);
-      this.rootKeyPem = pulumi.secret(args.rootKeyPem!);
-    } else {
-      const key = new tls.PrivateKey(`${name}-root-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent: this });
-      this.rootKeyPem = pulumi.secret(key.privateKeyPem);
-      const root = new tls.SelfSignedCert(
-        `${name}-root-cert`,
-        {
-          privateKeyPem: this.rootKeyPem,
-          isCaCertificate: true,
-          allowedUses: CA_USAGES,
-          setSubjectKeyId: true,
-          subject: { organization: "globalmesh", commonName: `${plan.meshId} root CA` },
-          validityPeriodHours: plan.rootValidityHours,
-        },
-        { parent: this },
-      );
-      this.rootCertPem = root.certPem;
-    }
-    this.registerOutputs({ meshId: this.meshId, trustDomain: this.trustDomain, rootCertPem: this.rootCertPem });
-  }
-
-  /** Why `clusterName` cannot get an intermediate CA from this mesh, or undefined when it can. */
-  clusterNameProblem(clusterName: string): string | undefined {
-    if (typeof clusterName !== "string" || !isDnsLabel(clusterName)) return `${JSON.stringify(clusterName)} is not a DNS-1123 label`;
-    if (this.issued.has(clusterName))
-      return `mesh "${this.meshId}" already has a cluster named "${clusterName}"; cluster names must be unique in a mesh (istiod's clusterName and the intermediate CA are per name), so give this cluster another clusterName`;
-    return undefined;
+    this.clusters = plan.clusters;
+    this.rootCertPem = root.certPem;
+    this.intermediates = Object.fromEntries(plan.clusters.map((cluster) => [cluster, signIntermediate(`${name}-${cluster}`, cluster, root, plan, this)]));
+    this.registerOutputs({
+      meshId: this.meshId,
+      trustDomain: this.trustDomain,
+      clusters: this.clusters,
+      rootCertPem: this.rootCertPem,
+      intermediates: this.intermediates,
+    });
   }
 
   /**
-   * Issues the intermediate CA of one cluster, signed by the root. Its resources are MeshTrust's children, registered
-   * after MeshTrust's own outputs because the mesh's clusters are only known as MeshClusters ask for them. Once per cluster name: a second call for the same
-   * name throws SpecError (two clusters with one name would share Istio's cluster identity).
+   * The intermediate CA of one cluster, for its MeshCluster's `ca` (`intermediates[clusterName]`, checked). Throws
+   * SpecError when MeshTrust was not told about the cluster: add it to `clusters`.
    */
-  intermediateFor(clusterName: string): IntermediateCa {
-    const issues = new IssueList();
-    const problem = this.clusterNameProblem(clusterName);
-    if (problem) issues.add("clusterName", problem);
-    issues.throwIfBadArgs(`MeshTrust "${this.resourceName}"`);
-    this.issued.add(clusterName);
-
-    const base = `${this.resourceName}-${clusterName}`;
-    const key = new tls.PrivateKey(`${base}-ca-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent: this });
-    const keyPem = pulumi.secret(key.privateKeyPem);
-    // Shaped like the intermediates of Istio's tools/certs (Makefile.selfsigned.mk): L=<cluster>, SAN istiod's Service.
-    const csr = new tls.CertRequest(
-      `${base}-ca-csr`,
-      {
-        privateKeyPem: keyPem,
-        subject: { organization: "globalmesh", commonName: `${clusterName} intermediate CA`, locality: clusterName },
-        dnsNames: [`istiod.${ISTIO_NAMESPACE}.svc`],
-      },
-      { parent: this },
-    );
-    const cert = new tls.LocallySignedCert(
-      `${base}-ca-cert`,
-      {
-        certRequestPem: csr.certRequestPem,
-        caCertPem: this.rootCertPem,
-        caPrivateKeyPem: this.rootKeyPem,
-        isCaCertificate: true,
-        // pathlen 0: istiod signs workload certificates only, never further CAs (VERIFY the provider encodes a 0).
-        maxPathLength: 0,
-        setSubjectKeyId: true,
-        allowedUses: CA_USAGES,
-        validityPeriodHours: this.intermediateValidityHours,
-      },
-      { parent: this },
-    );
-    return {
-      certPem: cert.certPem,
-      keyPem,
-      rootCertPem: this.rootCertPem,
-      certChainPem: pulumi.all([cert.certPem, this.rootCertPem]).apply(([c, r]) => certChain(c, r)),
-    };
+  caFor(clusterName: string): ClusterCa {
+    const ca = this.clusters.includes(clusterName) ? this.intermediates[clusterName] : undefined;
+    if (ca) return ca;
+    const message = `MeshTrust has no intermediate CA for ${JSON.stringify(clusterName)}; add it to MeshTrust's clusters (now: ${this.clusters.join(", ") || "none"})`;
+    throw new SpecError([{ path: "clusterName", message }], "MeshTrust.caFor", "invalid arguments");
   }
+}
+
+interface RootCa {
+  certPem: pulumi.Output<string>;
+  keyPem: pulumi.Output<string>;
+}
+
+function generateRoot(name: string, plan: MeshTrustPlan, parent: pulumi.Resource): RootCa {
+  const key = new tls.PrivateKey(`${name}-root-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent });
+  const keyPem = pulumi.secret(key.privateKeyPem);
+  const cert = new tls.SelfSignedCert(
+    `${name}-root-cert`,
+    {
+      privateKeyPem: keyPem,
+      isCaCertificate: true,
+      allowedUses: CA_USAGES,
+      setSubjectKeyId: true,
+      subject: { organization: "globalmesh", commonName: `${plan.meshId} root CA` },
+      validityPeriodHours: plan.rootValidityHours,
+    },
+    { parent },
+  );
+  return { certPem: cert.certPem, keyPem };
+}
+
+/** One cluster's intermediate, shaped like those of Istio's tools/certs (Makefile.selfsigned.mk): L=<cluster>, SAN istiod. */
+function signIntermediate(base: string, cluster: string, root: RootCa, plan: MeshTrustPlan, parent: pulumi.Resource): ClusterCa {
+  const key = new tls.PrivateKey(`${base}-ca-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent });
+  const keyPem = pulumi.secret(key.privateKeyPem);
+  const csr = new tls.CertRequest(
+    `${base}-ca-csr`,
+    {
+      privateKeyPem: keyPem,
+      subject: { organization: "globalmesh", commonName: `${cluster} intermediate CA`, locality: cluster },
+      dnsNames: [`istiod.${ISTIO_NAMESPACE}.svc`],
+    },
+    { parent },
+  );
+  const cert = new tls.LocallySignedCert(
+    `${base}-ca-cert`,
+    {
+      certRequestPem: csr.certRequestPem,
+      caCertPem: root.certPem,
+      caPrivateKeyPem: root.keyPem,
+      isCaCertificate: true,
+      // pathlen 0: istiod signs workload certificates only, never further CAs (VERIFY the provider encodes a 0).
+      maxPathLength: 0,
+      setSubjectKeyId: true,
+      allowedUses: CA_USAGES,
+      validityPeriodHours: plan.intermediateValidityHours,
+    },
+    { parent },
+  );
+  return {
+    certPem: cert.certPem,
+    keyPem,
+    certChainPem: pulumi.all([cert.certPem, root.certPem]).apply(([c, r]) => certChain(c, r)),
+    rootCertsPem: root.certPem,
+  };
 }

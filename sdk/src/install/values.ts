@@ -77,10 +77,10 @@ export interface ClusterIdentity {
 /** Chart value paths that MeshCluster derives from its own args; overriding them would break the mesh or its outputs. */
 export const OWNED_VALUES = {
   istiod: {
-    "global.meshID": "it is the mesh's ID; set meshId on the MeshTrust",
-    "global.multiCluster.clusterName": "it is the cluster handle's clusterName",
+    "global.meshID": "it is the mesh's ID; set meshId (MeshTrust's meshId)",
+    "global.multiCluster.clusterName": "it is the cluster's clusterName",
     "global.network": "set network on the MeshCluster",
-    "meshConfig.trustDomain": "set trustDomain on the MeshTrust",
+    "meshConfig.trustDomain": "set trustDomain (MeshTrust's trustDomain)",
   },
   gateway: {
     name: "the gateway's labels and service account derive from its release name, and the wiring selects them",

@@ -1,6 +1,7 @@
 /** One problem in the input: where (a field path such as `services[2].ports[0].number`) and what to do about it. */
 export interface SpecIssue {
   path: string;
+  /** `<what is wrong, quoting the value>; <the fix, with an example>` (see mesh/checks.ts). */
   message: string;
 }
 

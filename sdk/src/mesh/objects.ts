@@ -1,16 +1,23 @@
-/** The Kubernetes objects the compiler emits: plain data, ready for YAML or a Pulumi CustomResource. */
-export interface MeshObject<A = string> {
-  apiVersion: "networking.istio.io/v1";
-  kind: "ServiceEntry" | "VirtualService" | "DestinationRule" | "Gateway";
-  metadata: {
-    name: string;
-    namespace: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-  };
-  /** Values of type `A` appear only as ServiceEntry endpoint addresses (remote ingress gateways). */
-  spec: Record<string, unknown | A>;
-}
+import { DestinationRuleObject, GatewayObject, ServiceEntryObject, VirtualServiceObject } from "./istio/types";
+
+export { API_NETWORKING } from "./istio/types";
+export type {
+  DestinationRuleObject,
+  DestinationRuleSpec,
+  GatewayObject,
+  GatewaySpec,
+  ServiceEntryObject,
+  ServiceEntrySpec,
+  VirtualServiceObject,
+  VirtualServiceSpec,
+} from "./istio/types";
+
+/**
+ * The Kubernetes objects the compiler emits: plain data, ready for YAML or a Pulumi CustomResource. Narrowing on
+ * `kind` gives the typed `spec`. Values of type `A` appear only as ServiceEntry endpoint addresses (remote ingress
+ * gateways).
+ */
+export type MeshObject<A = string> = ServiceEntryObject<A> | VirtualServiceObject | DestinationRuleObject | GatewayObject;
 
 /** `<kind>/<namespace>/<name>`: unique among the objects of one cluster. */
 export function objectKey(o: Pick<MeshObject<unknown>, "kind" | "metadata">): string {

@@ -5,8 +5,19 @@
  */
 
 /** Istio port protocols a global service may use (ServiceEntry `ports[].protocol`). */
-export const PORT_PROTOCOLS = ["HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"] as const;
-export type PortProtocol = (typeof PORT_PROTOCOLS)[number];
+export const PortProtocol = {
+  HTTP: "HTTP",
+  HTTP2: "HTTP2",
+  GRPC: "GRPC",
+  HTTPS: "HTTPS",
+  TLS: "TLS",
+  TCP: "TCP",
+  MONGO: "MONGO",
+} as const;
+// An `as const` object rather than a literal union: Pulumi's schema inference turns it into an enum for every language.
+export type PortProtocol = (typeof PortProtocol)[keyof typeof PortProtocol];
+/** The protocols, in the order error messages list them. */
+export const PORT_PROTOCOLS: readonly PortProtocol[] = Object.values(PortProtocol);
 
 /** One port of a global service. */
 export interface PortSpec {

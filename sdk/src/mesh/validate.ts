@@ -1,8 +1,34 @@
-import { isDns1035Label, isDnsLabel, isDnsSubdomain, isHostOrIp, isLabelKey, isLabelValue, isLocality } from "./dns";
+import {
+  checkDnsLabel,
+  checkDnsName,
+  checkLocality,
+  checkNetwork,
+  checkOneOf,
+  checkPort,
+  checkServiceName,
+  checkText,
+  fieldCheck,
+  isDeferred,
+  readLabels,
+  readList,
+  readObject,
+  textGrammar,
+} from "./checks";
+import { isDnsLabel, isDnsSubdomain, isHostOrIp } from "./dns";
 import { IssueList } from "./errors";
-import { join, readArray, readObject, readPort, readString, readStringMap } from "./fields";
-import { isPortProtocol, protocolFromName } from "./ports";
-import { ClusterSpec, GlobalNamespaceSpec, MemberRule, PORT_PROTOCOLS, PortSpec, ServiceSpec, SYSTEM_NAMESPACES } from "./spec";
+import { isPlainObject, join } from "./fields";
+import { protocolFromName } from "./ports";
+import {
+  ClusterSpec,
+  GatewaysSpec,
+  GlobalNamespaceSpec,
+  IngressSpec,
+  MemberRule,
+  PORT_PROTOCOLS,
+  PortSpec,
+  ServiceSpec,
+  SYSTEM_NAMESPACES,
+} from "./spec";
 import { vipProblem } from "./vip";
 
 /**
@@ -12,8 +38,8 @@ import { vipProblem } from "./vip";
  */
 export interface ValidateOptions {
   /**
-   * Tells values that will only be known later (a `pulumi.Output` ingress address) from bad ones. Such values are
-   * passed through untouched.
+   * Tells an ingress address known only at deploy time (a load balancer's) from a bad one; such an address passes
+   * through untouched. Default `isDeferred`: Pulumi Outputs and Promises.
    */
   isDeferred?: (value: unknown) => boolean;
 }
@@ -21,179 +47,235 @@ export interface ValidateOptions {
 /** Longest domain that leaves room for `<port>.<service>.` in a 253-character name. */
 const MAX_DOMAIN_LENGTH = 253 - "65535.".length - 64;
 
-export function validateSpec<A = string>(input: unknown, options: ValidateOptions = {}): GlobalNamespaceSpec<A> {
+/** Checks an untyped spec (parsed YAML, or a component's args); throws a SpecError listing every problem. */
+export function validateSpec<Address = string>(
+  input: unknown,
+  options: ValidateOptions = {},
+): GlobalNamespaceSpec<Address> {
   const issues = new IssueList();
-  const spec = readSpec(issues, input, options);
+  const spec = readSpec(issues, input, options.isDeferred ?? isDeferred);
   issues.throwIfAny();
-  return spec as GlobalNamespaceSpec<A>;
+  return spec as GlobalNamespaceSpec<Address>;
 }
 
-function readSpec(issues: IssueList, input: unknown, options: ValidateOptions): GlobalNamespaceSpec<unknown> | undefined {
+type IsDeferred = (value: unknown) => boolean;
+
+const CLUSTERS_EXAMPLE = "[{ name: cluster1, ingress: { address: 203.0.113.10 } }]";
+const MEMBERS_EXAMPLE = "[{ cluster: cluster1, namespace: default }]";
+const SERVICES_EXAMPLE = "[{ name: catalog, namespace: default }]";
+
+function readSpec(issues: IssueList, input: unknown, deferred: IsDeferred): GlobalNamespaceSpec<unknown> | undefined {
   const o = readObject(issues, "", input, ["name", "domain", "clusters", "members", "services"]);
   if (!o) return undefined;
-  const name = readString(issues, "name", o.name, true);
-  if (name !== undefined && !isDnsLabel(name))
-    issues.add("name", `"${name}" is not a DNS-1123 label; use lowercase letters, digits and '-', at most 63 characters`);
+  const name = checkDnsLabel(issues, "name", o.name, { example: "acme-fitness", required: true });
   const domain = readDomain(issues, o.domain);
-  const clusters = (readArray(issues, "clusters", o.clusters, true) ?? []).map((c, i) => readCluster(issues, join("clusters", i), c, options));
-  if (Array.isArray(o.clusters) && o.clusters.length === 0) issues.add("clusters", "lists no cluster; a GlobalNamespace needs at least one");
-  const members = (readArray(issues, "members", o.members, true) ?? []).map((m, i) => readRule(issues, join("members", i), m));
-  if (Array.isArray(o.members) && o.members.length === 0) issues.add("members", "lists no mapping rule; add e.g. { cluster: cluster1, namespace: default }");
-  const services = readArray(issues, "services", o.services, false)?.map((s, i) => readService(issues, join("services", i), s));
+  const clusters = readItems(issues, "clusters", o.clusters, { example: CLUSTERS_EXAMPLE, required: true }, (path, c) =>
+    readCluster(issues, path, c, deferred),
+  );
+  const members = readItems(issues, "members", o.members, { example: MEMBERS_EXAMPLE, required: true }, (path, m) =>
+    readRule(issues, path, m),
+  );
+  const services = readItems(issues, "services", o.services, { example: SERVICES_EXAMPLE }, (path, s) =>
+    readService(issues, path, s),
+  );
   return {
     name: name ?? "",
     domain: domain ?? "",
-    clusters: clusters.filter((c): c is ClusterSpec<unknown> => c !== undefined),
-    members: members.filter((m): m is MemberRule => m !== undefined),
-    ...(services && { services: services.filter((s): s is ServiceSpec => s !== undefined) }),
+    clusters: clusters ?? [],
+    members: members ?? [],
+    ...(services && { services }),
   };
 }
 
+/** A list of items, each read by `read`; a required list needs at least one item. */
+function readItems<T>(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  options: { example: string; required?: boolean },
+  read: (path: string, item: unknown) => T | undefined,
+): T[] | undefined {
+  const list = readList(issues, path, v, options);
+  if (options.required && list?.length === 0) issues.add(path, `is empty; give at least one, e.g. ${options.example}`);
+  return list?.map((item, i) => read(join(path, i), item)).filter((x): x is T => x !== undefined);
+}
+
+const checkDomain = fieldCheck(
+  textGrammar("a DNS domain", "use lowercase labels joined by dots", (s) => isDnsSubdomain(s) && s.includes(".")),
+);
+
 function readDomain(issues: IssueList, v: unknown): string | undefined {
-  const domain = readString(issues, "domain", v, true);
+  const domain = checkDomain(issues, "domain", v, { example: "acme.example.com", required: true });
   if (domain === undefined) return undefined;
-  if (!isDnsSubdomain(domain) || !domain.includes("."))
-    issues.add("domain", `"${domain}" is not a DNS domain; use lowercase dot-separated labels, e.g. acme.example.com`);
-  else if (domain.length > MAX_DOMAIN_LENGTH)
-    issues.add("domain", `is ${domain.length} characters; at most ${MAX_DOMAIN_LENGTH} leave room for <port>.<service>. in front`);
+  if (domain.length > MAX_DOMAIN_LENGTH)
+    issues.add(
+      "domain",
+      `"${domain}" is ${domain.length} characters long; use at most ${MAX_DOMAIN_LENGTH}, which leaves room for <port>.<service>. in front`,
+    );
   else if (domain === "cluster.local" || domain.endsWith(".cluster.local") || domain.endsWith(".svc"))
-    issues.add("domain", `"${domain}" collides with Kubernetes' own service names; pick a domain of your own, e.g. acme.example.com`);
+    issues.add(
+      "domain",
+      `"${domain}" collides with Kubernetes' own service names; pick a domain of your own, e.g. "acme.example.com"`,
+    );
   else return domain;
   return undefined;
 }
 
-function readCluster(issues: IssueList, path: string, v: unknown, options: ValidateOptions): ClusterSpec<unknown> | undefined {
+function readCluster(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  deferred: IsDeferred,
+): ClusterSpec<unknown> | undefined {
   const o = readObject(issues, path, v, ["name", "ingress", "locality", "network", "gateways"]);
   if (!o) return undefined;
-  const name = readString(issues, join(path, "name"), o.name, true);
-  if (name !== undefined && !isDnsLabel(name))
-    issues.add(join(path, "name"), `"${name}" is not a DNS-1123 label; use lowercase letters, digits and '-'`);
-  const cluster: ClusterSpec<unknown> = { name: name ?? "" };
-  if (o.ingress !== undefined) {
-    const ingressPath = join(path, "ingress");
-    const ing = readObject(issues, ingressPath, o.ingress, ["address", "port"]);
-    if (ing) {
-      const address = readAddress(issues, join(ingressPath, "address"), ing.address, options);
-      const port = readPort(issues, join(ingressPath, "port"), ing.port, false);
-      cluster.ingress = { address, ...(port !== undefined && { port }) };
-    }
-  }
-  const locality = readString(issues, join(path, "locality"), o.locality, false);
-  if (locality !== undefined) {
-    if (!isLocality(locality))
-      issues.add(join(path, "locality"), `"${locality}" is not an Istio locality; use region[/zone[/subzone]], e.g. us-east-2/us-east-2a`);
-    else cluster.locality = locality;
-  }
-  const network = readString(issues, join(path, "network"), o.network, false);
-  if (network !== undefined) {
-    if (!isDnsLabel(network)) issues.add(join(path, "network"), `"${network}" is not a DNS-1123 label`);
-    else cluster.network = network;
-  }
-  if (o.gateways !== undefined) {
-    const gPath = join(path, "gateways");
-    const g = readObject(issues, gPath, o.gateways, ["namespace", "ingressSelector", "egressSelector", "egressService"]);
-    if (g) {
-      const namespace = readString(issues, join(gPath, "namespace"), g.namespace, false);
-      if (namespace !== undefined && !isDnsLabel(namespace)) issues.add(join(gPath, "namespace"), `"${namespace}" is not a DNS-1123 label`);
-      const egressService = readString(issues, join(gPath, "egressService"), g.egressService, false);
-      if (egressService !== undefined && !isDnsSubdomain(egressService))
-        issues.add(join(gPath, "egressService"), `"${egressService}" is not a DNS name; use e.g. istio-egressgateway.istio-system.svc.cluster.local`);
-      const ingressSelector = readSelector(issues, join(gPath, "ingressSelector"), g.ingressSelector);
-      const egressSelector = readSelector(issues, join(gPath, "egressSelector"), g.egressSelector);
-      cluster.gateways = {
-        ...(namespace && { namespace }),
-        ...(ingressSelector && { ingressSelector }),
-        ...(egressSelector && { egressSelector }),
-        ...(egressService && { egressService }),
-      };
-    }
-  }
-  return cluster;
+  const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "cluster1", required: true });
+  const ingress = o.ingress === undefined ? undefined : readIngress(issues, join(path, "ingress"), o.ingress, deferred);
+  const locality = checkLocality(issues, join(path, "locality"), o.locality);
+  const network = checkNetwork(issues, join(path, "network"), o.network);
+  const gateways = o.gateways === undefined ? undefined : readGateways(issues, join(path, "gateways"), o.gateways);
+  return {
+    name: name ?? "",
+    ...(ingress && { ingress }),
+    ...(locality !== undefined && { locality }),
+    ...(network !== undefined && { network }),
+    ...(gateways && { gateways }),
+  };
 }
 
-function readSelector(issues: IssueList, path: string, v: unknown): Record<string, string> | undefined {
-  const selector = readStringMap(issues, path, v);
-  if (selector && Object.keys(selector).length === 0) issues.add(path, "is empty; it would select every workload; give at least one label");
-  for (const [key, value] of Object.entries(selector ?? {})) {
-    if (!isLabelKey(key)) issues.add(join(path, key), `"${key}" is not a Kubernetes label key ([prefix/]name, name: letters, digits, '-', '_', '.'; at most 63)`);
-    if (!isLabelValue(value)) issues.add(join(path, key), `"${value}" is not a Kubernetes label value (letters, digits, '-', '_', '.'; at most 63)`);
-  }
+const checkIngressAddress = fieldCheck(
+  textGrammar("an IP address or DNS name", "give the ingress gateway's load-balancer IP or hostname", isHostOrIp),
+);
+
+function readIngress(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  deferred: IsDeferred,
+): IngressSpec<unknown> | undefined {
+  const o = readObject(issues, path, v, ["address", "port"]);
+  if (!o) return undefined;
+  // The one field that may wait for deployment: it decides no object, only where the objects point.
+  const address = deferred(o.address)
+    ? o.address
+    : checkIngressAddress(issues, join(path, "address"), o.address, {
+        example: "203.0.113.10",
+        required: true,
+      });
+  const port = checkPort(issues, join(path, "port"), o.port, { example: 443 });
+  return { address, ...(port !== undefined && { port }) };
+}
+
+function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec | undefined {
+  const o = readObject(issues, path, v, ["namespace", "ingressSelector", "egressSelector", "egressService"]);
+  if (!o) return undefined;
+  const namespace = checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "istio-system" });
+  const ingressSelector = readSelector(issues, join(path, "ingressSelector"), o.ingressSelector, {
+    istio: "ingressgateway",
+  });
+  const egressSelector = readSelector(issues, join(path, "egressSelector"), o.egressSelector, {
+    istio: "egressgateway",
+  });
+  const egressService = checkDnsName(issues, join(path, "egressService"), o.egressService, {
+    example: "istio-egressgateway.istio-system.svc.cluster.local",
+  });
+  return {
+    ...(namespace && { namespace }),
+    ...(ingressSelector && { ingressSelector }),
+    ...(egressSelector && { egressSelector }),
+    ...(egressService && { egressService }),
+  };
+}
+
+function readSelector(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  example: Record<string, string>,
+): Record<string, string> | undefined {
+  const selector = readLabels(issues, path, v, example);
+  if (isPlainObject(v) && Object.keys(v).length === 0)
+    issues.add(
+      path,
+      `is empty, so it would select every workload; give at least one label, e.g. { istio: ${example.istio} }`,
+    );
   return selector;
 }
 
-function readAddress(issues: IssueList, path: string, v: unknown, options: ValidateOptions): unknown {
-  if (options.isDeferred?.(v)) return v;
-  const address = readString(issues, path, v, true);
-  if (address !== undefined && !isHostOrIp(address))
-    issues.add(path, `"${address}" is neither an IP address nor a DNS name; give the ingress gateway's load-balancer IP or hostname`);
-  return address;
+/** A name, or a prefix followed by `*` (the prefix itself need not be a whole label: `shop-*`). */
+function isPattern(s: string): boolean {
+  if (s === "*") return true;
+  if (s.endsWith("*")) return /^[a-z0-9][-a-z0-9]*$/.test(s.slice(0, -1)) && s.length <= 64;
+  return isDnsLabel(s);
 }
+
+const checkClusterPattern = fieldCheck(
+  textGrammar("a cluster name or prefix pattern", "use a cluster name, or a prefix and '*'", isPattern),
+);
+const checkNamespacePattern = fieldCheck(
+  textGrammar("a namespace name or prefix pattern", "use a namespace name, or a prefix and '*'", isPattern),
+);
 
 function readRule(issues: IssueList, path: string, v: unknown): MemberRule | undefined {
   const o = readObject(issues, path, v, ["cluster", "namespace"]);
   if (!o) return undefined;
-  const cluster = readString(issues, join(path, "cluster"), o.cluster, true);
-  const namespace = readString(issues, join(path, "namespace"), o.namespace, true);
-  if (cluster !== undefined && !isPattern(cluster, isDnsLabel))
-    issues.add(join(path, "cluster"), `"${cluster}" is neither a cluster name nor a prefix pattern like "cluster*"`);
-  if (namespace !== undefined) {
-    if (!isPattern(namespace, isDnsLabel))
-      issues.add(join(path, "namespace"), `"${namespace}" is neither a namespace name nor a prefix pattern like "shop-*"`);
-    else if (SYSTEM_NAMESPACES.includes(namespace))
-      issues.add(join(path, "namespace"), `${namespace} is a system namespace and cannot join a GlobalNamespace (system namespaces: ${SYSTEM_NAMESPACES.join(", ")})`);
-  }
+  const cluster = checkClusterPattern(issues, join(path, "cluster"), o.cluster, {
+    example: "cluster1",
+    required: true,
+  });
+  const namespace = checkNamespacePattern(issues, join(path, "namespace"), o.namespace, {
+    example: "default",
+    required: true,
+  });
+  if (namespace !== undefined && SYSTEM_NAMESPACES.includes(namespace))
+    issues.add(
+      join(path, "namespace"),
+      `"${namespace}" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) never join a GlobalNamespace; map an application namespace, e.g. "default"`,
+    );
   return cluster !== undefined && namespace !== undefined ? { cluster, namespace } : undefined;
-}
-
-/** A name, or a prefix followed by `*` (the prefix itself need not be a whole label: `shop-*`). */
-function isPattern(s: string, isName: (s: string) => boolean): boolean {
-  if (s === "*") return true;
-  if (s.endsWith("*")) return /^[a-z0-9][-a-z0-9]*$/.test(s.slice(0, -1)) && s.length <= 64;
-  return isName(s);
 }
 
 function readService(issues: IssueList, path: string, v: unknown): ServiceSpec | undefined {
   const o = readObject(issues, path, v, ["name", "namespace", "clusters", "ports", "address"]);
   if (!o) return undefined;
-  const name = readString(issues, join(path, "name"), o.name, true);
-  if (name !== undefined && !isDns1035Label(name))
-    issues.add(join(path, "name"), `"${name}" is not a valid Service name (DNS-1035 label: starts with a letter; lowercase letters, digits, '-')`);
-  const namespace = readString(issues, join(path, "namespace"), o.namespace, true);
-  if (namespace !== undefined && !isDnsLabel(namespace)) issues.add(join(path, "namespace"), `"${namespace}" is not a DNS-1123 label`);
-  const service: ServiceSpec = { name: name ?? "", namespace: namespace ?? "" };
-  const clusters = readArray(issues, join(path, "clusters"), o.clusters, false);
-  if (clusters) service.clusters = clusters.map((c, i) => readString(issues, join(join(path, "clusters"), i), c, true) ?? "");
-  const ports = readArray(issues, join(path, "ports"), o.ports, false);
-  if (ports) {
-    if (ports.length === 0) issues.add(join(path, "ports"), "is empty; list at least one port or leave the field out to discover them");
-    service.ports = ports.map((p, i) => readPortSpec(issues, join(join(path, "ports"), i), p)).filter((p): p is PortSpec => !!p);
-    checkPortSet(issues, join(path, "ports"), service.ports);
-  }
-  const address = readString(issues, join(path, "address"), o.address, false);
-  if (address !== undefined) {
-    const problem = vipProblem(address);
-    if (problem) issues.add(join(path, "address"), problem);
-    else service.address = address;
-  }
-  return service;
+  const name = checkServiceName(issues, join(path, "name"), o.name, { example: "catalog", required: true });
+  const namespace = checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "default", required: true });
+  const clustersPath = join(path, "clusters");
+  const clusters = readList(issues, clustersPath, o.clusters, { example: "[cluster1]" })?.map(
+    (c, i) => checkDnsLabel(issues, join(clustersPath, i), c, { example: "cluster1", required: true }) ?? "",
+  );
+  const ports = readPorts(issues, join(path, "ports"), o.ports);
+  const address = checkText(issues, join(path, "address"), o.address, vipProblem, { example: "241.0.0.10" });
+  return {
+    name: name ?? "",
+    namespace: namespace ?? "",
+    ...(clusters && { clusters }),
+    ...(ports && { ports }),
+    ...(address !== undefined && { address }),
+  };
 }
 
-function readPortSpec(issues: IssueList, path: string, v: unknown): PortSpec | undefined {
+function readPorts(issues: IssueList, path: string, v: unknown): PortSpec[] | undefined {
+  const list = readList(issues, path, v, { example: "[{ number: 8082, name: http-catalog }]" });
+  if (!list) return undefined;
+  if (list.length === 0)
+    issues.add(
+      path,
+      "is empty; list at least one port, e.g. [{ number: 8082 }], or leave the field out to discover the ports from manifests",
+    );
+  const ports = list.map((p, i) => readPort(issues, join(path, i), p)).filter((p): p is PortSpec => p !== undefined);
+  checkPortSet(issues, path, ports);
+  return ports;
+}
+
+function readPort(issues: IssueList, path: string, v: unknown): PortSpec | undefined {
   const o = readObject(issues, path, v, ["number", "name", "protocol"]);
   if (!o) return undefined;
-  const number = readPort(issues, join(path, "number"), o.number, true);
-  const name = readString(issues, join(path, "name"), o.name, false);
-  if (name !== undefined && !isDnsLabel(name))
-    issues.add(join(path, "name"), `"${name}" is not a valid port name; use lowercase letters, digits and '-', e.g. http-catalog`);
-  const protocol = readString(issues, join(path, "protocol"), o.protocol, false);
-  if (protocol !== undefined && !isPortProtocol(protocol))
-    issues.add(join(path, "protocol"), `"${protocol}" is not an Istio protocol; use one of ${PORT_PROTOCOLS.join(", ")}`);
+  const number = checkPort(issues, join(path, "number"), o.number, { example: 8082, required: true });
+  const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "http-catalog" });
+  const protocol = checkOneOf(issues, join(path, "protocol"), o.protocol, "an Istio protocol", PORT_PROTOCOLS);
   if (number === undefined) return undefined;
-  return {
-    number,
-    ...(name !== undefined && { name }),
-    ...(protocol !== undefined && isPortProtocol(protocol) && { protocol }),
-  };
+  return { number, ...(name !== undefined && { name }), ...(protocol !== undefined && { protocol }) };
 }
 
 /** Port numbers and names must be unique within a service; a name's implied protocol must agree with `protocol`. */
@@ -202,7 +284,10 @@ function checkPortSet(issues: IssueList, path: string, ports: PortSpec[]): void 
   ports.forEach((p, i) => {
     const implied = protocolFromName(p.name);
     if (p.protocol && implied && implied !== p.protocol)
-      issues.add(join(join(path, i), "protocol"), `${p.protocol} contradicts the port name "${p.name}", which declares ${implied} to Istio; rename the port or fix the protocol`);
+      issues.add(
+        join(join(path, i), "protocol"),
+        `"${p.protocol}" contradicts the port name "${p.name}", which declares ${implied} to Istio; set protocol to ${implied}, or rename the port, e.g. "${p.protocol.toLowerCase()}-${p.number}"`,
+      );
   });
 }
 
@@ -214,10 +299,16 @@ export function checkPortsUnique(issues: IssueList, path: string, ports: readonl
   const numbers = new Set<number>();
   const names = new Set<string>();
   ports.forEach((p, i) => {
-    if (numbers.has(p.number)) issues.add(join(join(path, i), "number"), `port ${p.number} is listed twice`);
+    if (numbers.has(p.number))
+      issues.add(join(join(path, i), "number"), `port ${p.number} is listed twice; list each port once`);
     numbers.add(p.number);
     if (p.name !== undefined) {
-      if (names.has(p.name)) issues.add(join(join(path, i), "name"), `port name "${p.name}" is used twice; name each port explicitly`);
+      const protocol = p.protocol ?? protocolFromName(p.name) ?? "TCP";
+      if (names.has(p.name))
+        issues.add(
+          join(join(path, i), "name"),
+          `port name "${p.name}" is used twice; name each port explicitly, e.g. "${protocol.toLowerCase()}-${p.number}"`,
+        );
       names.add(p.name);
     }
   });

@@ -1,34 +1,31 @@
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as resources from "@pulumi/azure-native/resources";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterHandle } from "../handle";
+import { ClusterConnection } from "../connection";
 import { AksClusterArgs } from "./args";
 import { decodeAksKubeconfig } from "./kubeconfig";
 import { validateAksClusterArgs } from "./validate";
 
 /**
- * An Azure Kubernetes Service cluster as a ClusterHandle: a resource group (or yours), a managed cluster with a
- * system-assigned identity, Kubernetes RBAC and one system node pool, and a Kubernetes provider from the cluster
+ * An Azure Kubernetes Service cluster as a ClusterConnection: a resource group (or yours), a managed cluster with a
+ * system-assigned identity, Kubernetes RBAC and one system node pool, and the cluster
  * user's kubeconfig. Bad args throw before anything is registered.
  */
-export class AksCluster extends pulumi.ComponentResource implements ClusterHandle {
+export class AksCluster extends pulumi.ComponentResource implements ClusterConnection {
   /** The cluster's name in the mesh. */
-  public readonly clusterName!: string;
+  public readonly clusterName: string;
   /** Kubeconfig (secret) of the cluster user. */
-  public readonly kubeconfig!: pulumi.Output<string>;
-  /** Kubernetes provider for the cluster. */
-  public readonly provider!: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
   /** Istio locality: the Azure location. */
-  public readonly locality!: string;
+  public readonly locality: string;
   /** Istio network, when given. */
   public readonly network?: string;
   /** Resource group of the cluster. */
-  public readonly resourceGroupName!: pulumi.Output<string>;
+  public readonly resourceGroupName: pulumi.Output<string>;
   /** Name of the managed cluster in Azure. */
-  public readonly aksClusterName!: pulumi.Output<string>;
+  public readonly aksClusterName: pulumi.Output<string>;
   /** FQDN of the API server. */
-  public readonly fqdn!: pulumi.Output<string>;
+  public readonly fqdn: pulumi.Output<string>;
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check before registering anything: bad args must leave no half-made cluster behind.
@@ -66,7 +63,6 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterHandl
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name }, { parent: this });
     this.clusterName = s.clusterName;
     this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply(decodeAksKubeconfig));
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [cluster] });
     this.locality = s.location;
     this.network = s.network;
     this.resourceGroupName = resourceGroupName;

@@ -1,6 +1,6 @@
 import { IssueList } from "../../mesh";
-import { describe } from "../../mesh/fields";
-import { checkClusterName, checkInteger, checkKubernetesVersion, checkNetwork, checkToken } from "../checks";
+import { checkInteger, checkNetwork, fieldCheck, textGrammar } from "../../mesh/checks";
+import { checkClusterName, checkKubernetesVersion, checkMachineSize, checkRegion } from "../checks";
 import { AksClusterArgs } from "./args";
 
 export const AKS_DEFAULTS = {
@@ -26,34 +26,61 @@ export function isAzureLocation(s: string): boolean {
   return /^[a-z][a-z0-9]+$/.test(s);
 }
 
+const checkAzureLocation = fieldCheck(
+  textGrammar("an Azure location name", "use the lowercase name without spaces", isAzureLocation),
+);
+
 /**
  * Checks AksCluster args and applies defaults; throws a SpecError listing every problem.
  * `defaultLocation` is the `azure-native:location` config value.
  */
-export function validateAksClusterArgs(name: string, args: AksClusterArgs, defaultLocation: string | undefined): AksSettings {
+export function validateAksClusterArgs(
+  name: string,
+  args: AksClusterArgs,
+  defaultLocation: string | undefined,
+): AksSettings {
   const issues = new IssueList();
   const a = args ?? {};
   const clusterName = checkClusterName(issues, a.clusterName, name);
-  const location = a.location ?? defaultLocation;
-  if (location === undefined) issues.add("location", "is not set; give location, or run `pulumi config set azure-native:location westeurope`");
-  else if (typeof location !== "string" || !isAzureLocation(location)) {
-    const fix = typeof location === "string" && location.trim() ? `"${location.toLowerCase().replace(/\s+/g, "")}"` : "e.g. westeurope";
-    issues.add("location", `${describe(location)} is not an Azure location name; use the lowercase name without spaces, ${fix}`);
-  }
-  if (a.resourceGroupName !== undefined && (a.resourceGroupName === "" || a.resourceGroupName === null))
-    issues.add("resourceGroupName", "is empty; give the name of an existing resource group, or leave it out to create one");
-  const kubernetesVersion = checkKubernetesVersion(issues, "kubernetesVersion", a.kubernetesVersion, AKS_DEFAULTS.kubernetesVersion, true);
-  const nodeCount = checkInteger(issues, "nodeCount", a.nodeCount, AKS_DEFAULTS.nodeCount, 1, 1000);
-  const vmSize = checkToken(issues, "vmSize", a.vmSize, AKS_DEFAULTS.vmSize);
-  const network = checkNetwork(issues, a.network);
+  const location = checkRegion(issues, "location", a.location, checkAzureLocation, {
+    configured: defaultLocation,
+    configuredFrom: "the azure-native:location config",
+    configKey: "azure-native:location",
+    example: locationExample(a.location ?? defaultLocation),
+  });
+  if (a.resourceGroupName === "" || a.resourceGroupName === null)
+    issues.add(
+      "resourceGroupName",
+      `is empty; give the name of an existing resource group, e.g. "platform-rg", or leave it out to create one`,
+    );
+  const kubernetesVersion = checkKubernetesVersion(
+    issues,
+    "kubernetesVersion",
+    a.kubernetesVersion,
+    AKS_DEFAULTS.kubernetesVersion,
+    true,
+  );
+  const nodeCount = checkInteger(issues, "nodeCount", a.nodeCount, {
+    min: 1,
+    max: 1000,
+    default: AKS_DEFAULTS.nodeCount,
+  });
+  const vmSize = checkMachineSize(issues, "vmSize", a.vmSize, "an Azure VM size", AKS_DEFAULTS.vmSize);
+  const network = checkNetwork(issues, "network", a.network);
   issues.throwIfBadArgs(`AksCluster "${name}"`);
   return {
     clusterName,
-    location: location!,
+    location,
     dnsPrefix: clusterName.slice(0, 54).replace(/-+$/, ""),
     kubernetesVersion,
     nodeCount,
     vmSize,
     ...(network !== undefined && { network }),
   };
+}
+
+/** The name ARM would write for a display name ("West Europe" → "westeurope"), else a common location. */
+function locationExample(location: unknown): string {
+  const armName = typeof location === "string" ? location.toLowerCase().replace(/\s+/g, "") : "";
+  return isAzureLocation(armName) ? armName : "westeurope";
 }

@@ -1,9 +1,8 @@
 import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as vpc from "@pulumi/aws/vpc";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterHandle } from "../handle";
+import { ClusterConnection } from "../connection";
 import { EksClusterArgs } from "./args";
 import { CLUSTER_POLICIES, NODE_POLICIES, serviceRole } from "./iam";
 import { eksKubeconfig } from "./kubeconfig";
@@ -18,29 +17,30 @@ const ISTIO_CONTROL_PORTS = [
 ] as const;
 
 /**
- * An Amazon EKS cluster, ready for Istio, as a ClusterHandle: a VPC (or your subnets), the IAM roles, the cluster, a
- * managed node group, and a Kubernetes provider that authenticates with `aws eks get-token`.
+ * An Amazon EKS cluster, ready for Istio, as a ClusterConnection: a VPC (or your subnets), the IAM roles, the cluster, a
+ * managed node group, and a kubeconfig that authenticates with `aws eks get-token`.
  * Bad args throw before anything is registered.
  */
-export class EksCluster extends pulumi.ComponentResource implements ClusterHandle {
+export class EksCluster extends pulumi.ComponentResource implements ClusterConnection {
   /** The cluster's name in the mesh. */
-  public readonly clusterName!: string;
-  /** Kubeconfig (secret) that runs `aws eks get-token`; needs the AWS CLI where it is used. */
-  public readonly kubeconfig!: pulumi.Output<string>;
-  /** Kubernetes provider for the cluster; ready once the node group is. */
-  public readonly provider!: k8s.Provider;
+  public readonly clusterName: string;
+  /**
+   * Kubeconfig (secret) that runs `aws eks get-token`; needs the AWS CLI where it is used. It resolves once the node
+   * group exists, so a provider built from it waits for nodes to schedule on.
+   */
+  public readonly kubeconfig: pulumi.Output<string>;
   /** Istio locality: the AWS region. */
-  public readonly locality!: string;
+  public readonly locality: string;
   /** Istio network, when given. */
   public readonly network?: string;
   /** Name of the EKS cluster in AWS. */
-  public readonly eksClusterName!: pulumi.Output<string>;
+  public readonly eksClusterName: pulumi.Output<string>;
   /** API server URL. */
-  public readonly endpoint!: pulumi.Output<string>;
+  public readonly endpoint: pulumi.Output<string>;
   /** VPC of the cluster. */
-  public readonly vpcId!: pulumi.Output<string>;
+  public readonly vpcId: pulumi.Output<string>;
   /** Security group EKS created for the control plane and the managed nodes. */
-  public readonly clusterSecurityGroupId!: pulumi.Output<string>;
+  public readonly clusterSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check before registering anything: bad args must leave no half-made cluster behind.
@@ -98,14 +98,14 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     );
 
     const kubeconfig = pulumi
-      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, s.kubeconfigProfile, s.kubeconfigRoleArn])
+      // The node group's id only orders: whatever uses the kubeconfig waits for nodes.
+      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, s.kubeconfigProfile, s.kubeconfigRoleArn, nodeGroup.id])
       .apply(([eksClusterName, endpoint, certificateAuthority, profile, roleArn]) =>
         eksKubeconfig({ clusterName: s.clusterName, eksClusterName, endpoint, certificateAuthority, region, profile, roleArn }),
       );
 
     this.clusterName = s.clusterName;
     this.kubeconfig = pulumi.secret(kubeconfig);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [nodeGroup] });
     this.locality = region;
     this.network = s.network;
     this.eksClusterName = cluster.name;

@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IssueList } from "../../mesh";
-import { describe } from "../../mesh/fields";
-import { checkClusterName, checkInteger, checkKubernetesVersion, checkNetwork, checkToken } from "../checks";
+import {
+  fieldCheck,
+  checkInteger,
+  checkNetwork,
+  checkText,
+  isDeferred,
+  readList,
+  textGrammar,
+} from "../../mesh/checks";
+import { checkClusterName, checkKubernetesVersion, checkMachineSize, checkRegion } from "../checks";
 import { EksClusterArgs } from "./args";
 import { checkVpcCidr, MAX_ZONES } from "./cidr";
 import { isAwsRegion } from "./region";
@@ -32,41 +40,64 @@ export interface EksSettings {
   network?: string;
 }
 
+const checkAwsRegion = fieldCheck(textGrammar("an AWS region name", "use the region's code", isAwsRegion));
+const checkRoleArn = fieldCheck(
+  textGrammar("an IAM role ARN", "use arn:aws:iam::<account>:role/<name>", (s) =>
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(s),
+  ),
+);
+const SUBNETS_EXAMPLE = '["subnet-0a1b2c3d", "subnet-4e5f6a7b"]';
+
 /**
  * Checks EksCluster args and applies defaults; throws a SpecError listing every problem.
  * `defaultRegion` is the region the AWS provider would use (see `defaultAwsRegion`).
  */
-export function validateEksClusterArgs(name: string, args: EksClusterArgs, defaultRegion: string | undefined): EksSettings {
+export function validateEksClusterArgs(
+  name: string,
+  args: EksClusterArgs,
+  defaultRegion: string | undefined,
+): EksSettings {
   const issues = new IssueList();
   const a = args ?? {};
   const clusterName = checkClusterName(issues, a.clusterName, name);
-  const region = a.region ?? defaultRegion;
-  if (region === undefined) issues.add("region", "is not set; give region, or run `pulumi config set aws:region us-west-2`");
-  else if (typeof region !== "string" || !isAwsRegion(region))
-    issues.add("region", `${describe(region)} is not an AWS region name; use e.g. us-west-2 or eu-central-1`);
-  const kubernetesVersion = checkKubernetesVersion(issues, "kubernetesVersion", a.kubernetesVersion, EKS_DEFAULTS.kubernetesVersion, false);
-  const instanceType = checkToken(issues, "instanceType", a.instanceType, EKS_DEFAULTS.instanceType);
-  // Unset sizes follow the set ones, so giving only minSize or maxSize is never a conflict.
-  const givenMin = checkInteger(issues, "minSize", a.minSize, 0, 0, 1000);
-  const givenMax = checkInteger(issues, "maxSize", a.maxSize, 1000, 1, 1000);
-  const desiredSize = checkInteger(issues, "desiredSize", a.desiredSize, Math.min(Math.max(EKS_DEFAULTS.desiredSize, givenMin), givenMax), 0, 1000);
-  const minSize = a.minSize === undefined ? Math.min(desiredSize, givenMax) : givenMin;
-  const maxSize = a.maxSize === undefined ? Math.max(desiredSize, minSize, 1) : givenMax;
-  if (minSize > maxSize) issues.add("minSize", `${minSize} is more than maxSize ${maxSize}; lower minSize or raise maxSize`);
-  else if (desiredSize < minSize || desiredSize > maxSize)
-    issues.add("desiredSize", `${desiredSize} is outside [minSize ${minSize}, maxSize ${maxSize}]; set desiredSize within it, or widen minSize/maxSize`);
-  const vpc = readNetwork(issues, a, typeof region === "string" ? region : "");
-  const network = checkNetwork(issues, a.network);
+  const region = checkRegion(issues, "region", a.region, checkAwsRegion, {
+    configured: defaultRegion,
+    configuredFrom: "the AWS provider's region",
+    configKey: "aws:region",
+    example: "us-west-2",
+  });
+  const kubernetesVersion = checkKubernetesVersion(
+    issues,
+    "kubernetesVersion",
+    a.kubernetesVersion,
+    EKS_DEFAULTS.kubernetesVersion,
+    false,
+  );
+  const instanceType = checkMachineSize(
+    issues,
+    "instanceType",
+    a.instanceType,
+    "an EC2 instance type",
+    EKS_DEFAULTS.instanceType,
+  );
+  const scaling = readScaling(issues, a);
+  const vpc =
+    a.privateSubnetIds !== undefined || a.publicSubnetIds !== undefined
+      ? readOwnSubnets(issues, a)
+      : readCreatedVpc(issues, a, region);
+  const network = checkNetwork(issues, "network", a.network);
   const roleArn = a.kubeconfigRoleArn;
-  if (typeof roleArn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(roleArn))
-    issues.add("kubeconfigRoleArn", `${describe(roleArn)} is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>`);
+  if (roleArn !== undefined && !isDeferred(roleArn))
+    checkRoleArn(issues, "kubeconfigRoleArn", roleArn, {
+      example: "arn:aws:iam::123456789012:role/eks-admin",
+    });
   issues.throwIfBadArgs(`EksCluster "${name}"`);
   return {
     clusterName,
-    region: region!,
+    region,
     kubernetesVersion,
     instanceType,
-    scaling: { minSize, desiredSize, maxSize },
+    scaling,
     vpc,
     ...(a.kubeconfigProfile !== undefined && { kubeconfigProfile: a.kubeconfigProfile }),
     ...(roleArn !== undefined && { kubeconfigRoleArn: roleArn }),
@@ -74,33 +105,93 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs, defau
   };
 }
 
-function readNetwork(issues: IssueList, a: EksClusterArgs, region: string): EksNetworkSettings {
-  if (a.privateSubnetIds !== undefined || a.publicSubnetIds !== undefined) {
-    for (const k of ["vpcCidr", "availabilityZones", "availabilityZoneCount"] as const)
-      if (a[k] !== undefined) issues.add(k, "applies only to the VPC this component creates; drop it, or drop privateSubnetIds/publicSubnetIds");
-    const priv = a.privateSubnetIds;
-    if (!Array.isArray(priv) || priv.length < 2)
-      issues.add("privateSubnetIds", `${priv === undefined ? "is missing" : `has ${Array.isArray(priv) ? priv.length : describe(priv)}`}; give at least 2 private subnets in different availability zones (EKS requires 2 zones)`);
-    if (a.publicSubnetIds !== undefined && !Array.isArray(a.publicSubnetIds)) issues.add("publicSubnetIds", `expected a list of subnet ids, got ${describe(a.publicSubnetIds)}`);
-    return { create: false, privateSubnetIds: Array.isArray(priv) ? priv : [], publicSubnetIds: a.publicSubnetIds ?? [] };
-  }
-  const vpcCidr = a.vpcCidr ?? EKS_DEFAULTS.vpcCidr;
-  const cidrProblem = typeof vpcCidr === "string" ? checkVpcCidr(vpcCidr) : `${describe(vpcCidr)} is not a CIDR; use e.g. 10.0.0.0/16`;
-  if (cidrProblem) issues.add("vpcCidr", cidrProblem);
-  if (a.availabilityZones !== undefined) {
-    if (a.availabilityZoneCount !== undefined) issues.add("availabilityZoneCount", "conflicts with availabilityZones; give one of them");
-    const zones = a.availabilityZones;
-    if (!Array.isArray(zones) || zones.length < 2 || zones.length > MAX_ZONES) {
-      issues.add("availabilityZones", `${Array.isArray(zones) ? `has ${zones.length} zones` : describe(zones)}; list 2 to ${MAX_ZONES} zones of ${region || "the region"} (EKS requires 2)`);
-      return { create: true, vpcCidr, zones: [] };
-    }
-    zones.forEach((z, i) => {
-      if (typeof z !== "string" || !z.startsWith(region) || !/^[a-z]$/.test(z.slice(region.length)))
-        issues.add(`availabilityZones[${i}]`, `${describe(z)} is not a zone of ${region || "the region"}; use e.g. ${region || "us-west-2"}a`);
+/** Node group sizes. Unset sizes follow the set ones, so giving only minSize or maxSize is never a conflict. */
+function readScaling(issues: IssueList, a: EksClusterArgs): EksSettings["scaling"] {
+  const givenMin = checkInteger(issues, "minSize", a.minSize, { min: 0, max: 1000, default: 0, example: 1 });
+  const givenMax = checkInteger(issues, "maxSize", a.maxSize, { min: 1, max: 1000, default: 1000, example: 5 });
+  const fitted = Math.min(Math.max(EKS_DEFAULTS.desiredSize, givenMin), givenMax);
+  const desiredSize = checkInteger(issues, "desiredSize", a.desiredSize, {
+    min: 0,
+    max: 1000,
+    default: fitted,
+    example: EKS_DEFAULTS.desiredSize,
+  });
+  const minSize = a.minSize === undefined ? Math.min(desiredSize, givenMax) : givenMin;
+  const maxSize = a.maxSize === undefined ? Math.max(desiredSize, minSize, 1) : givenMax;
+  if (minSize > maxSize)
+    issues.add(
+      "minSize",
+      `${minSize} is more than maxSize ${maxSize}; lower minSize or raise maxSize, e.g. minSize ${maxSize}`,
+    );
+  else if (desiredSize < minSize || desiredSize > maxSize)
+    issues.add(
+      "desiredSize",
+      `${desiredSize} is outside [minSize ${minSize}, maxSize ${maxSize}]; set desiredSize within it, e.g. ${minSize}, or widen minSize/maxSize`,
+    );
+  return { minSize, desiredSize, maxSize };
+}
+
+/** The caller's subnets: nothing of the VPC this component would create applies. */
+function readOwnSubnets(issues: IssueList, a: EksClusterArgs): EksNetworkSettings {
+  for (const k of ["vpcCidr", "availabilityZones", "availabilityZoneCount"] as const)
+    if (a[k] !== undefined)
+      issues.add(
+        k,
+        "applies only to the VPC this component creates; drop it, or drop privateSubnetIds/publicSubnetIds",
+      );
+  const twoZones = `give at least 2 private subnets in different availability zones (EKS requires 2 zones), e.g. ${SUBNETS_EXAMPLE}`;
+  const priv = readList(issues, "privateSubnetIds", a.privateSubnetIds, { example: SUBNETS_EXAMPLE });
+  if (a.privateSubnetIds === undefined) issues.add("privateSubnetIds", `is required with publicSubnetIds; ${twoZones}`);
+  else if (priv && priv.length < 2) issues.add("privateSubnetIds", `has ${priv.length}; ${twoZones}`);
+  readList(issues, "publicSubnetIds", a.publicSubnetIds, { example: SUBNETS_EXAMPLE });
+  const ids = (list: pulumi.Input<string>[] | undefined) => (Array.isArray(list) ? list : []);
+  return { create: false, privateSubnetIds: ids(a.privateSubnetIds), publicSubnetIds: ids(a.publicSubnetIds) };
+}
+
+function readCreatedVpc(issues: IssueList, a: EksClusterArgs, region: string): EksNetworkSettings {
+  const vpcCidr =
+    checkText(issues, "vpcCidr", a.vpcCidr, checkVpcCidr, {
+      example: EKS_DEFAULTS.vpcCidr,
+      default: EKS_DEFAULTS.vpcCidr,
+    }) ?? EKS_DEFAULTS.vpcCidr;
+  if (a.availabilityZones === undefined) {
+    const count = checkInteger(issues, "availabilityZoneCount", a.availabilityZoneCount, {
+      min: 2,
+      max: MAX_ZONES,
+      default: EKS_DEFAULTS.availabilityZoneCount,
     });
-    if (new Set(zones).size !== zones.length) issues.add("availabilityZones", "lists a zone twice; EKS needs subnets in different zones");
-    return { create: true, vpcCidr, zones };
+    return { create: true, vpcCidr, zones: count };
   }
-  const count = checkInteger(issues, "availabilityZoneCount", a.availabilityZoneCount, EKS_DEFAULTS.availabilityZoneCount, 2, MAX_ZONES);
-  return { create: true, vpcCidr, zones: count };
+  if (a.availabilityZoneCount !== undefined)
+    issues.add("availabilityZoneCount", "conflicts with availabilityZones; give one of them");
+  return { create: true, vpcCidr, zones: readZones(issues, a.availabilityZones, region) };
+}
+
+/** 2 to MAX_ZONES distinct zones of `region`. */
+function readZones(issues: IssueList, v: unknown, region: string): string[] {
+  const regionOrExample = region || "us-west-2";
+  const example = `["${regionOrExample}a", "${regionOrExample}b"]`;
+  const zones = readList(issues, "availabilityZones", v, { example });
+  if (!zones) return [];
+  if (zones.length < 2 || zones.length > MAX_ZONES) {
+    issues.add(
+      "availabilityZones",
+      `has ${zones.length} zone${zones.length === 1 ? "" : "s"}; list 2 to ${MAX_ZONES} zones of ${region || "the region"} (EKS requires 2), e.g. ${example}`,
+    );
+    return [];
+  }
+  const checkZone = fieldCheck(
+    textGrammar(`a zone of ${region || "the region"}`, "use the region and a zone letter", (z) => isZoneOf(z, region)),
+  );
+  zones.forEach((z, i) =>
+    checkZone(issues, `availabilityZones[${i}]`, z, { example: `${regionOrExample}a`, required: true }),
+  );
+  if (new Set(zones).size !== zones.length)
+    issues.add("availabilityZones", `lists a zone twice; EKS needs subnets in different zones, e.g. ${example}`);
+  return zones as string[];
+}
+
+/** `us-west-2a` is a zone of `us-west-2`. */
+function isZoneOf(zone: string, region: string): boolean {
+  return zone.startsWith(region) && /^[a-z]$/.test(zone.slice(region.length));
 }

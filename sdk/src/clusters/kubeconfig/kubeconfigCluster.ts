@@ -1,21 +1,19 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterHandle } from "../handle";
+import { ClusterConnection } from "../connection";
 import { KubeconfigClusterArgs } from "./args";
 import { checkedKubeconfig } from "./load";
 import { validateKubeconfigClusterArgs } from "./validate";
 
 /**
- * An existing cluster (TKG, GKE, kind, on-prem…) adopted from its kubeconfig, as a ClusterHandle. Creates only the
- * Kubernetes provider. The kubeconfig output has the chosen context as its current-context.
+ * An existing cluster (TKG, GKE, kind, on-prem…) adopted from its kubeconfig, as a ClusterConnection. Registers no
+ * cloud resources: it checks the kubeconfig (a plain string at once, an Output when it resolves) and outputs it with
+ * the chosen context as its current-context.
  */
-export class KubeconfigCluster extends pulumi.ComponentResource implements ClusterHandle {
+export class KubeconfigCluster extends pulumi.ComponentResource implements ClusterConnection {
   /** The cluster's name in the mesh. */
-  public readonly clusterName!: string;
+  public readonly clusterName: string;
   /** Kubeconfig text (secret), with the chosen context as current-context. */
-  public readonly kubeconfig!: pulumi.Output<string>;
-  /** Kubernetes provider for the cluster. */
-  public readonly provider!: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
   /** Istio locality, when given. */
   public readonly locality?: string;
   /** Istio network, when given. */
@@ -29,7 +27,6 @@ export class KubeconfigCluster extends pulumi.ComponentResource implements Clust
     const text = typeof s.kubeconfig === "string" ? pulumi.output(s.kubeconfig) : checkedKubeconfig(`KubeconfigCluster "${name}"`, s.kubeconfig, s.context);
     this.clusterName = s.clusterName;
     this.kubeconfig = pulumi.secret(text);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
     this.locality = s.locality;
     this.network = s.network;
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, locality: this.locality, network: this.network });

@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { parseDocument } from "yaml";
 import { IssueList } from "../../mesh";
+import { quoteValue } from "../../mesh/checks";
 import { isPlainObject, Plain } from "../../mesh/fields";
 
 /**
@@ -11,7 +12,7 @@ import { isPlainObject, Plain } from "../../mesh/fields";
 export function checkKubeconfigText(issues: IssueList, text: string, context: string | undefined): string | undefined {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    issues.add("kubeconfig", `is not valid YAML or JSON: ${doc.errors[0].message.split("\n")[0]}`);
+    issues.add("kubeconfig", `is not valid YAML or JSON (${doc.errors[0].message.split("\n")[0]}); give it as \`kubectl config view --raw --flatten --minify\` prints it`);
     return undefined;
   }
   const root: unknown = doc.toJS();
@@ -28,6 +29,10 @@ export function checkKubeconfigText(issues: IssueList, text: string, context: st
   }
   const chosen = context ?? root["current-context"];
   const known = `its contexts are: ${names.join(", ")}`;
+  const defineOneOf = (key: string) => {
+    const defined = list(key).map((e) => String(e.name));
+    return `define it under ${key}${defined.length ? `, or point the context at one of: ${defined.join(", ")}` : ""}`;
+  };
   if (typeof chosen !== "string" || chosen === "") {
     issues.add("context", `is not set and the kubeconfig has no current-context; set context (${known})`);
     return undefined;
@@ -41,16 +46,17 @@ export function checkKubeconfigText(issues: IssueList, text: string, context: st
   const clusterName = isPlainObject(ctx) ? ctx.cluster : undefined;
   const userName = isPlainObject(ctx) ? ctx.user : undefined;
   const cluster = byName("clusters", clusterName)?.cluster;
-  if (!isPlainObject(cluster)) issues.add("kubeconfig", `context "${chosen}" refers to cluster ${JSON.stringify(clusterName)}, which the kubeconfig does not define`);
-  else if (typeof cluster.server !== "string" || cluster.server === "") issues.add("kubeconfig", `cluster "${clusterName}" has no server URL`);
+  if (!isPlainObject(cluster)) issues.add("kubeconfig", `context "${chosen}" refers to cluster ${quoteValue(clusterName)}, which the kubeconfig does not define; ${defineOneOf("clusters")}`);
+  else if (typeof cluster.server !== "string" || cluster.server === "")
+    issues.add("kubeconfig", `cluster ${quoteValue(clusterName)} has no server URL; set its server, e.g. "https://127.0.0.1:6443"`);
   const user = userName === undefined ? {} : byName("users", userName)?.user;
-  if (!isPlainObject(user)) issues.add("kubeconfig", `context "${chosen}" refers to user ${JSON.stringify(userName)}, which the kubeconfig does not define`);
+  if (!isPlainObject(user)) issues.add("kubeconfig", `context "${chosen}" refers to user ${quoteValue(userName)}, which the kubeconfig does not define; ${defineOneOf("users")}`);
   // The provider gets text, not the file: relative references have nothing to be relative to.
   const files: [string, unknown][] = [
-    [`cluster "${clusterName}" certificate-authority`, isPlainObject(cluster) ? cluster["certificate-authority"] : undefined],
-    [`user "${userName}" client-certificate`, isPlainObject(user) ? user["client-certificate"] : undefined],
-    [`user "${userName}" client-key`, isPlainObject(user) ? user["client-key"] : undefined],
-    [`user "${userName}" tokenFile`, isPlainObject(user) ? user.tokenFile : undefined],
+    [`cluster ${quoteValue(clusterName)} certificate-authority`, isPlainObject(cluster) ? cluster["certificate-authority"] : undefined],
+    [`user ${quoteValue(userName)} client-certificate`, isPlainObject(user) ? user["client-certificate"] : undefined],
+    [`user ${quoteValue(userName)} client-key`, isPlainObject(user) ? user["client-key"] : undefined],
+    [`user ${quoteValue(userName)} tokenFile`, isPlainObject(user) ? user.tokenFile : undefined],
   ];
   for (const [what, file] of files)
     if (typeof file === "string" && !isAbsolute(file))

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IssueList } from "../../mesh";
-import { describe } from "../../mesh/fields";
-import { checkClusterName, checkLocality, checkNetwork } from "../checks";
+import { checkLocality, checkNetwork, fieldCheck, isDeferred, quoteValue, textGrammar } from "../../mesh/checks";
+import { checkClusterName } from "../checks";
 import { KubeconfigClusterArgs } from "./args";
-import { readCheckedKubeconfig } from "./load";
+import { GIVE_KUBECONFIG, readCheckedKubeconfig } from "./load";
 
 /** KubeconfigCluster args, checked; `kubeconfig` is final text when it was given as a plain string. */
 export interface KubeconfigSettings {
@@ -15,6 +15,14 @@ export interface KubeconfigSettings {
   network?: string;
 }
 
+const checkContext = fieldCheck(
+  textGrammar(
+    "a context name",
+    "leave it out for the kubeconfig's current-context, or name one of its contexts",
+    (s) => s !== "",
+  ),
+);
+
 /**
  * Checks KubeconfigCluster args; a plain-string kubeconfig is read (when a path) and checked now. Throws a
  * SpecError listing every problem.
@@ -23,19 +31,20 @@ export function validateKubeconfigClusterArgs(name: string, args: KubeconfigClus
   const issues = new IssueList();
   const a: Partial<KubeconfigClusterArgs> = args ?? {};
   const clusterName = checkClusterName(issues, a.clusterName, name);
-  const context = a.context;
-  const contextOk = context === undefined || (typeof context === "string" && context !== "");
-  if (!contextOk)
-    issues.add("context", `${describe(context)} is not a context name; give one of the kubeconfig's contexts, or leave it out for its current-context`);
-  const locality = checkLocality(issues, a.locality);
-  const network = checkNetwork(issues, a.network);
+  const context = checkContext(issues, "context", a.context, { example: "kind-a" });
+  const contextOk = context !== undefined || a.context === undefined || a.context === null;
+  const locality = checkLocality(issues, "locality", a.locality);
+  const network = checkNetwork(issues, "network", a.network);
   let kubeconfig = a.kubeconfig;
-  if (kubeconfig === undefined || kubeconfig === null) issues.add("kubeconfig", "is required: the kubeconfig text (YAML or JSON) or the path of a kubeconfig file");
-  else if (typeof kubeconfig === "string" && contextOk) kubeconfig = readCheckedKubeconfig(issues, kubeconfig, context);
+  if (kubeconfig === undefined || kubeconfig === null) issues.add("kubeconfig", `is required; ${GIVE_KUBECONFIG}`);
+  else if (typeof kubeconfig === "string")
+    kubeconfig = contextOk ? readCheckedKubeconfig(issues, kubeconfig, context) : kubeconfig;
+  else if (!isDeferred(kubeconfig))
+    issues.add("kubeconfig", `${quoteValue(kubeconfig)} is not kubeconfig text or a path; ${GIVE_KUBECONFIG}`);
   issues.throwIfBadArgs(`KubeconfigCluster "${name}"`);
   return {
     clusterName,
-    kubeconfig: kubeconfig!,
+    kubeconfig: kubeconfig ?? "", // undefined only with an issue, thrown above
     ...(context !== undefined && { context }),
     ...(locality !== undefined && { locality }),
     ...(network !== undefined && { network }),

@@ -1,0 +1,23 @@
+import { GlobalService } from "../model";
+import { API_NETWORKING, ObjectMeta, Port, ServiceEntryObject, WorkloadEntry } from "./types";
+
+/**
+ * A global host with its virtual IP and real ports. MESH_INTERNAL, because every endpoint speaks Istio mTLS (a remote
+ * ingress gateway or a meshed local Service); resolved by DNS, because endpoints are hostnames as often as IPs.
+ */
+export function serviceEntry<A>(metadata: ObjectMeta, service: GlobalService, endpoints: WorkloadEntry<A>[]): ServiceEntryObject<A> {
+  return {
+    apiVersion: API_NETWORKING,
+    kind: "ServiceEntry",
+    metadata,
+    spec: {
+      hosts: [service.host],
+      addresses: [service.address],
+      ports: service.ports.map((p): Port => ({ number: p.number, name: p.name, protocol: p.protocol })),
+      location: "MESH_INTERNAL",
+      resolution: "DNS",
+      exportTo: ["*"],
+      endpoints,
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The part of Istio's networking.istio.io/v1 API that globalmesh writes: only those fields, spelt as the CRDs spell
+ * them, with Istio's own enum values. test/helpers/istioSchema.ts holds each object type against Istio 1.29's
+ * (@kubernetes-models/istio), so a field Istio does not know fails the type-check instead of being pruned in silence.
+ *
+ * `A` is the type of a remote ingress address: a string in YAML, a `pulumi.Output<string>` in programs. The core
+ * passes it through and never inspects it.
+ */
+
+export const API_NETWORKING = "networking.istio.io/v1";
+
+/** Metadata of every object globalmesh writes: labels and the annotation say who owns it and for which host. */
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+interface IstioObject<K extends string, S> {
+  apiVersion: typeof API_NETWORKING;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: S;
+}
+
+export type ServiceEntryObject<A = string> = IstioObject<"ServiceEntry", ServiceEntrySpec<A>>;
+export type VirtualServiceObject = IstioObject<"VirtualService", VirtualServiceSpec>;
+export type DestinationRuleObject = IstioObject<"DestinationRule", DestinationRuleSpec>;
+export type GatewayObject = IstioObject<"Gateway", GatewaySpec>;
+
+/** A named port with its protocol: a ServiceEntry's ports, a Gateway server's port. */
+export interface Port {
+  number: number;
+  name: string;
+  protocol: string;
+}
+
+/** A port of a destination or of a port-level policy. */
+export interface PortSelector {
+  number: number;
+}
+
+// ServiceEntry
+
+export interface ServiceEntrySpec<A = string> {
+  hosts: string[];
+  addresses: string[];
+  ports: Port[];
+  location: "MESH_EXTERNAL" | "MESH_INTERNAL";
+  resolution: "NONE" | "STATIC" | "DNS" | "DNS_ROUND_ROBIN" | "DYNAMIC_DNS";
+  exportTo: string[];
+  endpoints: WorkloadEntry<A>[];
+}
+
+export interface WorkloadEntry<A = string> {
+  /** A remote ingress gateway (`A`) or a local Service's FQDN. */
+  address: A | string;
+  /** Port name of the entry → port on this endpoint. */
+  ports: Record<string, number>;
+  locality?: string;
+  labels: Record<string, string>;
+}
+
+// VirtualService
+
+export interface VirtualServiceSpec {
+  hosts: string[];
+  /** `<namespace>/<name>` of the Gateways the routes apply to; absent for sidecars. */
+  gateways?: string[];
+  exportTo: string[];
+  http?: HTTPRoute[];
+  tls?: TLSRoute[];
+  tcp?: TCPRoute[];
+}
+
+export interface HTTPRoute {
+  match: { port: number }[];
+  route: RouteDestination[];
+}
+
+export interface TLSRoute {
+  match: { port: number; sniHosts: string[] }[];
+  route: RouteDestination[];
+}
+
+export interface TCPRoute {
+  match: { gateways?: string[]; port: number }[];
+  route: RouteDestination[];
+}
+
+export interface RouteDestination {
+  destination: Destination;
+}
+
+export interface Destination {
+  host: string;
+  subset?: string;
+  port: PortSelector;
+}
+
+// DestinationRule
+
+export interface DestinationRuleSpec {
+  host: string;
+  exportTo: string[];
+  trafficPolicy?: TrafficPolicy;
+  subsets?: Subset[];
+}
+
+export interface Subset {
+  name: string;
+  trafficPolicy: TrafficPolicy;
+}
+
+export interface TrafficPolicy {
+  loadBalancer?: LoadBalancerSettings;
+  outlierDetection?: OutlierDetection;
+  portLevelSettings: PortTrafficPolicy[];
+}
+
+export interface PortTrafficPolicy {
+  port: PortSelector;
+  tls: ClientTLSSettings;
+  connectionPool?: ConnectionPoolSettings;
+}
+
+export interface ClientTLSSettings {
+  mode: "DISABLE" | "SIMPLE" | "MUTUAL" | "ISTIO_MUTUAL";
+  sni: string;
+}
+
+export interface ConnectionPoolSettings {
+  http: { useClientProtocol: boolean };
+}
+
+export interface LoadBalancerSettings {
+  simple: "UNSPECIFIED" | "LEAST_CONN" | "RANDOM" | "PASSTHROUGH" | "ROUND_ROBIN" | "LEAST_REQUEST";
+  localityLbSetting: { enabled: boolean };
+}
+
+export interface OutlierDetection {
+  consecutiveGatewayErrors: number;
+  /** Durations as Istio writes them, e.g. `10s`. */
+  interval: string;
+  baseEjectionTime: string;
+  maxEjectionPercent: number;
+}
+
+// Gateway
+
+export interface GatewaySpec {
+  /** Labels of the gateway pods this applies to. */
+  selector: Record<string, string>;
+  servers: Server[];
+}
+
+export interface Server {
+  port: Port;
+  hosts: string[];
+  tls: ServerTLSSettings;
+}
+
+export interface ServerTLSSettings {
+  mode: "PASSTHROUGH" | "SIMPLE" | "MUTUAL" | "AUTO_PASSTHROUGH" | "ISTIO_MUTUAL" | "OPTIONAL_MUTUAL";
+}

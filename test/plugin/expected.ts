@@ -1,0 +1,273 @@
+/**
+ * The schema every Pulumi language should get for the six components, written out by hand from the TypeScript: the
+ * args interfaces (sdk/src/{clusters,install,gns}/…/args.ts, clusters/connection.ts) give the inputs, the classes'
+ * `public readonly` fields give the outputs. Descriptions are left out here (checked separately: every property has
+ * one).
+ *
+ * The analyzer's rules, as applied by hand:
+ * - an args property of a bare type `T` is `plain` (a literal in every language: it decides which resources exist);
+ *   `pulumi.Input<T>` is not. The same inside a nested interface used as an input, and for array items / map values
+ *   (`string[]` → plain items, `pulumi.Input<string>[]` → non-plain items);
+ * - outputs are never plain; `?` makes a property optional, anything else is required;
+ * - an interface becomes an object type `globalmesh:index:<InterfaceName>`, `Required<T>` becomes `Required<T's name>`,
+ *   an `as const` object + type alias becomes an enum, `{ [key: string]: any }` a map of `pulumi.json#/Any`.
+ */
+
+export interface Prop {
+  type?: "string" | "number" | "boolean" | "array" | "object";
+  $ref?: string;
+  items?: Prop;
+  additionalProperties?: Prop;
+  plain?: true;
+  optional?: true;
+}
+
+const str: Prop = { type: "string" };
+const num: Prop = { type: "number" };
+const bool: Prop = { type: "boolean" };
+const any: Prop = { $ref: "pulumi.json#/Any" };
+const arr = (items: Prop): Prop => ({ type: "array", items });
+const map = (values: Prop): Prop => ({ type: "object", additionalProperties: values });
+const ref = (name: string): Prop => ({ $ref: `#/types/globalmesh:index:${name}` });
+/** A bare (non-Input) TypeScript type in input position. */
+const plain = (p: Prop): Prop => ({ ...p, plain: true });
+/** A `?` property. */
+const opt = (p: Prop): Prop => ({ ...p, optional: true });
+
+export interface ComponentExpectation {
+  inputs: Record<string, Prop>;
+  outputs: Record<string, Prop>;
+}
+
+/** Inputs from `<Name>Args`, outputs from the class's fields. */
+export const COMPONENTS: Record<string, ComponentExpectation> = {
+  EksCluster: {
+    inputs: {
+      clusterName: opt(plain(str)),
+      region: opt(plain(str)),
+      kubernetesVersion: opt(plain(str)),
+      instanceType: opt(plain(str)),
+      desiredSize: opt(plain(num)),
+      minSize: opt(plain(num)),
+      maxSize: opt(plain(num)),
+      vpcCidr: opt(plain(str)),
+      availabilityZones: opt(plain(arr(plain(str)))),
+      availabilityZoneCount: opt(plain(num)),
+      privateSubnetIds: opt(plain(arr(str))), // pulumi.Input<string>[]
+      publicSubnetIds: opt(plain(arr(str))),
+      kubeconfigProfile: opt(str), // pulumi.Input<string>
+      kubeconfigRoleArn: opt(str),
+      network: opt(plain(str)),
+    },
+    outputs: {
+      clusterName: str,
+      kubeconfig: str,
+      locality: str,
+      network: opt(str),
+      eksClusterName: str,
+      endpoint: str,
+      vpcId: str,
+      clusterSecurityGroupId: str,
+    },
+  },
+  AksCluster: {
+    inputs: {
+      clusterName: opt(plain(str)),
+      location: opt(plain(str)),
+      resourceGroupName: opt(str), // pulumi.Input<string>
+      kubernetesVersion: opt(plain(str)),
+      nodeCount: opt(plain(num)),
+      vmSize: opt(plain(str)),
+      network: opt(plain(str)),
+    },
+    outputs: {
+      clusterName: str,
+      kubeconfig: str,
+      locality: str,
+      network: opt(str),
+      resourceGroupName: str,
+      aksClusterName: str,
+      fqdn: str,
+    },
+  },
+  KubeconfigCluster: {
+    inputs: {
+      kubeconfig: str, // pulumi.Input<string>, required
+      context: opt(plain(str)),
+      clusterName: opt(plain(str)),
+      locality: opt(plain(str)),
+      network: opt(plain(str)),
+    },
+    outputs: {
+      clusterName: str,
+      kubeconfig: str,
+      locality: opt(str),
+      network: opt(str),
+    },
+  },
+  MeshTrust: {
+    inputs: {
+      clusters: plain(arr(plain(str))),
+      meshId: opt(plain(str)),
+      trustDomain: opt(plain(str)),
+      rootCertPem: opt(str),
+      rootKeyPem: opt(str),
+      rootValidityHours: opt(plain(num)),
+      intermediateValidityHours: opt(plain(num)),
+    },
+    outputs: {
+      meshId: str,
+      trustDomain: str,
+      clusters: arr(str),
+      rootCertPem: str,
+      intermediates: map(ref("ClusterCa")), // Output<Record<string, ClusterCa>>
+    },
+  },
+  MeshCluster: {
+    inputs: {
+      cluster: plain(ref("ClusterConnection")),
+      ca: ref("ClusterCa"), // pulumi.Input<ClusterCa>
+      meshId: plain(str),
+      trustDomain: opt(plain(str)),
+      network: opt(plain(str)),
+      locality: opt(plain(str)),
+      istio: opt(plain(ref("IstioArgs"))),
+      injection: opt(plain(ref("InjectionArgs"))),
+      globalNamespaces: opt(plain(arr(plain(str)))),
+      ingressAddress: opt(str),
+    },
+    outputs: {
+      clusterName: str,
+      kubeconfig: str,
+      network: str,
+      locality: opt(str),
+      meshId: str,
+      trustDomain: str,
+      istioVersion: str,
+      gateways: ref("RequiredGatewaysSpec"), // Required<GatewaysSpec>
+      ingress: ref("ClusterIngress"),
+      ingressAddress: str,
+      egressGatewayHost: str,
+      gatewayPrincipals: ref("GatewayPrincipals"),
+      injectedNamespaces: arr(str),
+      injectionExcluded: arr(str),
+    },
+  },
+  GlobalNamespace: {
+    inputs: {
+      globalNamespaceName: opt(plain(str)),
+      domain: plain(str),
+      clusters: plain(arr(plain(ref("GlobalNamespaceCluster")))),
+      members: plain(arr(plain(ref("GlobalNamespaceMember")))),
+      services: opt(plain(arr(plain(ref("GlobalNamespaceService"))))),
+      manifests: opt(plain(arr(plain(ref("GlobalNamespaceManifests"))))),
+    },
+    outputs: {
+      hosts: arr(ref("GlobalHost")),
+      objectNames: map(arr(str)), // Output<Record<string, string[]>>
+      topology: str,
+    },
+  },
+};
+
+export interface ObjectTypeExpectation {
+  properties: Record<string, Prop>;
+}
+export interface EnumTypeExpectation {
+  type: "string";
+  enum: { name: string; value: string }[];
+}
+
+/**
+ * Object types: the interfaces the components' inputs and outputs name. A type used only in outputs has no plain
+ * properties; one used as an input has them wherever the TypeScript is a bare type.
+ */
+export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
+  // clusters/connection.ts, as MeshClusterArgs.cluster (input).
+  ClusterConnection: {
+    properties: { clusterName: plain(str), kubeconfig: str, locality: opt(plain(str)), network: opt(plain(str)) },
+  },
+  // clusters/connection.ts: MeshCluster.ingress (output) and GlobalNamespaceCluster.ingress (input). `port` is a bare
+  // `number` ("a literal"): plain in input position.
+  ClusterIngress: { properties: { address: str, port: opt(plain(num)) } },
+  // install/args.ts: MeshTrust.intermediates values (output), MeshClusterArgs.ca (input); every field an Input.
+  ClusterCa: { properties: { certPem: str, keyPem: str, certChainPem: str, rootCertsPem: str } },
+  IstioArgs: {
+    properties: { version: opt(plain(str)), repository: opt(plain(str)), values: opt(plain(ref("IstioValuesOverrides"))) },
+  },
+  IstioValuesOverrides: {
+    properties: { base: opt(plain(map(any))), istiod: opt(plain(map(any))), ingressGateway: opt(plain(map(any))), egressGateway: opt(plain(map(any))) },
+  },
+  InjectionArgs: {
+    properties: { namespaces: opt(plain(arr(plain(str)))), allNamespaces: opt(plain(bool)), exclude: opt(plain(arr(plain(str)))) },
+  },
+  // install/principals.ts, output only.
+  GatewayPrincipals: { properties: { ingress: str, egress: str } },
+  // Required<GatewaysSpec> (mesh/spec.ts), output only: every property required.
+  RequiredGatewaysSpec: { properties: { namespace: str, ingressSelector: map(str), egressSelector: map(str), egressService: str } },
+  // mesh/spec.ts, as GlobalNamespaceCluster.gateways (input).
+  GatewaysSpec: {
+    properties: {
+      namespace: opt(plain(str)),
+      ingressSelector: opt(plain(map(plain(str)))),
+      egressSelector: opt(plain(map(plain(str)))),
+      egressService: opt(plain(str)),
+    },
+  },
+  // gns/args.ts: GlobalNamespaceCluster extends ClusterConnection.
+  GlobalNamespaceCluster: {
+    properties: {
+      clusterName: plain(str),
+      kubeconfig: str,
+      locality: opt(plain(str)),
+      network: opt(plain(str)),
+      ingress: opt(plain(ref("ClusterIngress"))),
+      gateways: opt(plain(ref("GatewaysSpec"))),
+      injectionExcluded: opt(plain(arr(plain(str)))),
+    },
+  },
+  GlobalNamespaceMember: { properties: { cluster: plain(str), namespace: plain(str) } },
+  GlobalNamespaceService: {
+    properties: {
+      name: plain(str),
+      namespace: plain(str),
+      clusters: opt(plain(arr(plain(str)))),
+      ports: opt(plain(arr(plain(ref("PortSpec"))))),
+      address: opt(plain(str)),
+    },
+  },
+  // mesh/spec.ts.
+  PortSpec: { properties: { number: plain(num), name: opt(plain(str)), protocol: opt(plain(ref("PortProtocol"))) } },
+  GlobalNamespaceManifests: { properties: { cluster: plain(str), yaml: plain(str), defaultNamespace: opt(plain(str)) } },
+  // gns/globalNamespace.ts, output only.
+  GlobalHost: {
+    properties: { service: str, namespace: str, host: str, address: str, clusters: arr(str), ports: arr(num) },
+  },
+};
+
+/** mesh/spec.ts `PortProtocol`, an `as const` object. */
+export const ENUM_TYPES: Record<string, EnumTypeExpectation> = {
+  PortProtocol: {
+    type: "string",
+    enum: ["HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"].map((v) => ({ name: v, value: v })),
+  },
+};
+
+/**
+ * Known differences between the analyzer's output and the table above, each `[type, property, what the analyzer
+ * emits]`. The analyzer names types globally and fixes a type's properties the first time it meets the type: it meets
+ * ClusterIngress first as MeshCluster's `ingress` output, so `port` loses `plain` for the input use as well.
+ */
+export const KNOWN_ANALYZER_DIFFERENCES: [string, string, Prop][] = [["ClusterIngress", "port", opt(num)]];
+
+/** What the six components register as: `globalmesh:index:<ClassName>`. */
+export const COMPONENT_NAMES = Object.keys(COMPONENTS);
+export const token = (name: string): string => `globalmesh:index:${name}`;
+
+/** Required properties: everything not optional, sorted (as generateSchema writes `required`/`requiredInputs`). */
+export function requiredOf(props: Record<string, Prop>): string[] {
+  return Object.entries(props)
+    .filter(([, p]) => !p.optional)
+    .map(([k]) => k)
+    .sort();
+}
