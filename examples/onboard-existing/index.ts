@@ -7,6 +7,8 @@ import { GlobalNamespace, GlobalNamespaceService, KubeconfigCluster, MeshCluster
 
 const config = new pulumi.Config();
 const domain = config.get("domain") || "bookinfo.example.com";
+// Unset: MeshCluster's pinned default. Upgrading is changing it: only the Helm releases change.
+const istioVersion = config.get("istioVersion") || undefined;
 const names = ["cluster1", "cluster2", "cluster3"];
 
 // One root of trust and one mesh identity for all three clusters.
@@ -23,6 +25,7 @@ const meshes = names.map((clusterName) => {
     ca: trust.caFor(clusterName),
     meshId: trust.meshId,
     trustDomain: trust.trustDomain,
+    istio: { version: istioVersion },
     injection: { namespaces: ["bookinfo"] },
     globalNamespaces: ["bookinfo"],
   });

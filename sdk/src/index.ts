@@ -10,8 +10,15 @@ export type { KubeconfigClusterArgs } from "./clusters/kubeconfig/args";
 export type { ClusterConnection, ClusterIngress } from "./clusters/connection";
 export { MeshTrust } from "./install/meshTrust";
 export { MeshCluster } from "./install/meshCluster";
-export type { ClusterCa, InjectionArgs, IstioArgs, IstioValuesOverrides, MeshClusterArgs, MeshTrustArgs } from "./install/args";
-export type { GatewayPrincipals } from "./install/principals";
+export type {
+  ClusterCa,
+  InjectionPolicy,
+  IstioRelease,
+  IstioValuesOverrides,
+  MeshClusterArgs,
+  MeshTrustArgs,
+} from "./install/args";
+export type { GatewayPlacement, GatewayPrincipals, IngressEndpoint } from "./install/outputs";
 export { DEFAULT_ISTIO_VERSION } from "./install/defaults";
 export { GlobalNamespace } from "./gns/globalNamespace";
 export type { GlobalHost } from "./gns/globalNamespace";

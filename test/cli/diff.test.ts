@@ -1,19 +1,42 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { Io } from "../../sdk/src/cli/io";
 import { main } from "../../sdk/src/cli/main";
 import { ROOT } from "../helpers/fixtures";
 
 function capture(tty = false, env: Record<string, string> = {}): Io & { out: string; err: string } {
-  const io = { cwd: ROOT, isTTY: tty, env, out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    cwd: ROOT,
+    isTTY: tty,
+    env,
+    out: "",
+    err: "",
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
   return io;
 }
 
 const A = "examples/acme-fitness";
 const F = "test/fixtures";
-const MANIFESTS = ["--manifests", `cluster1=${A}/manifests/cluster1.yaml`, "--manifests", `cluster2=${A}/manifests/cluster2.yaml`];
+const MANIFESTS = [
+  "--manifests",
+  `cluster1=${A}/manifests/cluster1.yaml`,
+  "--manifests",
+  `cluster2=${A}/manifests/cluster2.yaml`,
+];
 /** acme-fitness before and after moving catalog from cluster2 to cluster1 (same spec, the manifests say where it runs). */
-const MOVE_CATALOG = ["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, ...MANIFESTS, "--new-manifests", `cluster1=${F}/acme-catalog-moved/cluster1.yaml`, "--new-manifests", `cluster2=${F}/acme-catalog-moved/cluster2.yaml`];
+const MOVE_CATALOG = [
+  "diff",
+  `${A}/gns.yaml`,
+  `${A}/gns.yaml`,
+  ...MANIFESTS,
+  "--new-manifests",
+  `cluster1=${F}/acme-catalog-moved/cluster1.yaml`,
+  "--new-manifests",
+  `cluster2=${F}/acme-catalog-moved/cluster2.yaml`,
+];
 const CATALOG = "istio-system/gns.acme-fitness.catalog";
 
 /** The lines of one cluster's section (from its name to the next blank line). */
@@ -61,7 +84,10 @@ describe("moving catalog from cluster2 to cluster1", () => {
 
   test("shows field by field that cluster1's entry now points at the local Service instead of cluster2's ingress", () => {
     const lines = section(io.out, "cluster1");
-    const entry = lines.slice(lines.indexOf(`  ~ ServiceEntry ${CATALOG}`) + 1, lines.indexOf(`  ~ VirtualService ${CATALOG}`));
+    const entry = lines.slice(
+      lines.indexOf(`  ~ ServiceEntry ${CATALOG}`) + 1,
+      lines.indexOf(`  ~ VirtualService ${CATALOG}`),
+    );
     expect(entry).toEqual(
       expect.arrayContaining([
         '      ~ spec.endpoints[0].address: "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com" → "catalog.default.svc.cluster.local"',
@@ -86,7 +112,7 @@ test("colour on a terminal, none when NO_COLOR is set", async () => {
   const noColor = capture(true, { NO_COLOR: "1" });
   expect(await main(MOVE_CATALOG, noColor)).toBe(1);
   expect(noColor.out).not.toContain("\x1b[");
-  expect(tty.out.replace(/\x1b\[\d+m/g, "")).toBe(noColor.out);
+  expect(stripVTControlCharacters(tty.out)).toBe(noColor.out);
 });
 
 test("identical GlobalNamespaces, even written in another order: no changes, exit 0", async () => {
@@ -100,7 +126,11 @@ test("identical GlobalNamespaces, even written in another order: no changes, exi
 test("a cluster joining: said first, then its 60 client objects (10 services × 6)", async () => {
   const io = capture();
   expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-cluster3.yaml`, ...MANIFESTS], io)).toBe(1);
-  expect(io.out.split("\n").slice(0, 3)).toEqual(["cluster cluster3 joins", "rule { cluster: cluster3, namespace: default } added", "cluster3 (joins): 60 objects added"]);
+  expect(io.out.split("\n").slice(0, 3)).toEqual([
+    "cluster cluster3 joins",
+    "rule { cluster: cluster3, namespace: default } added",
+    "cluster3 (joins): 60 objects added",
+  ]);
   expect(section(io.out, "cluster3")).toHaveLength(60);
 });
 
@@ -108,12 +138,17 @@ test("invalid input exits 2 and names the file, the field and its line", async (
   const io = capture();
   expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-invalid.yaml`], io)).toBe(2);
   expect(io.out).toBe("");
-  expect(io.err).toMatch(/^test\/fixtures\/acme-invalid\.yaml: invalid GlobalNamespace spec \(1 problem\)\n {2}- domain \(line 3:9\): "acme_example" is not a DNS domain/);
+  expect(io.err).toMatch(
+    /^test\/fixtures\/acme-invalid\.yaml: invalid GlobalNamespace spec \(1 problem\)\n {2}- domain \(line 3:9\): "acme_example" is not a DNS domain/,
+  );
 });
 
 test.each([
   [["diff", `${A}/gns.yaml`], /diff needs two spec files/],
-  [["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, "--old-manifests", "cluster1"], /--manifests: "cluster1" is not <cluster>=<file-or-directory>/],
+  [
+    ["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, "--old-manifests", "cluster1"],
+    /--manifests: "cluster1" is not <cluster>=<file-or-directory>/,
+  ],
   [["diff", `${A}/gns.yaml`, "missing.yaml"], /new spec: "missing\.yaml" cannot be read \(ENOENT\)/],
 ])("usage error %#: exit 2", async (argv, message) => {
   const io = capture();
@@ -122,7 +157,12 @@ test.each([
 });
 
 test("the globalmesh bin runs diff with the same exit codes", () => {
-  const bin = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } });
+  const bin = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "" },
+    });
   const moved = bin(MOVE_CATALOG);
   expect(moved.stderr).toBe("");
   expect(moved.status).toBe(1);

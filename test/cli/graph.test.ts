@@ -8,15 +8,36 @@ import { ROOT } from "../helpers/fixtures";
 import { findAll, parseXml, textOf, XmlElement } from "./xml";
 
 function capture(): Io & { out: string; err: string } {
-  const io = { cwd: ROOT, isTTY: false, out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    cwd: ROOT,
+    isTTY: false,
+    out: "",
+    err: "",
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
   return io;
 }
 
 /** The arguments `npm run demo` passes to graph, minus --out. */
-const ACME = ["--spec", "examples/acme-fitness/gns.yaml", "--manifests", "cluster1=examples/acme-fitness/manifests/cluster1.yaml", "--manifests", "cluster2=examples/acme-fitness/manifests/cluster2.yaml"];
-const SERVICES = { cluster1: ["cart", "cart-redis", "order", "order-mongo", "payment", "shopping", "users", "users-mongo"], cluster2: ["catalog", "catalog-mongo"] };
+const ACME = [
+  "--spec",
+  "examples/acme-fitness/gns.yaml",
+  "--manifests",
+  "cluster1=examples/acme-fitness/manifests/cluster1.yaml",
+  "--manifests",
+  "cluster2=examples/acme-fitness/manifests/cluster2.yaml",
+];
+const SERVICES = {
+  cluster1: ["cart", "cart-redis", "order", "order-mongo", "payment", "shopping", "users", "users-mongo"],
+  cluster2: ["catalog", "catalog-mongo"],
+};
 /** shopping (cluster1) calls catalog.acme.example.com (CATALOG_HOST): its egress, cluster2's ingress, catalog. */
-const SHOPPING_TO_CATALOG = ["cluster1/svc/shopping->cluster1/gw/egress", "cluster1/gw/egress->cluster2/gw/ingress", "cluster2/gw/ingress->cluster2/svc/catalog"];
+const SHOPPING_TO_CATALOG = [
+  "cluster1/svc/shopping->cluster1/gw/egress",
+  "cluster1/gw/egress->cluster2/gw/ingress",
+  "cluster2/gw/ingress->cluster2/svc/catalog",
+];
 
 async function graphTo(file: string): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), "gm-graph-")), file);
@@ -72,7 +93,8 @@ describe("graph --out topology.svg (laid out by Graphviz)", () => {
   test("draws the reachability the wiring creates: each cluster's egress to the other's ingress, each ingress to its services", () => {
     const routes = groups("edge").map(title);
     expect(routes).toContain("cluster2/gw/egress->cluster1/gw/ingress");
-    for (const [cluster, services] of Object.entries(SERVICES)) for (const s of services) expect(routes).toContain(`${cluster}/gw/ingress->${cluster}/svc/${s}`);
+    for (const [cluster, services] of Object.entries(SERVICES))
+      for (const s of services) expect(routes).toContain(`${cluster}/gw/ingress->${cluster}/svc/${s}`);
     expect(routes).toHaveLength(2 + 10 + 1);
   });
 });
@@ -80,7 +102,10 @@ describe("graph --out topology.svg (laid out by Graphviz)", () => {
 test("--out .dot and .mmd write the same drawing as Graphviz and Mermaid text", async () => {
   const dot = await graphTo("topology.dot");
   expect(dot).toMatch(/^digraph "acme-fitness" \{/);
-  expect(dot.match(/^ {2}subgraph "cluster_[^"]+"/gm)).toEqual(['  subgraph "cluster_cluster1"', '  subgraph "cluster_cluster2"']);
+  expect(dot.match(/^ {2}subgraph "cluster_[^"]+"/gm)).toEqual([
+    '  subgraph "cluster_cluster1"',
+    '  subgraph "cluster_cluster2"',
+  ]);
   expect(dot).toContain('"cluster1/svc/shopping" -> "cluster1/gw/egress" [label="catalog.acme.example.com"');
   const mmd = await graphTo("topology.mmd");
   expect(mmd.split("\n")[0]).toBe("flowchart LR");
@@ -89,7 +114,10 @@ test("--out .dot and .mmd write the same drawing as Graphviz and Mermaid text", 
 });
 
 test.each([
-  [["graph", ...ACME, "--out", "topology.png"], /--out: "topology\.png" does not end in \.svg, \.dot, \.mmd; name the file after the format, e\.g\. "topology\.svg"/],
+  [
+    ["graph", ...ACME, "--out", "topology.png"],
+    /--out: "topology\.png" does not end in \.svg, \.dot, \.mmd; name the file after the format, e\.g\. "topology\.svg"/,
+  ],
   [["graph", ...ACME], /graph needs --out/],
   [["graph", "--out", "x.svg"], /graph needs --spec/],
 ])("usage error %#: exit 2", async (argv, message) => {
@@ -100,7 +128,10 @@ test.each([
 
 test("the globalmesh bin writes the SVG too (Graphviz loads outside jest)", () => {
   const out = join(mkdtempSync(join(tmpdir(), "gm-graph-bin-")), "topology.svg");
-  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "graph", ...ACME, "--out", out], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "graph", ...ACME, "--out", out], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   expect([r.status, r.stderr]).toEqual([0, ""]);
   const titles = findAll(parseXml(readFileSync(out, "utf8")), (e) => e.name === "title").map(textOf);
   expect(titles).toEqual(expect.arrayContaining(["cluster_cluster1", "cluster_cluster2", ...SHOPPING_TO_CATALOG]));

@@ -9,10 +9,24 @@ import { ROOT } from "../helpers/fixtures";
 import { istioSchemaProblems } from "../helpers/istioSchema";
 
 function capture(cwd = ROOT): Io & { out: string; err: string } {
-  const io = { cwd, isTTY: false, out: "", err: "", stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    cwd,
+    isTTY: false,
+    out: "",
+    err: "",
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
   return io;
 }
-const ACME = ["--spec", "examples/acme-fitness/gns.yaml", "--manifests", "cluster1=examples/acme-fitness/manifests/cluster1.yaml", "--manifests", "cluster2=examples/acme-fitness/manifests/cluster2.yaml"];
+const ACME = [
+  "--spec",
+  "examples/acme-fitness/gns.yaml",
+  "--manifests",
+  "cluster1=examples/acme-fitness/manifests/cluster1.yaml",
+  "--manifests",
+  "cluster2=examples/acme-fitness/manifests/cluster2.yaml",
+];
 
 test("render writes one multi-document YAML per cluster and prints the summary", async () => {
   const out = mkdtempSync(join(tmpdir(), "gm-render-"));
@@ -36,9 +50,20 @@ test("manifests may be a directory; rendering twice gives byte-identical files",
   const dir = mkdtempSync(join(tmpdir(), "gm-manifests-"));
   writeFileSync(join(dir, "cluster2.yml"), readFileSync(join(ROOT, "examples/acme-fitness/manifests/cluster2.yaml")));
   writeFileSync(join(dir, "notes.txt"), "not yaml");
-  const args = ["render", "--spec", "examples/acme-fitness/gns.yaml", "--manifests", "cluster1=examples/acme-fitness/manifests/cluster1.yaml", "--manifests", `cluster2=${dir}`, "--out", b];
+  const args = [
+    "render",
+    "--spec",
+    "examples/acme-fitness/gns.yaml",
+    "--manifests",
+    "cluster1=examples/acme-fitness/manifests/cluster1.yaml",
+    "--manifests",
+    `cluster2=${dir}`,
+    "--out",
+    b,
+  ];
   expect(await main(args, capture())).toBe(0);
-  for (const f of ["cluster1.yaml", "cluster2.yaml"]) expect(readFileSync(join(b, f), "utf8")).toBe(readFileSync(join(a, f), "utf8"));
+  for (const f of ["cluster1.yaml", "cluster2.yaml"])
+    expect(readFileSync(join(b, f), "utf8")).toBe(readFileSync(join(a, f), "utf8"));
 });
 
 describe("invalid input: exit code 2, the field path and line, nothing written", () => {
@@ -46,8 +71,18 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
   const base = readFileSync(join(ROOT, "examples/acme-fitness/gns.yaml"), "utf8");
   const LINE = base.split("\n").length + 1;
   const cases: [string, string, RegExp][] = [
-    ["a port out of range", "services:\n  - { name: catalog, namespace: default, clusters: [cluster2], ports: [{ number: 70000 }] }\n", new RegExp(`services\\[0\\]\\.ports\\[0\\]\\.number \\(line ${LINE}:\\d+\\): 70000 is not a port number from 1 to 65535; use e.g. 8082`)],
-    ["an unknown cluster", "services:\n  - { name: catalog, namespace: default, clusters: [cluster9], ports: [{ number: 8082 }] }\n", new RegExp(`services\\[0\\]\\.clusters \\(line ${LINE}:\\d+\\): unknown cluster "cluster9"`)],
+    [
+      "a port out of range",
+      "services:\n  - { name: catalog, namespace: default, clusters: [cluster2], ports: [{ number: 70000 }] }\n",
+      new RegExp(
+        `services\\[0\\]\\.ports\\[0\\]\\.number \\(line ${LINE}:\\d+\\): 70000 is not a port number from 1 to 65535; use e.g. 8082`,
+      ),
+    ],
+    [
+      "an unknown cluster",
+      "services:\n  - { name: catalog, namespace: default, clusters: [cluster9], ports: [{ number: 8082 }] }\n",
+      new RegExp(`services\\[0\\]\\.clusters \\(line ${LINE}:\\d+\\): unknown cluster "cluster9"`),
+    ],
     ["a YAML syntax error", "services: [\n", /gns\.yaml: invalid GlobalNamespace spec/],
   ];
   test.each(cases)("%s", async (_name, extra, message) => {
@@ -61,12 +96,31 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
 
   test.each([
     [["render", "--out", "x"], /render needs --spec/],
-    [["render", "--spec", "missing.yaml", "--out", "x"], /^usage: invalid command line \(1 problem\)\n {2}- --spec: "missing\.yaml" cannot be read \(ENOENT\); give the path of a GlobalNamespace spec file, e\.g\. "gns\.yaml"$/m],
-    [["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--manifests", "=x.yaml", "--out", "x"], /--manifests: "cluster1" is not <cluster>=<file-or-directory>; name the cluster, then its manifests, e\.g\. "cluster1=manifests\/cluster1\.yaml"\n {2}- --manifests: "=x\.yaml" is not/],
-    [["render", ...ACME.slice(0, 2), "--manifests", "cluster1=nowhere", "--out", "x"], /--manifests: ".*nowhere" cannot be read \(ENOENT\); give a manifest file or a directory of them/],
+    [
+      ["render", "--spec", "missing.yaml", "--out", "x"],
+      /^usage: invalid command line \(1 problem\)\n {2}- --spec: "missing\.yaml" cannot be read \(ENOENT\); give the path of a GlobalNamespace spec file, e\.g\. "gns\.yaml"$/m,
+    ],
+    [
+      ["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--manifests", "=x.yaml", "--out", "x"],
+      /--manifests: "cluster1" is not <cluster>=<file-or-directory>; name the cluster, then its manifests, e\.g\. "cluster1=manifests\/cluster1\.yaml"\n {2}- --manifests: "=x\.yaml" is not/,
+    ],
+    [
+      ["render", ...ACME.slice(0, 2), "--manifests", "cluster1=nowhere", "--out", "x"],
+      /--manifests: ".*nowhere" cannot be read \(ENOENT\); give a manifest file or a directory of them/,
+    ],
     [["render", "--spec", "a", "--bogus"], /usage: Unknown option '--bogus'/],
     [["frobnicate"], /unknown command "frobnicate"/],
-    [["render", ...ACME.slice(0, 2), "--manifests", "clustr2=examples/acme-fitness/manifests/cluster2.yaml", "--out", "x"], /manifests given for cluster "clustr2", which is not a member/],
+    [
+      [
+        "render",
+        ...ACME.slice(0, 2),
+        "--manifests",
+        "clustr2=examples/acme-fitness/manifests/cluster2.yaml",
+        "--out",
+        "x",
+      ],
+      /manifests given for cluster "clustr2", which is not a member/,
+    ],
   ])("usage error %#", async (argv, message) => {
     const io = capture();
     expect(await main(argv, io)).toBe(2);
@@ -77,7 +131,9 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
 test("check validates and summarizes without writing anything", async () => {
   const dir = mkdtempSync(join(tmpdir(), "gm-check-"));
   const io = capture(dir);
-  const inRoot = ACME.map((a) => (a.startsWith("examples/") || a.includes("=examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a));
+  const inRoot = ACME.map((a) =>
+    a.startsWith("examples/") || a.includes("=examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a,
+  );
   expect(await main(["check", ...inRoot], io)).toBe(0);
   expect(io.out).toMatch(/^ {2}cluster2 +56 objects$/m);
   expect(readdirSync(dir)).toEqual([]);
@@ -93,18 +149,30 @@ test("an output path that cannot be written is the caller's error (2); an intern
   expect(await main(["render", ...ACME, "--out", join(file, "out")], io)).toBe(2);
   expect(io.err).toMatch(/cannot write .*cluster1\.yaml \(ENOTDIR\)/);
   const seen = capture();
-  const broken = { ...seen, stdout: () => { throw new Error("stdout closed"); } };
+  const broken = {
+    ...seen,
+    stdout: () => {
+      throw new Error("stdout closed");
+    },
+  };
   expect(await main(["check", ...ACME], broken)).toBe(3);
   expect(seen.err).toMatch(/^globalmesh: internal error: Error: stdout closed/);
 });
 
 test("the globalmesh bin runs from the repository (npx globalmesh)", () => {
   const out = mkdtempSync(join(tmpdir(), "gm-bin-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", ...ACME, "--out", out], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", ...ACME, "--out", out], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   expect(r.stdout).toContain("catalog.acme.example.com");
   expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
-  const bad = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", "--spec", "nope.yaml", "--out", out], { cwd: ROOT, encoding: "utf8" });
+  const bad = spawnSync(
+    process.execPath,
+    [join(ROOT, "sdk/bin/globalmesh.js"), "render", "--spec", "nope.yaml", "--out", out],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   expect(bad.status).toBe(2);
 });

@@ -15,7 +15,9 @@ test.each([
 });
 
 test("reads declarations, doctype, comments, attributes and entities", () => {
-  const doc = parseXml(`<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n "x.dtd">\n<!-- c -->\n<svg a='1' b="x&amp;y"><title>a&#45;&gt;b</title><g/></svg>\n`);
+  const doc = parseXml(
+    `<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n "x.dtd">\n<!-- c -->\n<svg a='1' b="x&amp;y"><title>a&#45;&gt;b</title><g/></svg>\n`,
+  );
   expect(doc.attrs).toEqual({ a: "1", b: "x&y" });
   expect(findAll(doc, (e) => e.name === "title").map(textOf)).toEqual(["a->b"]);
 });

@@ -30,7 +30,9 @@ export function parseXml(xml: string): XmlElement {
       if (open.name !== m[1]) fail(`</${m[1]}> closes <${open.name}>`);
       i += m[0].length;
     } else if (xml[i] === "<") {
-      const m = new RegExp(`^<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>`).exec(xml.slice(i)) ?? fail("malformed start tag");
+      const m =
+        new RegExp(`^<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>`).exec(xml.slice(i)) ??
+        fail("malformed start tag");
       const el: XmlElement = { name: m[1], attrs: {}, children: [], text: "" };
       for (const a of m[2].matchAll(new RegExp(`(${NAME})\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, "g"))) {
         if (a[1] in el.attrs) fail(`attribute ${a[1]} repeated`);

@@ -46,10 +46,20 @@ describe.each([true, false])("AksCluster (preview=%s)", (preview) => {
   test("registers exactly these resources, each a child of its component, named from it; no Kubernetes provider", () => {
     expect(countTypes(children("west"))).toEqual({ [T.rg]: 1, [T.cluster]: 1 });
     expect(countTypes(children("mine"))).toEqual({ [T.cluster]: 1 });
-    expect(rec.ofType("globalmesh:index:AksCluster").map((c) => c.name).sort()).toEqual(["mine", "west"]);
+    expect(
+      rec
+        .ofType("globalmesh:index:AksCluster")
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(["mine", "west"]);
     // The components, their children, and the test's own consumer providers.
     expect(rec.registrations).toHaveLength(2 + 2 + 1 + 2);
-    expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["consumer-of-mine", "consumer-of-west"]);
+    expect(
+      rec
+        .ofType("pulumi:providers:kubernetes")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["consumer-of-mine", "consumer-of-west"]);
     for (const n of ["west", "mine"]) for (const r of children(n)) expect(r.name.startsWith(`${n}-`)).toBe(true);
   });
 
@@ -62,11 +72,28 @@ describe.each([true, false])("AksCluster (preview=%s)", (preview) => {
       kubernetesVersion: "1.35",
       enableRBAC: true,
       identity: { type: "SystemAssigned" },
-      agentPoolProfiles: [{ name: "system", mode: "System", count: 3, vmSize: "Standard_D2s_v5", osType: "Linux", type: "VirtualMachineScaleSets", orchestratorVersion: "1.35" }],
+      agentPoolProfiles: [
+        {
+          name: "system",
+          mode: "System",
+          count: 3,
+          vmSize: "Standard_D2s_v5",
+          osType: "Linux",
+          type: "VirtualMachineScaleSets",
+          orchestratorVersion: "1.35",
+        },
+      ],
     });
     const m = child("mine", T.cluster, "mine-aks").inputs;
-    expect([m.resourceGroupName, m.location, m.dnsPrefix, m.kubernetesVersion]).toEqual(["platform-rg", "eastus2", "cluster2", "1.34.3"]);
-    expect(m.agentPoolProfiles).toEqual([expect.objectContaining({ mode: "System", count: 5, vmSize: "Standard_D4s_v5", orchestratorVersion: "1.34.3" })]);
+    expect([m.resourceGroupName, m.location, m.dnsPrefix, m.kubernetesVersion]).toEqual([
+      "platform-rg",
+      "eastus2",
+      "cluster2",
+      "1.34.3",
+    ]);
+    expect(m.agentPoolProfiles).toEqual([
+      expect.objectContaining({ mode: "System", count: 5, vmSize: "Standard_D4s_v5", orchestratorVersion: "1.34.3" }),
+    ]);
   });
 
   test("the kubeconfig is the cluster user's, base64-decoded, and secret", async () => {

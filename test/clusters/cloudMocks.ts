@@ -64,7 +64,13 @@ export function cloudMocks(preview: boolean): MockOptions & { calls: pulumi.runt
       switch (args.token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
           const names = ["a", "b", "c", "d"].map((z) => `${args.inputs.region}${z}`);
-          return { id: args.inputs.region, names, zoneIds: names.map((_, i) => `zid-${i}`), groupNames: names, region: args.inputs.region };
+          return {
+            id: args.inputs.region,
+            names,
+            zoneIds: names.map((_, i) => `zid-${i}`),
+            groupNames: names,
+            region: args.inputs.region,
+          };
         }
         case "azure-native:containerservice:listManagedClusterUserCredentials":
           return { kubeconfigs: [{ name: "clusterUser", value: b64(aksUserKubeconfig(args.inputs.resourceName)) }] };

@@ -54,7 +54,11 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       kubeconfigRoleArn: "arn:aws:iam::123456789012:role/admin",
       network: "net-b",
     });
-    zones = new EksCluster("zones", { region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], vpcCidr: "10.20.0.0/16" });
+    zones = new EksCluster("zones", {
+      region: "us-east-1",
+      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+      vpcCidr: "10.20.0.0/16",
+    });
     for (const [n, c] of Object.entries({ east, byo, zones })) {
       urn[n] = await valueOf(c.urn);
       consumers[n] = new k8s.Provider(`consumer-of-${n}`, { kubeconfig: c.kubeconfig });
@@ -64,26 +68,46 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
 
   test("registers exactly these resources, each a child of its component; no Kubernetes provider", () => {
     const common = { [T.role]: 2, [T.attachment]: 4, [T.cluster]: 1, [T.sgRule]: 2, [T.nodeGroup]: 1 };
-    const vpc = (zoneCount: number) => ({ [T.vpc]: 1, [T.igw]: 1, [T.subnet]: 2 * zoneCount, [T.eip]: 1, [T.nat]: 1, [T.routeTable]: 2, [T.rta]: 2 * zoneCount });
+    const vpc = (zoneCount: number) => ({
+      [T.vpc]: 1,
+      [T.igw]: 1,
+      [T.subnet]: 2 * zoneCount,
+      [T.eip]: 1,
+      [T.nat]: 1,
+      [T.routeTable]: 2,
+      [T.rta]: 2 * zoneCount,
+    });
     expect(countTypes(children("east"))).toEqual({ ...common, ...vpc(2), [T.tag]: 4 });
     expect(countTypes(children("zones"))).toEqual({ ...common, ...vpc(3), [T.tag]: 6 });
     expect(countTypes(children("byo"))).toEqual({ ...common, [T.tag]: 3 });
     // Nothing else: three components plus their direct children, no grandchildren (and the test's consumer providers).
     const components = rec.ofType("globalmesh:index:EksCluster");
     expect(components.map((c) => c.name).sort()).toEqual(["byo", "east", "zones"]);
-    expect(rec.registrations).toHaveLength(3 + children("east").length + children("zones").length + children("byo").length + 3);
-    expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["consumer-of-byo", "consumer-of-east", "consumer-of-zones"]);
+    expect(rec.registrations).toHaveLength(
+      3 + children("east").length + children("zones").length + children("byo").length + 3,
+    );
+    expect(
+      rec
+        .ofType("pulumi:providers:kubernetes")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["consumer-of-byo", "consumer-of-east", "consumer-of-zones"]);
   });
 
   test("every child is named from the component name", () => {
-    for (const n of ["east", "byo", "zones"]) for (const r of children(n)) expect(r.name.startsWith(`${n}-`)).toBe(true);
+    for (const n of ["east", "byo", "zones"])
+      for (const r of children(n)) expect(r.name.startsWith(`${n}-`)).toBe(true);
   });
 
   test("IAM: the cluster role (trusting EKS) and the node role (trusting EC2) with exactly their managed policies", () => {
     for (const n of ["east", "byo"]) {
       const trust = (role: string) => JSON.parse(child(n, T.role, role).inputs.assumeRolePolicy).Statement;
-      expect(trust(`${n}-cluster-role`)).toEqual([{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-      expect(trust(`${n}-node-role`)).toEqual([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+      expect(trust(`${n}-cluster-role`)).toEqual([
+        { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+      expect(trust(`${n}-node-role`)).toEqual([
+        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
       const policiesOf = (role: string) =>
         children(n)
           .filter((r) => r.type === T.attachment && r.inputs.role === `${role}-phys`)
@@ -101,30 +125,69 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
   test("VPC: public and private subnets per zone with load-balancer role tags, CIDRs and zones", () => {
     const subnet = (n: string, kind: string, i: number) => child(n, T.subnet, `${n}-${kind}-${i}`).inputs;
     expect([0, 1].map((i) => subnet("east", "public", i))).toEqual([
-      expect.objectContaining({ vpcId: "east-vpc-id", cidrBlock: "10.0.0.0/20", availabilityZone: "us-west-2a", region: "us-west-2", tags: { Name: "east-public-0", "kubernetes.io/role/elb": "1" } }),
-      expect.objectContaining({ vpcId: "east-vpc-id", cidrBlock: "10.0.16.0/20", availabilityZone: "us-west-2b", region: "us-west-2", tags: { Name: "east-public-1", "kubernetes.io/role/elb": "1" } }),
+      expect.objectContaining({
+        vpcId: "east-vpc-id",
+        cidrBlock: "10.0.0.0/20",
+        availabilityZone: "us-west-2a",
+        region: "us-west-2",
+        tags: { Name: "east-public-0", "kubernetes.io/role/elb": "1" },
+      }),
+      expect.objectContaining({
+        vpcId: "east-vpc-id",
+        cidrBlock: "10.0.16.0/20",
+        availabilityZone: "us-west-2b",
+        region: "us-west-2",
+        tags: { Name: "east-public-1", "kubernetes.io/role/elb": "1" },
+      }),
     ]);
     expect([0, 1].map((i) => subnet("east", "private", i))).toEqual([
-      expect.objectContaining({ cidrBlock: "10.0.128.0/20", availabilityZone: "us-west-2a", tags: { Name: "east-private-0", "kubernetes.io/role/internal-elb": "1" } }),
-      expect.objectContaining({ cidrBlock: "10.0.144.0/20", availabilityZone: "us-west-2b", tags: { Name: "east-private-1", "kubernetes.io/role/internal-elb": "1" } }),
+      expect.objectContaining({
+        cidrBlock: "10.0.128.0/20",
+        availabilityZone: "us-west-2a",
+        tags: { Name: "east-private-0", "kubernetes.io/role/internal-elb": "1" },
+      }),
+      expect.objectContaining({
+        cidrBlock: "10.0.144.0/20",
+        availabilityZone: "us-west-2b",
+        tags: { Name: "east-private-1", "kubernetes.io/role/internal-elb": "1" },
+      }),
     ]);
-    expect([0, 1, 2].map((i) => [subnet("zones", "public", i).cidrBlock, subnet("zones", "private", i).cidrBlock, subnet("zones", "private", i).availabilityZone])).toEqual([
+    expect(
+      [0, 1, 2].map((i) => [
+        subnet("zones", "public", i).cidrBlock,
+        subnet("zones", "private", i).cidrBlock,
+        subnet("zones", "private", i).availabilityZone,
+      ]),
+    ).toEqual([
       ["10.20.0.0/20", "10.20.128.0/20", "us-east-1a"],
       ["10.20.16.0/20", "10.20.144.0/20", "us-east-1b"],
       ["10.20.32.0/20", "10.20.160.0/20", "us-east-1c"],
     ]);
-    expect(child("east", T.vpc, "east-vpc").inputs).toEqual(expect.objectContaining({ cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true }));
+    expect(child("east", T.vpc, "east-vpc").inputs).toEqual(
+      expect.objectContaining({ cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true }),
+    );
   });
 
   test("routing: public subnets to the internet gateway, private subnets through the NAT gateway", () => {
-    expect(child("east", T.routeTable, "east-public").inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", gatewayId: "east-igw-id" }]);
-    expect(child("east", T.routeTable, "east-private").inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", natGatewayId: "east-nat-id" }]);
-    expect(child("east", T.nat, "east-nat").inputs).toEqual(expect.objectContaining({ allocationId: "east-nat-ip-id", subnetId: "east-public-0-id" }));
+    expect(child("east", T.routeTable, "east-public").inputs.routes).toEqual([
+      { cidrBlock: "0.0.0.0/0", gatewayId: "east-igw-id" },
+    ]);
+    expect(child("east", T.routeTable, "east-private").inputs.routes).toEqual([
+      { cidrBlock: "0.0.0.0/0", natGatewayId: "east-nat-id" },
+    ]);
+    expect(child("east", T.nat, "east-nat").inputs).toEqual(
+      expect.objectContaining({ allocationId: "east-nat-ip-id", subnetId: "east-public-0-id" }),
+    );
     const associations = children("east")
       .filter((r) => r.type === T.rta)
       .map((r) => `${r.inputs.subnetId} → ${r.inputs.routeTableId}`)
       .sort();
-    expect(associations).toEqual(["east-private-0-id → east-private-id", "east-private-1-id → east-private-id", "east-public-0-id → east-public-id", "east-public-1-id → east-public-id"]);
+    expect(associations).toEqual([
+      "east-private-0-id → east-private-id",
+      "east-private-1-id → east-private-id",
+      "east-public-0-id → east-public-id",
+      "east-public-1-id → east-public-id",
+    ]);
   });
 
   test("the cluster tag goes on every subnet, own or the caller's, with the EKS cluster's name", () => {
@@ -133,9 +196,18 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
         .filter((r) => r.type === T.tag)
         .map((r) => [r.inputs.resourceId, r.inputs.key, r.inputs.value])
         .sort();
-    expect(tags("byo")).toEqual(["subnet-a", "subnet-b", "subnet-c"].map((id) => [id, "kubernetes.io/cluster/byo-eks-phys", "shared"]));
-    expect(tags("east").map((t) => t[0])).toEqual(["east-private-0-id", "east-private-1-id", "east-public-0-id", "east-public-1-id"]);
-    expect(new Set(tags("east").map((t) => `${t[1]}=${t[2]}`))).toEqual(new Set(["kubernetes.io/cluster/east-eks-phys=shared"]));
+    expect(tags("byo")).toEqual(
+      ["subnet-a", "subnet-b", "subnet-c"].map((id) => [id, "kubernetes.io/cluster/byo-eks-phys", "shared"]),
+    );
+    expect(tags("east").map((t) => t[0])).toEqual([
+      "east-private-0-id",
+      "east-private-1-id",
+      "east-public-0-id",
+      "east-public-1-id",
+    ]);
+    expect(new Set(tags("east").map((t) => `${t[1]}=${t[2]}`))).toEqual(
+      new Set(["kubernetes.io/cluster/east-eks-phys=shared"]),
+    );
   });
 
   test("the EKS cluster: pinned version, all subnets (private first), both endpoints, access entries, after its policy", () => {
@@ -144,12 +216,20 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       region: "us-west-2",
       version: "1.35",
       roleArn: "arn:aws:iam::123456789012:role/east-cluster-role-phys",
-      vpcConfig: { subnetIds: ["east-private-0-id", "east-private-1-id", "east-public-0-id", "east-public-1-id"], endpointPublicAccess: true, endpointPrivateAccess: true },
+      vpcConfig: {
+        subnetIds: ["east-private-0-id", "east-private-1-id", "east-public-0-id", "east-public-1-id"],
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+      },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
     });
     expect(c.dependencies).toContain(child("east", T.attachment, "east-cluster-role-AmazonEKSClusterPolicy").urn);
     const byoCluster = child("byo", T.cluster, "byo-eks").inputs;
-    expect([byoCluster.version, byoCluster.region, byoCluster.vpcConfig.subnetIds]).toEqual(["1.34", "eu-central-1", ["subnet-a", "subnet-b", "subnet-c"]]);
+    expect([byoCluster.version, byoCluster.region, byoCluster.vpcConfig.subnetIds]).toEqual([
+      "1.34",
+      "eu-central-1",
+      ["subnet-a", "subnet-b", "subnet-c"],
+    ]);
   });
 
   test("the managed node group: instance type, scaling, private subnets, node role, after the node policies", () => {
@@ -163,11 +243,17 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       instanceTypes: ["m5.large"],
       scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 3 },
     });
-    const nodePolicies = children("east").filter((r) => r.type === T.attachment && r.name.startsWith("east-node-role-"));
+    const nodePolicies = children("east").filter(
+      (r) => r.type === T.attachment && r.name.startsWith("east-node-role-"),
+    );
     expect(nodePolicies).toHaveLength(3);
     for (const p of nodePolicies) expect(ng.dependencies).toContain(p.urn);
     const byoNg = child("byo", T.nodeGroup, "byo-nodes").inputs;
-    expect([byoNg.instanceTypes, byoNg.scalingConfig, byoNg.subnetIds]).toEqual([["m6i.xlarge"], { minSize: 2, desiredSize: 4, maxSize: 6 }, ["subnet-a", "subnet-b"]]);
+    expect([byoNg.instanceTypes, byoNg.scalingConfig, byoNg.subnetIds]).toEqual([
+      ["m6i.xlarge"],
+      { minSize: 2, desiredSize: 4, maxSize: 6 },
+      ["subnet-a", "subnet-b"],
+    ]);
   });
 
   test("Istio's webhook and xDS ports are open from the control plane on the cluster security group", () => {
@@ -175,7 +261,9 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       .filter((r) => r.type === T.sgRule)
       .map((r) => r.inputs)
       .sort((a, b) => a.fromPort - b.fromPort);
-    expect(rules.map((r) => [r.securityGroupId, r.referencedSecurityGroupId, r.ipProtocol, r.fromPort, r.toPort])).toEqual([
+    expect(
+      rules.map((r) => [r.securityGroupId, r.referencedSecurityGroupId, r.ipProtocol, r.fromPort, r.toPort]),
+    ).toEqual([
       ["sg-east-eks", "sg-east-eks", "tcp", 15012, 15012],
       ["sg-east-eks", "sg-east-eks", "tcp", 15017, 15017],
     ]);
@@ -183,14 +271,28 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
 
   test("zones come from one getAvailabilityZones invoke in the region, only when no zones or subnets are given", () => {
     const azCalls = mocks.calls.filter((c) => c.token === AZ_INVOKE);
-    expect(azCalls.map((c) => c.inputs)).toEqual([{ region: "us-west-2", state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }]);
+    expect(azCalls.map((c) => c.inputs)).toEqual([
+      {
+        region: "us-west-2",
+        state: "available",
+        filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      },
+    ]);
   });
 
   test("the kubeconfig is secret and runs aws eks get-token for this cluster and region", async () => {
     expect(await isSecret(east.kubeconfig)).toBe(true);
     const kc = JSON.parse(await valueOf(east.kubeconfig));
     expect(kc["current-context"]).toBe("east");
-    expect(kc.clusters).toEqual([{ name: "east", cluster: { server: "https://east-eks.gr7.us-west-2.eks.amazonaws.com", "certificate-authority-data": b64("CA of east-eks") } }]);
+    expect(kc.clusters).toEqual([
+      {
+        name: "east",
+        cluster: {
+          server: "https://east-eks.gr7.us-west-2.eks.amazonaws.com",
+          "certificate-authority-data": b64("CA of east-eks"),
+        },
+      },
+    ]);
     expect(kc.contexts).toEqual([{ name: "east", context: { cluster: "east", user: "east" } }]);
     expect(kc.users).toEqual([
       {
@@ -205,7 +307,18 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       },
     ]);
     const byoExec = JSON.parse(await valueOf(byo.kubeconfig)).users[0].user.exec;
-    expect(byoExec.args).toEqual(["eks", "get-token", "--cluster-name", "byo-eks-phys", "--region", "eu-central-1", "--role-arn", "arn:aws:iam::123456789012:role/admin", "--output", "json"]);
+    expect(byoExec.args).toEqual([
+      "eks",
+      "get-token",
+      "--cluster-name",
+      "byo-eks-phys",
+      "--region",
+      "eu-central-1",
+      "--role-arn",
+      "arn:aws:iam::123456789012:role/admin",
+      "--output",
+      "json",
+    ]);
     expect(byoExec.env).toEqual([{ name: "AWS_PROFILE", value: "prod" }]);
   });
 

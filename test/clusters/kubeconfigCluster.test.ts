@@ -23,7 +23,12 @@ describe.each([true, false])("KubeconfigCluster (preview=%s)", (preview) => {
     writeFileSync(join(dir, "kind.yaml"), TWO_CONTEXTS);
     mkdirSync(join(dir, "home", ".kube"), { recursive: true });
     writeFileSync(join(dir, "home", ".kube", "config"), GKE_JSON);
-    kindB = new KubeconfigCluster("kind-b", { kubeconfig: TWO_CONTEXTS, context: "kind-b", locality: "home/lab", network: "lab" });
+    kindB = new KubeconfigCluster("kind-b", {
+      kubeconfig: TWO_CONTEXTS,
+      context: "kind-b",
+      locality: "home/lab",
+      network: "lab",
+    });
     gke = new KubeconfigCluster("gke", { kubeconfig: GKE_JSON, clusterName: "cluster3" });
     fromFile = new KubeconfigCluster("file", { kubeconfig: join(dir, "kind.yaml") });
     // The module object the SDK calls into (a namespace import in this file would be a copy).
@@ -39,7 +44,12 @@ describe.each([true, false])("KubeconfigCluster (preview=%s)", (preview) => {
 
   test("each registers itself and nothing else: no children, no provider", async () => {
     const all = { "kind-b": kindB, gke, file: fromFile, home: fromHome, out: fromOutput };
-    expect(rec.ofType("globalmesh:index:KubeconfigCluster").map((r) => r.name).sort()).toEqual(Object.keys(all).sort());
+    expect(
+      rec
+        .ofType("globalmesh:index:KubeconfigCluster")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(Object.keys(all).sort());
     for (const c of Object.values(all)) expect(rec.childrenOf(await valueOf(c.urn))).toEqual([]);
     // The five components and the test's five consumer providers.
     expect(rec.registrations).toHaveLength(5 + 5);

@@ -29,7 +29,12 @@ export const GKE_JSON = JSON.stringify({
   clusters: [{ name: "gke_p_z_c", cluster: { server: "https://34.1.2.3", "certificate-authority-data": "Qw==" } }],
   contexts: [{ name: "gke_p_z_c", context: { cluster: "gke_p_z_c", user: "gke_p_z_c" } }],
   "current-context": "gke_p_z_c",
-  users: [{ name: "gke_p_z_c", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin" } } }],
+  users: [
+    {
+      name: "gke_p_z_c",
+      user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin" } },
+    },
+  ],
 });
 
 /** TWO_CONTEXTS with one change, for broken-kubeconfig cases. */

@@ -32,8 +32,18 @@ describe.each([true, false])("EksCluster + AksCluster in a GlobalNamespace (prev
       ],
       // catalog runs in the AKS cluster; shopping, in the EKS cluster, calls it.
       services: [
-        { name: "catalog", namespace: "default", clusters: ["cluster2"], ports: [{ number: 8082, name: "http-catalog" }] },
-        { name: "shopping", namespace: "default", clusters: ["cluster1"], ports: [{ number: 3000, name: "http-shopping" }] },
+        {
+          name: "catalog",
+          namespace: "default",
+          clusters: ["cluster2"],
+          ports: [{ number: 8082, name: "http-catalog" }],
+        },
+        {
+          name: "shopping",
+          namespace: "default",
+          clusters: ["cluster1"],
+          ports: [{ number: 3000, name: "http-shopping" }],
+        },
       ],
     });
     await rec.settled();
@@ -72,7 +82,10 @@ describe.each([true, false])("EksCluster + AksCluster in a GlobalNamespace (prev
     const catalogInEks = rec.byName("acme-cluster1-gns.acme.catalog", "kubernetes:networking.istio.io/v1:ServiceEntry");
     expect(providerOf(catalogInEks).name).toBe("acme-cluster1");
     expect(catalogInEks.inputs.spec.endpoints.map((e: any) => e.address)).toEqual(["lb2.example.net"]);
-    const shoppingInAks = rec.byName("acme-cluster2-gns.acme.shopping", "kubernetes:networking.istio.io/v1:ServiceEntry");
+    const shoppingInAks = rec.byName(
+      "acme-cluster2-gns.acme.shopping",
+      "kubernetes:networking.istio.io/v1:ServiceEntry",
+    );
     expect(providerOf(shoppingInAks).name).toBe("acme-cluster2");
     expect(shoppingInAks.inputs.spec.endpoints.map((e: any) => e.address)).toEqual(["203.0.113.10"]);
   });

@@ -31,15 +31,22 @@ describe("AWS names", () => {
   ])("%s is a region name: %s", (s, ok) => expect(isAwsRegion(s)).toBe(ok));
 
   test("managed-policy ARNs follow the region's partition", () => {
-    expect(managedPolicyArn("eu-west-1", "AmazonEKSClusterPolicy")).toBe("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
-    expect(managedPolicyArn("cn-north-1", "AmazonEKS_CNI_Policy")).toBe("arn:aws-cn:iam::aws:policy/AmazonEKS_CNI_Policy");
+    expect(managedPolicyArn("eu-west-1", "AmazonEKSClusterPolicy")).toBe(
+      "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+    );
+    expect(managedPolicyArn("cn-north-1", "AmazonEKS_CNI_Policy")).toBe(
+      "arn:aws-cn:iam::aws:policy/AmazonEKS_CNI_Policy",
+    );
     expect(awsPartition("us-gov-east-1")).toBe("aws-us-gov");
   });
 });
 
 describe("subnet layout", () => {
   test("public subnets take the first half of the VPC, private the second; zone i keeps its CIDRs as zones are added", () => {
-    expect(subnetCidrs("10.0.0.0/16", 2)).toEqual({ public: ["10.0.0.0/20", "10.0.16.0/20"], private: ["10.0.128.0/20", "10.0.144.0/20"] });
+    expect(subnetCidrs("10.0.0.0/16", 2)).toEqual({
+      public: ["10.0.0.0/20", "10.0.16.0/20"],
+      private: ["10.0.128.0/20", "10.0.144.0/20"],
+    });
     expect(subnetCidrs("172.16.64.0/18", 3)).toEqual({
       public: ["172.16.64.0/22", "172.16.68.0/22", "172.16.72.0/22"],
       private: ["172.16.96.0/22", "172.16.100.0/22", "172.16.104.0/22"],
@@ -69,13 +76,22 @@ describe("EKS node group sizes: unset sizes follow the set ones", () => {
     [{ desiredSize: 5 }, { minSize: 5, desiredSize: 5, maxSize: 5 }],
     [{ minSize: 4 }, { minSize: 4, desiredSize: 4, maxSize: 4 }],
     [{ maxSize: 2 }, { minSize: 2, desiredSize: 2, maxSize: 2 }],
-    [{ minSize: 1, maxSize: 6 }, { minSize: 1, desiredSize: 3, maxSize: 6 }],
+    [
+      { minSize: 1, maxSize: 6 },
+      { minSize: 1, desiredSize: 3, maxSize: 6 },
+    ],
     [{ desiredSize: 0 }, { minSize: 0, desiredSize: 0, maxSize: 1 }],
   ])("%j → %j", (given, want) => expect(sizes(given)).toEqual(want));
 
   test("the region falls back to the provider's default, and the network settings to a created 2-zone VPC", () => {
     const s = validateEksClusterArgs("c", {}, "ap-south-1");
-    expect([s.region, s.clusterName, s.kubernetesVersion, s.instanceType, s.vpc]).toEqual(["ap-south-1", "c", "1.35", "m5.large", { create: true, vpcCidr: "10.0.0.0/16", zones: 2 }]);
+    expect([s.region, s.clusterName, s.kubernetesVersion, s.instanceType, s.vpc]).toEqual([
+      "ap-south-1",
+      "c",
+      "1.35",
+      "m5.large",
+      { create: true, vpcCidr: "10.0.0.0/16", zones: 2 },
+    ]);
   });
 });
 
@@ -98,7 +114,10 @@ describe("EKS kubeconfig", () => {
         expect(eksKubeconfig(reversed)).toBe(text);
         const kc = JSON.parse(text);
         expect(Object.keys(kc)).toEqual(["apiVersion", "kind", "clusters", "contexts", "current-context", "users"]);
-        expect(kc.clusters[0].cluster).toEqual({ server: p.endpoint, "certificate-authority-data": p.certificateAuthority });
+        expect(kc.clusters[0].cluster).toEqual({
+          server: p.endpoint,
+          "certificate-authority-data": p.certificateAuthority,
+        });
         const exec = kc.users[0].user.exec;
         expect(exec.args).toEqual([
           "eks",
@@ -131,7 +150,14 @@ describe("AKS", () => {
   test("defaults, and a DNS prefix AKS accepts (at most 54 characters, no trailing dash)", () => {
     const s = validateAksClusterArgs("x", { clusterName: `${"a".repeat(53)}-b`, location: "uksouth" }, undefined);
     expect(s.dnsPrefix).toBe("a".repeat(53));
-    expect(validateAksClusterArgs("aks1", {}, "uksouth")).toEqual({ clusterName: "aks1", location: "uksouth", dnsPrefix: "aks1", kubernetesVersion: "1.35", nodeCount: 3, vmSize: "Standard_D2s_v5" });
+    expect(validateAksClusterArgs("aks1", {}, "uksouth")).toEqual({
+      clusterName: "aks1",
+      location: "uksouth",
+      dnsPrefix: "aks1",
+      kubernetesVersion: "1.35",
+      nodeCount: 3,
+      vmSize: "Standard_D2s_v5",
+    });
   });
 
   test("the credentials' first kubeconfig, base64-decoded; none is an error", () => {
@@ -150,7 +176,9 @@ describe("kubeconfig text", () => {
   ])("%j is text (not a path): %s", (v, text) => expect(isKubeconfigText(v)).toBe(text));
 
   test("choosing the context: YAML keeps its comments, JSON stays JSON, an unchanged choice keeps the text", () => {
-    expect(withCurrentContext(TWO_CONTEXTS, "kind-b")).toBe(TWO_CONTEXTS.replace("current-context: kind-a", "current-context: kind-b"));
+    expect(withCurrentContext(TWO_CONTEXTS, "kind-b")).toBe(
+      TWO_CONTEXTS.replace("current-context: kind-a", "current-context: kind-b"),
+    );
     expect(withCurrentContext(TWO_CONTEXTS, "kind-a")).toBe(TWO_CONTEXTS);
     const json = JSON.parse(withCurrentContext(GKE_JSON, "other"));
     expect(json).toEqual({ ...JSON.parse(GKE_JSON), "current-context": "other" });

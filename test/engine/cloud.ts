@@ -44,7 +44,8 @@ export interface ReadContext {
 export const shortHash = (s: string, n = 7) => createHash("sha256").update(s).digest("hex").slice(0, n);
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${b64(body)}\n-----END ${label}-----\n`;
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && v.constructor === Object ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" && v.constructor === Object ? (v as Record<string, unknown>) : {};
 
 /** The kubeconfig (YAML) AKS returns for a cluster user, before base64. */
 export function aksUserKubeconfig(resourceName: string, location = "westeurope"): string {
@@ -94,9 +95,14 @@ export function checkDefaults(ctx: Omit<ResourceContext, "inputs">, inputs: Prop
   }
   // Kubernetes objects without metadata.name get an auto-name (not Helm releases, patches or providers).
   const metadata = inputs.metadata;
-  if (ctx.type.startsWith("kubernetes:") && !/^kubernetes:(helm\.sh|yaml)\//.test(ctx.type) && !ctx.type.endsWith("Patch")) {
+  if (
+    ctx.type.startsWith("kubernetes:") &&
+    !/^kubernetes:(helm\.sh|yaml)\//.test(ctx.type) &&
+    !ctx.type.endsWith("Patch")
+  ) {
     if (metadata === undefined) return { ...inputs, metadata: { name: autoName(ctx) } };
-    if (metadata && metadata.constructor === Object && (metadata as PropertyMap).name === undefined) return { ...inputs, metadata: { ...(metadata as PropertyMap), name: autoName(ctx) } };
+    if (metadata && metadata.constructor === Object && (metadata as PropertyMap).name === undefined)
+      return { ...inputs, metadata: { ...(metadata as PropertyMap), name: autoName(ctx) } };
   }
   return inputs;
 }
@@ -117,26 +123,46 @@ export function computedOutputs(ctx: ResourceContext): PropertyMap | undefined {
         defaultNetworkAclId: `acl-${h}`,
       };
     case "aws:ec2/subnet:Subnet":
-      return { arn: arn("ec2", `subnet/subnet-${h}`), ownerId: ACCOUNT_ID, availabilityZoneId: `${region.replace(/-/g, "")}-az1` };
+      return {
+        arn: arn("ec2", `subnet/subnet-${h}`),
+        ownerId: ACCOUNT_ID,
+        availabilityZoneId: `${region.replace(/-/g, "")}-az1`,
+      };
     case "aws:ec2/internetGateway:InternetGateway":
       return { arn: arn("ec2", `internet-gateway/igw-${h}`), ownerId: ACCOUNT_ID };
     case "aws:ec2/routeTable:RouteTable":
       return { arn: arn("ec2", `route-table/rtb-${h}`), ownerId: ACCOUNT_ID };
     case "aws:ec2/eip:Eip":
-      return { allocationId: `eipalloc-${h}`, publicIp: `198.51.100.${parseInt(h.slice(0, 2), 16) % 250}`, publicDns: `ec2-${h}.compute.amazonaws.com` };
+      return {
+        allocationId: `eipalloc-${h}`,
+        publicIp: `198.51.100.${parseInt(h.slice(0, 2), 16) % 250}`,
+        publicDns: `ec2-${h}.compute.amazonaws.com`,
+      };
     case "aws:ec2/natGateway:NatGateway":
-      return { publicIp: `198.51.100.${parseInt(h.slice(2, 4), 16) % 250}`, privateIp: "10.0.0.10", networkInterfaceId: `eni-${h}` };
+      return {
+        publicIp: `198.51.100.${parseInt(h.slice(2, 4), 16) % 250}`,
+        privateIp: "10.0.0.10",
+        networkInterfaceId: `eni-${h}`,
+      };
     case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
       return { arn: arn("ec2", `security-group-rule/sgr-${h}`), securityGroupRuleId: `sgr-${h}` };
     case "aws:iam/role:Role":
-      return { arn: `arn:aws:iam::${ACCOUNT_ID}:role/${String(inputs.name)}`, uniqueId: `AROA${h.toUpperCase()}`, createDate: "2025-01-01T00:00:00Z" };
+      return {
+        arn: `arn:aws:iam::${ACCOUNT_ID}:role/${String(inputs.name)}`,
+        uniqueId: `AROA${h.toUpperCase()}`,
+        createDate: "2025-01-01T00:00:00Z",
+      };
     case "aws:eks/cluster:Cluster": {
       const eksName = String(inputs.name);
       return {
         arn: arn("eks", `cluster/${eksName}`),
         endpoint: `https://${h.toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
         certificateAuthority: { data: b64(`CA of ${eksName}`) },
-        vpcConfig: { ...obj(inputs.vpcConfig), clusterSecurityGroupId: `sg-${shortHash(`${urn}/cluster-sg`)}`, vpcId: `vpc-${shortHash(`${urn}/vpc`)}` },
+        vpcConfig: {
+          ...obj(inputs.vpcConfig),
+          clusterSecurityGroupId: `sg-${shortHash(`${urn}/cluster-sg`)}`,
+          vpcId: `vpc-${shortHash(`${urn}/vpc`)}`,
+        },
         version: inputs.version ?? "1.33",
         platformVersion: "eks.1",
         status: "ACTIVE",
@@ -144,9 +170,17 @@ export function computedOutputs(ctx: ResourceContext): PropertyMap | undefined {
       };
     }
     case "aws:eks/nodeGroup:NodeGroup":
-      return { arn: arn("eks", `nodegroup/${String(reveal(inputs.clusterName))}/${String(inputs.nodeGroupName)}/${h}`), status: "ACTIVE", resources: [{ autoscalingGroups: [{ name: `eks-${h}` }] }] };
+      return {
+        arn: arn("eks", `nodegroup/${String(reveal(inputs.clusterName))}/${String(inputs.nodeGroupName)}/${h}`),
+        status: "ACTIVE",
+        resources: [{ autoscalingGroups: [{ name: `eks-${h}` }] }],
+      };
     case "azure-native:resources:ResourceGroup":
-      return { name: inputs.resourceGroupName, azureApiVersion: "2024-03-01", properties: { provisioningState: "Succeeded" } };
+      return {
+        name: inputs.resourceGroupName,
+        azureApiVersion: "2024-03-01",
+        properties: { provisioningState: "Succeeded" },
+      };
     case "azure-native:containerservice:ManagedCluster": {
       const location = String(inputs.location ?? ctx.config["azure-native:location"] ?? "westeurope");
       return {
@@ -155,13 +189,22 @@ export function computedOutputs(ctx: ResourceContext): PropertyMap | undefined {
         provisioningState: "Succeeded",
         powerState: { code: "Running" },
         nodeResourceGroup: `MC_${String(reveal(inputs.resourceGroupName))}_${String(inputs.resourceName)}_${location}`,
-        identity: { ...obj(inputs.identity), principalId: `00000000-0000-0000-0000-${h.padEnd(12, "0")}`, tenantId: "00000000-0000-0000-0000-000000000001" },
+        identity: {
+          ...obj(inputs.identity),
+          principalId: `00000000-0000-0000-0000-${h.padEnd(12, "0")}`,
+          tenantId: "00000000-0000-0000-0000-000000000001",
+        },
         azureApiVersion: "2024-10-01",
       };
     }
     case "tls:index/privateKey:PrivateKey": {
       // The tls provider marks private key material secret.
-      const label = inputs.algorithm === "ECDSA" ? "EC PRIVATE KEY" : inputs.algorithm === "ED25519" ? "PRIVATE KEY" : "RSA PRIVATE KEY";
+      const label =
+        inputs.algorithm === "ECDSA"
+          ? "EC PRIVATE KEY"
+          : inputs.algorithm === "ED25519"
+            ? "PRIVATE KEY"
+            : "RSA PRIVATE KEY";
       return {
         privateKeyPem: new Secret(pem(label, `stand-in key of ${urn}`)),
         privateKeyPemPkcs8: new Secret(pem("PRIVATE KEY", `stand-in key of ${urn}`)),
@@ -196,12 +239,19 @@ export function computedOutputs(ctx: ResourceContext): PropertyMap | undefined {
       };
   }
   if (ctx.type.startsWith("kubernetes:") && !ctx.type.startsWith("kubernetes:yaml/")) {
-    const metadata = { ...obj(inputs.metadata), uid: `00000000-0000-4000-8000-${h.padEnd(12, "0")}`, resourceVersion: "1", creationTimestamp: "2025-01-01T00:00:00Z" };
+    const metadata = {
+      ...obj(inputs.metadata),
+      uid: `00000000-0000-4000-8000-${h.padEnd(12, "0")}`,
+      resourceVersion: "1",
+      creationTimestamp: "2025-01-01T00:00:00Z",
+    };
     const out: PropertyMap = { metadata };
     if (ctx.type === "kubernetes:core/v1:Namespace") out.status = { phase: "Active" };
     if (ctx.type === "kubernetes:core/v1:Secret") {
       // The provider turns stringData into data and marks both secret.
-      const data = Object.fromEntries(Object.entries(obj(reveal(inputs.stringData))).map(([k, v]) => [k, b64(String(v))]));
+      const data = Object.fromEntries(
+        Object.entries(obj(reveal(inputs.stringData))).map(([k, v]) => [k, b64(String(v))]),
+      );
       out.data = new Secret({ ...obj(reveal(inputs.data)), ...data });
       if (inputs.stringData !== undefined) out.stringData = new Secret(reveal(inputs.stringData));
     }
@@ -217,10 +267,22 @@ export function defaultInvoke(ctx: InvokeContext): PropertyMap | undefined {
   switch (ctx.token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
       const names = ["a", "b", "c"].map((z) => `${region}${z}`);
-      return { ...args, id: region, region, names, zoneIds: names.map((_, i) => `${region.replace(/-/g, "")}-az${i + 1}`), groupNames: names.map(() => region) };
+      return {
+        ...args,
+        id: region,
+        region,
+        names,
+        zoneIds: names.map((_, i) => `${region.replace(/-/g, "")}-az${i + 1}`),
+        groupNames: names.map(() => region),
+      };
     }
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/stand-in`, userId: "AIDASTANDIN", id: ACCOUNT_ID };
+      return {
+        accountId: ACCOUNT_ID,
+        arn: `arn:aws:iam::${ACCOUNT_ID}:user/stand-in`,
+        userId: "AIDASTANDIN",
+        id: ACCOUNT_ID,
+      };
     case "aws:index/getRegion:getRegion":
       return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
     case "azure-native:containerservice:listManagedClusterUserCredentials": {
@@ -256,8 +318,17 @@ export function defaultRead(ctx: ReadContext, pool: AddressPool): PropertyMap | 
     return {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name, namespace, uid: `00000000-0000-4000-8000-${shortHash(ctx.urn).padEnd(12, "0")}`, resourceVersion: "1" },
-      spec: { type: "LoadBalancer", clusterIP: "10.96.0.10", ports: [{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }] },
+      metadata: {
+        name,
+        namespace,
+        uid: `00000000-0000-4000-8000-${shortHash(ctx.urn).padEnd(12, "0")}`,
+        resourceVersion: "1",
+      },
+      spec: {
+        type: "LoadBalancer",
+        clusterIP: "10.96.0.10",
+        ports: [{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }],
+      },
       // The address other clusters reach this cluster on. Keyed by the URN: unique per cluster's read.
       status: { loadBalancer: { ingress: [{ ip: pool.address(ctx.urn) }] } },
     };

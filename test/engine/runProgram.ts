@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { parse } from "yaml";
 import { EngineHandlers, InvokeRecord, LogRecord, ReadRecord, Registration, StandInEngine } from "./standInEngine";
 import { PropertyMap } from "./wire";
@@ -12,12 +13,14 @@ import { PropertyMap } from "./wire";
  *
  * What the language host (pulumi-language-nodejs) passes, and where 3.248's runner reads it:
  *   argv  --monitor / --engine   gRPC addresses of the resource monitor and the engine (here both the stand-in).
- *         --organization --project --root-directory --stack --pwd --parallel [--dry-run]
- *                                 cmd/run/index.js copies each into PULUMI_NODEJS_ORGANIZATION, _PROJECT,
- *                                 _ROOT_DIRECTORY, _STACK, _PWD (chdir), _PARALLEL, _DRY_RUN, _MONITOR, _ENGINE, which
+ *         --organization --project --root-directory --stack --parallel [--dry-run]
+ *                                 cmd/run/index.js copies these and --monitor/--engine into PULUMI_NODEJS_ORGANIZATION,
+ *                                 _PROJECT, _ROOT_DIRECTORY, _STACK, _PARALLEL, _DRY_RUN, _MONITOR, _ENGINE, which
  *                                 runtime/state.js reads. The host does not set those variables itself, so neither do
- *                                 we: a broken flag must show. (--sync, the old synchronous-invoke pipes, is unused by
- *                                 3.248: nothing calls tryGetSyncInvokes.)
+ *                                 we: a broken flag must show.
+ *         --pwd                   run.js chdirs there first (so ./tsconfig.json is the program's).
+ *         (--sync, the old synchronous-invoke pipes the host also passes, is dead in 3.248: nothing calls
+ *         tryGetSyncInvokes. --tracing only with PULUMI_EXPERIMENTAL.)
  *         <entry point>           Pulumi.yaml `main`, or "." (then package.json `main`/`exports`, then index).
  *   env   PULUMI_CONFIG           JSON object of the stack config. The host writes keys as `<namespace>:config:<key>`
  *                                 (old format, kept for old SDKs); runtime/config.js cleanKey turns them into
@@ -112,12 +115,22 @@ export const fullKey = (project: string, key: string) => (key.includes(":") ? ke
  * validateStackConfigValue): defaults and values fill unset keys, a project key with neither must be set, a
  * `secret: true` key must be set as a secret, typed keys must have their type. Throws the CLI's message.
  */
-export function projectConfig(project: ProjectFile, stack: string, config: Record<string, string>, secretKeys: Set<string>): Record<string, string> {
+export function projectConfig(
+  project: ProjectFile,
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: Set<string>,
+): Record<string, string> {
   const out = { ...config };
   const missing: string[] = [];
   for (const key of Object.keys(project.config ?? {}).sort()) {
     const raw = project.config![key];
-    const spec = (raw && typeof raw === "object" && !Array.isArray(raw) ? raw : { value: raw }) as { type?: string; default?: unknown; value?: unknown; secret?: boolean };
+    const spec = (raw && typeof raw === "object" && !Array.isArray(raw) ? raw : { value: raw }) as {
+      type?: string;
+      default?: unknown;
+      value?: unknown;
+      secret?: boolean;
+    };
     const k = fullKey(project.name, key);
     if (!(k in out)) {
       const fallback = spec.default ?? spec.value;
@@ -125,16 +138,25 @@ export function projectConfig(project: ProjectFile, stack: string, config: Recor
         if (k.startsWith(`${project.name}:`)) missing.push(key);
         continue;
       }
-      out[k] = typeof fallback === "string" ? fallback : typeof fallback === "object" ? JSON.stringify(fallback) : String(fallback);
+      out[k] =
+        typeof fallback === "string"
+          ? fallback
+          : typeof fallback === "object"
+            ? JSON.stringify(fallback)
+            : String(fallback);
     }
     if (spec.type === undefined) continue;
-    if (spec.secret && !secretKeys.has(k)) throw new Error(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
-    if (!hasType(spec.type, out[k])) throw new Error(`Stack '${stack}' with configuration key '${key}' must be of type '${spec.type}'`);
+    if (spec.secret && !secretKeys.has(k))
+      throw new Error(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+    if (!hasType(spec.type, out[k]))
+      throw new Error(`Stack '${stack}' with configuration key '${key}' must be of type '${spec.type}'`);
   }
   if (missing.length === 1) throw new Error(`Stack '${stack}' is missing configuration value '${missing[0]}'`);
   if (missing.length > 1) {
     const quoted = missing.map((m) => `'${m}'`);
-    throw new Error(`Stack '${stack}' is missing configuration values ${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`);
+    throw new Error(
+      `Stack '${stack}' is missing configuration values ${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`,
+    );
   }
   return out;
 }
@@ -158,9 +180,6 @@ function hasType(type: string, value: string): boolean {
   }
 }
 
-// The runner colours stack traces (util.inspect with colors) even without a terminal.
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
-
 /** Runs the program; always stops the engine. Rejects only when the run itself cannot happen or times out. */
 export async function runProgram(options: RunProgramOptions): Promise<RunResult> {
   const dir = resolve(options.dir);
@@ -170,7 +189,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunResult>
 
   const secretKeys = new Set((options.secretKeys ?? []).map((k) => fullKey(project.name, k)));
   const given = Object.fromEntries(
-    Object.entries(options.config ?? {}).map(([k, v]) => [fullKey(project.name, k), typeof v === "string" ? v : JSON.stringify(v)]),
+    Object.entries(options.config ?? {}).map(([k, v]) => [
+      fullKey(project.name, k),
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
   );
   for (const k of secretKeys) if (!(k in given)) throw new Error(`runProgram: secret key ${k} has no value in config`);
   const config = projectConfig(project, stack, given, secretKeys);
@@ -186,7 +208,14 @@ export async function runProgram(options: RunProgramOptions): Promise<RunResult>
   // The host resolves the runner from the program directory, as `require.resolve` would there.
   const runner = require.resolve("@pulumi/pulumi/cmd/run", { paths: [pwd] });
 
-  const engine = new StandInEngine({ project: project.name, stack, preview: options.preview, config, features: options.features, handlers: options.handlers });
+  const engine = new StandInEngine({
+    project: project.name,
+    stack,
+    preview: options.preview,
+    config,
+    features: options.features,
+    handlers: options.handlers,
+  });
   const address = await engine.start();
   const started = Date.now();
   try {
@@ -204,9 +233,13 @@ export async function runProgram(options: RunProgramOptions): Promise<RunResult>
       `--parallel=${options.parallel ?? 4}`,
       entry,
     ];
-    const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
+    const env: Record<string, string | undefined> = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")),
+    );
     // The language host's format: `<namespace>:config:<key>`.
-    env.PULUMI_CONFIG = JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/:/, ":config:"), v])));
+    env.PULUMI_CONFIG = JSON.stringify(
+      Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/:/, ":config:"), v])),
+    );
     env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify([...secretKeys]);
     if (runtimeOptions.typescript ?? true) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     if (runtimeOptions.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = runtimeOptions.tsconfig;
@@ -224,7 +257,12 @@ export async function runProgram(options: RunProgramOptions): Promise<RunResult>
         fail(
           new Error(
             `runProgram: ${dir} (${options.preview ? "preview" : "up"}) did not finish within ${timeoutMs / 1000} s; ` +
-              `${engine.registrations.length} registrations so far; stderr:\n${stderr.slice(-2000)}`,
+              `${engine.registrations.length} registrations so far; last messages:\n` +
+              engine.logs
+                .slice(-5)
+                .map((l) => `  ${l.severity}: ${stripVTControlCharacters(l.message).slice(0, 300)}`)
+                .join("\n") +
+              `\nstderr:\n${stderr.slice(-2000)}`,
           ),
         );
       }, timeoutMs);
@@ -238,8 +276,13 @@ export async function runProgram(options: RunProgramOptions): Promise<RunResult>
       });
     });
 
-    const errors = [...engine.logs.filter((l) => l.severity === "error").map((l) => stripAnsi(l.message)), ...engine.failures.map((f) => `${f.method}: ${f.message}`)];
-    if (code !== 0 && errors.length === 0) errors.push(`program exited with code ${code ?? signal}; stderr:\n${stderr.slice(-2000)}`);
+    // The runner colours stack traces (util.inspect with colors) even without a terminal: plain text here.
+    const errors = [
+      ...engine.logs.filter((l) => l.severity === "error").map((l) => stripVTControlCharacters(l.message)),
+      ...engine.failures.map((f) => `${f.method}: ${f.message}`),
+    ];
+    if (code !== 0 && errors.length === 0)
+      errors.push(`program exited with code ${code ?? signal}; stderr:\n${stderr.slice(-2000)}`);
     return {
       exitCode: code,
       signal,

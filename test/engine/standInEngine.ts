@@ -7,7 +7,16 @@ import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import type * as resourceGrpcTypes from "@pulumi/pulumi/proto/resource_grpc_pb";
 import type * as engineGrpcTypes from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { createRequire } from "node:module";
-import { AddressPool, checkDefaults, computedOutputs, defaultInvoke, defaultRead, InvokeContext, ReadContext, ResourceContext } from "./cloud";
+import {
+  AddressPool,
+  checkDefaults,
+  computedOutputs,
+  defaultInvoke,
+  defaultRead,
+  InvokeContext,
+  ReadContext,
+  ResourceContext,
+} from "./cloud";
 import { decodeMap, encode, PropertyMap, Secret, UNKNOWN, UNKNOWN_WIRE } from "./wire";
 
 /**
@@ -41,7 +50,7 @@ const gempty: typeof emptyTypes = pulumiRequire("google-protobuf/google/protobuf
  * - transforms / invokeTransforms / resourceHooks / errorHooks: false, because honouring them means calling back
  *   into the program's callback server, which this stand-in does not do; with false the SDK refuses programs that use
  *   them ("The Pulumi CLI does not support transforms") instead of the engine silently ignoring them.
- * The real engine answers true to all eleven.
+ * Pulumi's own engine (a current CLI) supports all eleven.
  */
 export const DEFAULT_FEATURES: Record<string, boolean> = {
   secrets: true,
@@ -181,12 +190,14 @@ export interface StandInEngineOptions {
 }
 
 type Callback<R> = (err: grpcTypes.ServiceError | null, resp?: R) => void;
-type Call<Q> = { request: Q };
 
 const SEVERITIES: LogSeverity[] = ["debug", "info", "warning", "error"];
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-function sourceOf(req: { hasSourceposition(): boolean; getSourceposition(): { getUri(): string; getLine(): number } | undefined }): string | undefined {
+function sourceOf(req: {
+  hasSourceposition(): boolean;
+  getSourceposition(): { getUri(): string; getLine(): number } | undefined;
+}): string | undefined {
   if (!req.hasSourceposition()) return undefined;
   const p = req.getSourceposition()!;
   return `${p.getUri().replace(/^file:\/\//, "")}:${p.getLine()}`;
@@ -236,13 +247,16 @@ export class StandInEngine {
         cb(null, resp);
       },
       registerResource: (call, cb) => this.guard("RegisterResource", cb, () => this.registerResource(call.request)),
-      registerResourceOutputs: (call, cb) => this.guard("RegisterResourceOutputs", cb, () => this.registerResourceOutputs(call.request)),
+      registerResourceOutputs: (call, cb) =>
+        this.guard("RegisterResourceOutputs", cb, () => this.registerResourceOutputs(call.request)),
       readResource: (call, cb) => this.guard("ReadResource", cb, () => this.readResource(call.request)),
       invoke: (call, cb) => this.guard("Invoke", cb, () => this.invoke(call.request)),
       call: (call, cb) =>
         this.guard("Call", cb, () => {
           // Method calls on multi-language components run in the component's provider; nothing here can run them.
-          throw new Error(`stand-in engine: Call ${call.request.getTok()} is not supported (no component providers run here)`);
+          throw new Error(
+            `stand-in engine: Call ${call.request.getTok()} is not supported (no component providers run here)`,
+          );
         }),
       registerStackTransform: (_call, cb) => this.refuse("RegisterStackTransform", "transforms", cb),
       registerStackInvokeTransform: (_call, cb) => this.refuse("RegisterStackInvokeTransform", "invokeTransforms", cb),
@@ -250,7 +264,10 @@ export class StandInEngine {
       registerErrorHook: (_call, cb) => this.refuse("RegisterErrorHook", "errorHooks", cb),
       registerPackage: (call, cb) => {
         const ref = `stand-in-package-${this.otherCalls.length}`;
-        this.otherCalls.push({ method: "RegisterPackage", detail: { name: call.request.getName(), version: call.request.getVersion(), ref } });
+        this.otherCalls.push({
+          method: "RegisterPackage",
+          detail: { name: call.request.getName(), version: call.request.getVersion(), ref },
+        });
         const resp = new resproto.RegisterPackageResponse();
         resp.setRef(ref);
         cb(null, resp);
@@ -261,7 +278,13 @@ export class StandInEngine {
     const engine: engineGrpcTypes.IEngineServer = {
       log: (call, cb) => {
         const r = call.request;
-        this.logs.push({ severity: SEVERITIES[r.getSeverity()] ?? "info", message: r.getMessage(), urn: r.getUrn(), ephemeral: r.getEphemeral(), atMs: Date.now() - this.startedAt });
+        this.logs.push({
+          severity: SEVERITIES[r.getSeverity()] ?? "info",
+          message: r.getMessage(),
+          urn: r.getUrn(),
+          ephemeral: r.getEphemeral(),
+          atMs: Date.now() - this.startedAt,
+        });
         cb(null, new gempty.Empty());
       },
       getRootResource: (_call, cb) => {
@@ -282,15 +305,17 @@ export class StandInEngine {
         cb(null, new gempty.Empty());
       },
     };
-    this.server.addService(resourceGrpc.ResourceMonitorService, monitor as unknown as grpcTypes.UntypedServiceImplementation);
-    this.server.addService(engineGrpc.EngineService, engine as unknown as grpcTypes.UntypedServiceImplementation);
+    this.server.addService(resourceGrpc.ResourceMonitorService, monitor);
+    this.server.addService(engineGrpc.EngineService, engine);
   }
 
   /** Listens on 127.0.0.1 on a free port; resolves to `127.0.0.1:<port>`. */
   async start(): Promise<string> {
     this.startedAt = Date.now();
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      this.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
     );
     return this.address;
   }
@@ -315,7 +340,9 @@ export class StandInEngine {
 
   /** The outputs the stack registered (its `export`s), readable form. */
   get stackOutputs(): PropertyMap {
-    const stack = this.registrations.find((r) => r.urn === this.rootUrn) ?? this.registrations.find((r) => r.type === ROOT_STACK_TYPE);
+    const stack =
+      this.registrations.find((r) => r.urn === this.rootUrn) ??
+      this.registrations.find((r) => r.type === ROOT_STACK_TYPE);
     return stack?.registeredOutputs ?? {};
   }
 
@@ -333,7 +360,13 @@ export class StandInEngine {
     } catch (e) {
       const message = messageOf(e);
       this.failures.push({ method, message });
-      cb({ code: grpc.status.UNKNOWN, details: message, message, name: "Error", metadata: new grpc.Metadata() } as grpcTypes.ServiceError);
+      cb({
+        code: grpc.status.UNKNOWN,
+        details: message,
+        message,
+        name: "Error",
+        metadata: new grpc.Metadata(),
+      });
     }
   }
 
@@ -358,7 +391,8 @@ export class StandInEngine {
     const urn = this.urnFor(type, name, parent);
     const rawInputs = (req.getObject()?.toJavaScript() ?? {}) as PropertyMap;
     const inputs = decodeMap(rawInputs);
-    const { preview, config } = this.options;
+    const { preview } = this.options;
+    const config = this.config;
     const timeouts = req.getCustomtimeouts();
     const reg: Registration = {
       type,
@@ -385,7 +419,14 @@ export class StandInEngine {
       importId: req.getImportid(),
       version: req.getVersion(),
       pluginDownloadURL: req.getPlugindownloadurl(),
-      customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete(), read: timeouts.getRead() } : undefined,
+      customTimeouts: timeouts
+        ? {
+            create: timeouts.getCreate(),
+            update: timeouts.getUpdate(),
+            delete: timeouts.getDelete(),
+            read: timeouts.getRead(),
+          }
+        : undefined,
       inputs,
       rawInputs,
       outputs: {},
@@ -410,7 +451,9 @@ export class StandInEngine {
         outputs = { ...checked, ...computed };
         reg.id = `${name}-id`;
       }
-      for (const key of reg.additionalSecretOutputs) if (key in outputs && !(outputs[key] instanceof Secret)) outputs = { ...outputs, [key]: new Secret(outputs[key]) };
+      for (const key of reg.additionalSecretOutputs)
+        if (key in outputs && !(outputs[key] instanceof Secret))
+          outputs = { ...outputs, [key]: new Secret(outputs[key]) };
       reg.outputs = outputs;
       resp.setId(reg.id);
       resp.setObject(gstruct.Struct.fromJavaScript(encode(outputs) as Record<string, structTypes.JavaScriptValue>));
@@ -453,7 +496,8 @@ export class StandInEngine {
     };
     this.claimUrn(urn, read);
     this.reads.push(read);
-    const { preview, config } = this.options;
+    const { preview } = this.options;
+    const config = this.config;
     const resp = new resproto.ReadResourceResponse();
     resp.setUrn(urn);
     try {
@@ -465,7 +509,8 @@ export class StandInEngine {
       } else {
         const ctx: ReadContext = { type, name, urn, id: rawId, inputs, preview, config };
         const found = this.options.handlers?.read?.(ctx) ?? defaultRead(ctx, this.pool);
-        if (!found) throw new Error(`stand-in engine: no state to read for ${type} #${rawId}; answer it with handlers.read`);
+        if (!found)
+          throw new Error(`stand-in engine: no state to read for ${type} #${rawId}; answer it with handlers.read`);
         state = found;
       }
       read.outputs = state;
@@ -482,7 +527,8 @@ export class StandInEngine {
     const args = decodeMap(req.getArgs()?.toJavaScript() ?? {});
     const record: InvokeRecord = { token, args, provider: req.getProvider(), source: sourceOf(req) };
     this.invokes.push(record);
-    const { preview, config } = this.options;
+    const { preview } = this.options;
+    const config = this.config;
     const ctx: InvokeContext = { token, args, provider: record.provider, preview, config };
     try {
       const result = this.options.handlers?.invoke?.(ctx) ?? defaultInvoke(ctx);
@@ -498,7 +544,22 @@ export class StandInEngine {
   }
 }
 
-function aliasRecord(a: { hasUrn(): boolean; getUrn(): string; getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; hasParenturn(): boolean; getParenturn(): string; hasNoparent(): boolean; getNoparent(): boolean } | undefined }): AliasRecord {
+function aliasRecord(a: {
+  hasUrn(): boolean;
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        hasParenturn(): boolean;
+        getParenturn(): string;
+        hasNoparent(): boolean;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}): AliasRecord {
   if (a.hasUrn()) return { urn: a.getUrn() };
   const s = a.getSpec();
   if (!s) return {};

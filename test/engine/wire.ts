@@ -68,7 +68,11 @@ export function decode(v: unknown): unknown {
       case SECRET_SIG:
         return new Secret(decode(o.value));
       case RESOURCE_SIG:
-        return new ResourceRef(String(o.urn), o.id === undefined ? undefined : o.id === "" ? UNKNOWN : decode(o.id), o.packageVersion as string | undefined);
+        return new ResourceRef(
+          String(o.urn),
+          o.id === undefined ? undefined : o.id === "" ? UNKNOWN : decode(o.id),
+          o.packageVersion as string | undefined,
+        );
       case OUTPUT_VALUE_SIG: {
         const value = "value" in o ? decode(o.value) : UNKNOWN;
         return o.secret === true ? new Secret(value) : value;
@@ -114,7 +118,8 @@ export function encode(v: unknown): unknown {
 export function reveal(v: unknown): unknown {
   if (v instanceof Secret) return reveal(v.value);
   if (Array.isArray(v)) return v.map(reveal);
-  if (v && typeof v === "object" && v.constructor === Object) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+  if (v && typeof v === "object" && v.constructor === Object)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
   return v;
 }
 
@@ -122,7 +127,8 @@ export function reveal(v: unknown): unknown {
 export function secretPaths(v: unknown, path = ""): string[] {
   if (v instanceof Secret) return [path || "."];
   if (Array.isArray(v)) return v.flatMap((x, i) => secretPaths(x, `${path}[${i}]`));
-  if (v && typeof v === "object" && v.constructor === Object) return Object.entries(v).flatMap(([k, x]) => secretPaths(x, path ? `${path}.${k}` : k));
+  if (v && typeof v === "object" && v.constructor === Object)
+    return Object.entries(v).flatMap(([k, x]) => secretPaths(x, path ? `${path}.${k}` : k));
   return [];
 }
 
@@ -132,7 +138,8 @@ export function unknownPaths(v: unknown, path = ""): string[] {
   if (v instanceof Secret) return unknownPaths(v.value, path);
   if (v instanceof ResourceRef) return v.id instanceof Unknown ? [`${path || "."}.id`] : [];
   if (Array.isArray(v)) return v.flatMap((x, i) => unknownPaths(x, `${path}[${i}]`));
-  if (v && typeof v === "object" && v.constructor === Object) return Object.entries(v).flatMap(([k, x]) => unknownPaths(x, path ? `${path}.${k}` : k));
+  if (v && typeof v === "object" && v.constructor === Object)
+    return Object.entries(v).flatMap(([k, x]) => unknownPaths(x, path ? `${path}.${k}` : k));
   return [];
 }
 
@@ -141,6 +148,7 @@ export function plaintextStrings(v: unknown, out: string[] = []): string[] {
   if (typeof v === "string") out.push(v);
   else if (v instanceof Secret) return out;
   else if (Array.isArray(v)) v.forEach((x) => plaintextStrings(x, out));
-  else if (v && typeof v === "object" && v.constructor === Object) Object.values(v).forEach((x) => plaintextStrings(x, out));
+  else if (v && typeof v === "object" && v.constructor === Object)
+    Object.values(v).forEach((x) => plaintextStrings(x, out));
   return out;
 }

@@ -39,7 +39,12 @@ describe("the root demo program", () => {
     const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
     expect(crs).toHaveLength([...rendered.values()].flat().length);
     // The KubeconfigClusters register nothing; the GlobalNamespace builds one provider per cluster.
-    expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["acme-fitness-cluster1", "acme-fitness-cluster2"]);
+    expect(
+      rec
+        .ofType("pulumi:providers:kubernetes")
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["acme-fitness-cluster1", "acme-fitness-cluster2"]);
     for (const [cluster, objects] of rendered) {
       const p = rec.byName(`acme-fitness-${cluster}`, "pulumi:providers:kubernetes");
       expect(p.inputs.kubeconfig).toBe(KUBECONFIG(cluster === "cluster1" ? "c1" : "c2"));

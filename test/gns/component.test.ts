@@ -5,9 +5,20 @@ import { join } from "node:path";
 import { GlobalNamespace, GlobalNamespaceArgs } from "../../sdk/src/gns";
 import { buildMesh, SpecError } from "../../sdk/src/mesh";
 import { ACME_DIR, acmeManifests } from "../helpers/fixtures";
-import { installMocks, isSecret, providerUrn, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
+import {
+  installMocks,
+  isSecret,
+  providerUrn,
+  Recorder,
+  Registration,
+  SECRET_SIG,
+  valueOf,
+} from "../helpers/pulumiHarness";
 
-const manifests = ["cluster1", "cluster2"].map((c) => ({ cluster: c, yaml: readFileSync(join(ACME_DIR, "manifests", `${c}.yaml`), "utf8") }));
+const manifests = ["cluster1", "cluster2"].map((c) => ({
+  cluster: c,
+  yaml: readFileSync(join(ACME_DIR, "manifests", `${c}.yaml`), "utf8"),
+}));
 /** The same GlobalNamespace as examples/acme-fitness/gns.yaml, given to the component. */
 const coreSpec = {
   name: "acme-fitness",
@@ -53,7 +64,11 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
         clusters: [
           // A plain-string kubeconfig (kept secret all the same), and an ingress address only known at deploy time.
           { clusterName: "cluster1", kubeconfig: "kc1", ingress: { address: "203.0.113.10" } },
-          { clusterName: "cluster2", kubeconfig: pulumi.secret("kc2"), ingress: { address: pulumi.output("lb2.example.net") } },
+          {
+            clusterName: "cluster2",
+            kubeconfig: pulumi.secret("kc2"),
+            ingress: { address: pulumi.output("lb2.example.net") },
+          },
         ],
         members: [
           { cluster: "cluster1", namespace: "default" },
@@ -69,11 +84,18 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
   test("registers exactly the compiled objects, each once, with the compiled content", async () => {
     const expected = buildMesh(coreSpec, acmeManifests()).compiled.objects;
     const crs = rec.registrations.filter(isMeshObject);
-    const want = [...expected].flatMap(([c, objs]) => objs.map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `acme-${c}-${o.metadata.name}`, o })));
+    const want = [...expected].flatMap(([c, objs]) =>
+      objs.map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `acme-${c}-${o.metadata.name}`, o })),
+    );
     expect(crs.map((r) => `${r.type} ${r.name}`).sort()).toEqual(want.map((w) => `${w.type} ${w.name}`).sort());
     for (const w of want) {
       const r = crs.find((x) => x.type === w.type && x.name === w.name)!;
-      expect({ apiVersion: r.inputs.apiVersion, kind: r.inputs.kind, metadata: r.inputs.metadata, spec: r.inputs.spec }).toEqual(JSON.parse(JSON.stringify(w.o)));
+      expect({
+        apiVersion: r.inputs.apiVersion,
+        kind: r.inputs.kind,
+        metadata: r.inputs.metadata,
+        spec: r.inputs.spec,
+      }).toEqual(JSON.parse(JSON.stringify(w.o)));
     }
   });
 
@@ -94,7 +116,10 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     const component = rec.ofType("globalmesh:index:GlobalNamespace");
     expect(component).toHaveLength(1);
     const crs = rec.registrations.filter(isMeshObject);
-    const providerUrns = { cluster1: rec.byName("acme-cluster1", K8S_PROVIDER).urn, cluster2: rec.byName("acme-cluster2", K8S_PROVIDER).urn };
+    const providerUrns = {
+      cluster1: rec.byName("acme-cluster1", K8S_PROVIDER).urn,
+      cluster2: rec.byName("acme-cluster2", K8S_PROVIDER).urn,
+    };
     for (const r of crs) {
       const cluster = r.name.startsWith("acme-cluster1-") ? "cluster1" : "cluster2";
       expect(providerUrn(r.provider)).toBe(providerUrns[cluster]);
@@ -118,7 +143,9 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
   test("outputs: hosts with addresses, and per cluster the object names", async () => {
     const model = buildMesh(coreSpec, acmeManifests()).model;
     const hosts = await valueOf(gns.hosts);
-    expect(hosts.map((h) => [h.host, h.address, h.clusters])).toEqual(model.services.map((s) => [s.host, s.address, s.clusters]));
+    expect(hosts.map((h) => [h.host, h.address, h.clusters])).toEqual(
+      model.services.map((s) => [s.host, s.address, s.clusters]),
+    );
     const names = await valueOf(gns.objectNames);
     expect(Object.keys(names)).toEqual(["cluster1", "cluster2"]);
     expect(names.cluster1).toContain("ServiceEntry/istio-system/gns.acme-fitness.catalog");
@@ -133,11 +160,17 @@ describe("without dependsOn", () => {
     new GlobalNamespace("bi", {
       domain: "bookinfo.example.com",
       clusters: [
-        { clusterName: "east", kubeconfig: "apiVersion: v1\nkind: Config\n# east", ingress: { address: "198.51.100.1" } },
+        {
+          clusterName: "east",
+          kubeconfig: "apiVersion: v1\nkind: Config\n# east",
+          ingress: { address: "198.51.100.1" },
+        },
         { clusterName: "west", kubeconfig: pulumi.output("apiVersion: v1\nkind: Config\n# west") },
       ],
       members: [{ cluster: "*", namespace: "bookinfo" }],
-      services: [{ name: "reviews", namespace: "bookinfo", clusters: ["east"], ports: [{ number: 9080, name: "http" }] }],
+      services: [
+        { name: "reviews", namespace: "bookinfo", clusters: ["east"], ports: [{ number: 9080, name: "http" }] },
+      ],
     });
     await rec.settled();
     const objects = rec.registrations.filter(isMeshObject);
@@ -145,7 +178,9 @@ describe("without dependsOn", () => {
     for (const r of objects) expect(r.dependencies).toEqual([]);
     const se = rec.byName("bi-west-gns.bi.reviews", "kubernetes:networking.istio.io/v1:ServiceEntry");
     expect(providerUrn(se.provider)).toBe(rec.byName("bi-west", K8S_PROVIDER).urn);
-    expect(rec.byName("bi-west", K8S_PROVIDER).rawInputs.kubeconfig).toEqual(expect.objectContaining({ value: expect.stringContaining("# west") }));
+    expect(rec.byName("bi-west", K8S_PROVIDER).rawInputs.kubeconfig).toEqual(
+      expect.objectContaining({ value: expect.stringContaining("# west") }),
+    );
   });
 });
 
@@ -154,24 +189,132 @@ describe("bad args fail before anything is registered", () => {
   beforeAll(async () => {
     rec = await installMocks({ preview: true });
   });
-  const cluster = (clusterName: unknown, extra: object = {}) => ({ clusterName, kubeconfig: "kc", ingress: { address: "10.1.1.1" }, ...extra });
-  const one = (c = cluster("c1")) => ({ domain: "a.example.com", clusters: [c], members: [{ cluster: "c1", namespace: "a" }] });
+  const cluster = (clusterName: unknown, extra: object = {}) => ({
+    clusterName,
+    kubeconfig: "kc",
+    ingress: { address: "10.1.1.1" },
+    ...extra,
+  });
+  const one = (c = cluster("c1")) => ({
+    domain: "a.example.com",
+    clusters: [c],
+    members: [{ cluster: "c1", namespace: "a" }],
+  });
 
-  // [case, args, the field path named, a key phrase of its message]
-  test.each<[string, unknown, string, RegExp]>([
+  const deployTime = (literal: string) =>
+    `is an Output, known only at deploy time; this field decides which objects exist, so give ${literal}`;
+  const kubeconfigFix =
+    "give the cluster's kubeconfig text, e.g. the kubeconfig output of its EksCluster, AksCluster, KubeconfigCluster or MeshCluster";
+
+  // [case, args, the field path named, its whole message (or, for the core's wording, a key phrase)]
+  test.each<[string, unknown, string, string | RegExp]>([
     ["an invalid domain", { ...one(), domain: "no_dots" }, "domain", /no_dots/],
-    ["no clusters", { domain: "a.example.com", members: [{ cluster: "c1", namespace: "a" }] }, "clusters", /required/],
-    ["two clusters with one name", { ...one(), clusters: [cluster("c1"), cluster("c2"), cluster("c1", { kubeconfig: "other" })] }, "clusters[2].clusterName", /twice/],
-    ["a cluster name known only at deploy time", one(cluster(pulumi.output("c1"))), "clusters[0].clusterName", /Output/],
-    ["a cluster without a name", one(cluster(undefined)), "clusters[0].clusterName", /required/],
-    ["a cluster name that is not a DNS-1123 label (found by the core, named in the component's terms)", { ...one(cluster("Cluster_1")), members: [{ cluster: "*", namespace: "a" }] }, "clusters[0].clusterName", /Cluster_1/],
-    ["a cluster without a kubeconfig", one(cluster("c1", { kubeconfig: undefined })), "clusters[0].kubeconfig", /required/],
-    ["an empty kubeconfig", one(cluster("c1", { kubeconfig: "" })), "clusters[0].kubeconfig", /required/],
-    ["a bad ingress address", one(cluster("c1", { ingress: { address: "not an address!" } })), "clusters[0].ingress.address", /not an address!/],
-    ["a member rule naming an unknown cluster", { ...one(), members: [{ cluster: "c1", namespace: "a" }, { cluster: "c9", namespace: "a" }] }, "members[1].cluster", /c9/],
+    [
+      "no clusters",
+      { domain: "a.example.com", members: [{ cluster: "c1", namespace: "a" }] },
+      "clusters",
+      'is required; give a list, e.g. [{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }]',
+    ],
+    [
+      "clusters known only at deploy time",
+      { ...one(), clusters: pulumi.output([cluster("c1")]) },
+      "clusters",
+      deployTime(
+        'a literal list (e.g. [{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }])',
+      ),
+    ],
+    [
+      "a cluster that is not a mapping",
+      { ...one(), clusters: ["c1"] },
+      "clusters[0]",
+      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, ingress, locality, network, gateways, injectionExcluded',
+    ],
+    [
+      "two clusters with one name",
+      { ...one(), clusters: [cluster("c1"), cluster("c2"), cluster("c1", { kubeconfig: "other" })] },
+      "clusters[2].clusterName",
+      '"c1" is listed twice (first at clusters[0].clusterName); list each member cluster once',
+    ],
+    [
+      "a cluster name known only at deploy time",
+      one(cluster(pulumi.output("c1"))),
+      "clusters[0].clusterName",
+      deployTime('a literal string (e.g. "cluster1")'),
+    ],
+    [
+      "a cluster without a name",
+      one(cluster(undefined)),
+      "clusters[0].clusterName",
+      'is required; give a DNS-1123 label, e.g. "cluster1"',
+    ],
+    [
+      "a cluster name that is not a DNS-1123 label",
+      { ...one(cluster("Cluster_1")), members: [{ cluster: "*", namespace: "a" }] },
+      "clusters[0].clusterName",
+      `"Cluster_1" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. "cluster1"`,
+    ],
+    [
+      "a cluster without a kubeconfig",
+      one(cluster("c1", { kubeconfig: undefined })),
+      "clusters[0].kubeconfig",
+      `is required; ${kubeconfigFix}`,
+    ],
+    [
+      "an empty kubeconfig",
+      one(cluster("c1", { kubeconfig: "" })),
+      "clusters[0].kubeconfig",
+      `is empty; ${kubeconfigFix}`,
+    ],
+    [
+      "injection exclusions known only at deploy time",
+      one(cluster("c1", { injectionExcluded: pulumi.output(["legacy"]) })),
+      "clusters[0].injectionExcluded",
+      deployTime('a literal list (e.g. ["legacy"])'),
+    ],
+    [
+      "a bad ingress address",
+      one(cluster("c1", { ingress: { address: "not an address!" } })),
+      "clusters[0].ingress.address",
+      /not an address!/,
+    ],
+    [
+      "an ingress known only at deploy time (the core's check, in the component's terms)",
+      one(cluster("c1", { ingress: pulumi.output({ address: "10.1.1.1" }) })),
+      "clusters[0].ingress",
+      deployTime("a literal mapping"),
+    ],
+    [
+      "a member rule naming an unknown cluster",
+      {
+        ...one(),
+        members: [
+          { cluster: "c1", namespace: "a" },
+          { cluster: "c9", namespace: "a" },
+        ],
+      },
+      "members[1].cluster",
+      /c9/,
+    ],
     ["manifests for an unknown cluster", { ...one(), manifests: [{ cluster: "c9", yaml: "" }] }, "manifests[0]", /c9/],
-    ["a service in an unmapped namespace", { ...one(), services: [{ name: "s", namespace: "b", clusters: ["c1"], ports: [{ number: 80 }] }] }, "services[0]", /namespace b/],
-  ])("%s", async (_name, args, path, phrase) => {
+    [
+      "manifests known only at deploy time",
+      { ...one(), manifests: [{ cluster: "c1", yaml: pulumi.output("kind: Service") }] },
+      "manifests[0].yaml",
+      deployTime('a literal string (e.g. "apiVersion: v1\\nkind: Service\\n…")'),
+    ],
+    [
+      "a misspelt manifests field",
+      { ...one(), manifests: [{ cluster: "c1", yaml: "", defaultNamspace: "a" }] },
+      "manifests[0].defaultNamspace",
+      'unknown field; did you mean "defaultNamespace"?',
+    ],
+    [
+      "a service in an unmapped namespace",
+      { ...one(), services: [{ name: "s", namespace: "b", clusters: ["c1"], ports: [{ number: 80 }] }] },
+      "services[0]",
+      /namespace b/,
+    ],
+  ])("%s", async (_name, args, path, message) => {
     const before = rec.registrations.length;
     let error: unknown;
     try {
@@ -180,10 +323,24 @@ describe("bad args fail before anything is registered", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SpecError);
-    const issue = (error as SpecError).issues.find((i) => i.path === path);
-    expect({ path: issue?.path, matches: phrase.test(issue?.message ?? "") }).toEqual({ path, matches: true });
+    const e = error as SpecError;
+    expect(e.message).toMatch(/^GlobalNamespace "bad": invalid arguments \(\d+ problems?\)\n/);
+    const issue = e.issues.find((i) => i.path === path);
+    expect(issue?.path).toBe(path);
+    if (typeof message === "string") expect(issue?.message).toBe(message);
+    else expect(issue?.message).toMatch(message);
     await rec.settled();
     expect(rec.registrations.length).toBe(before);
+  });
+
+  test("a cluster entry may carry fields beyond its own: a MeshCluster fits as it is, or spread", async () => {
+    const { argsToSpec } = await import("../../sdk/src/gns/toSpec");
+    const spread = {
+      ...cluster("c1"),
+      urn: pulumi.output("urn:pulumi:stack::project::globalmesh:index:MeshCluster::c1"),
+      clusterName: "c1",
+    };
+    expect(argsToSpec("x", one(spread) as GlobalNamespaceArgs).clusters.get("c1")).toBe(spread);
   });
 
   test("broken manifest YAML is reported at its manifests entry", () => {
@@ -228,14 +385,17 @@ describe("an ingress address known only at deploy time", () => {
   test("is checked when it resolves, naming the cluster", async () => {
     const { argsToSpec, resolvedIngressAddress } = await import("../../sdk/src/gns/toSpec");
     // (A rejected Output cannot be observed in-process without an unhandled rejection, so the check is tested alone.)
-    expect(() => resolvedIngressAddress("not an address!", "east")).toThrow(/cluster east: ingress address "not an address!" is neither an IP address nor a DNS name/);
+    expect(() => resolvedIngressAddress("not an address!", "east")).toThrow(
+      /cluster east: ingress address "not an address!" is neither an IP address nor a DNS name/,
+    );
     expect(() => resolvedIngressAddress(undefined, "east")).toThrow(/cluster east: ingress address undefined/);
     const args = (address: pulumi.Input<string>) => ({
       domain: "a.example.com",
       clusters: [{ clusterName: "east", kubeconfig: "kc", ingress: { address } }],
       members: [{ cluster: "east", namespace: "shop" }],
     });
-    const good = argsToSpec("x", args(pulumi.output("lb.example.net"))).spec.clusters[0].ingress!.address as pulumi.Output<string>;
+    const good = argsToSpec("x", args(pulumi.output("lb.example.net"))).spec.clusters[0].ingress!
+      .address as pulumi.Output<string>;
     expect(pulumi.Output.isInstance(good)).toBe(true);
     expect(await valueOf(good)).toBe("lb.example.net");
     // Plain strings are checked up front by the spec validation instead.

@@ -40,8 +40,18 @@ export function baseSpec(): any {
       { cluster: "cluster2", namespace: "default" },
     ],
     services: [
-      { name: "catalog", namespace: "default", clusters: ["cluster2"], ports: [{ number: 8082, name: "http-catalog", protocol: "HTTP" }] },
-      { name: "shopping", namespace: "default", clusters: ["cluster1"], ports: [{ number: 3000, name: "http-shopping" }] },
+      {
+        name: "catalog",
+        namespace: "default",
+        clusters: ["cluster2"],
+        ports: [{ number: 8082, name: "http-catalog", protocol: "HTTP" }],
+      },
+      {
+        name: "shopping",
+        namespace: "default",
+        clusters: ["cluster1"],
+        ports: [{ number: 3000, name: "http-shopping" }],
+      },
     ],
   };
 }

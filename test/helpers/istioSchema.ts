@@ -50,7 +50,11 @@ type FieldsNotIn<Ours extends Istio, Istio> = UnknownFields<Ours, Istio, "">;
 type UnknownFields<T, U, Path extends string> = T extends readonly (infer E)[]
   ? UnknownFields<E, U extends readonly (infer F)[] ? F : never, `${Path}[]`>
   : T extends object
-    ? { [K in keyof T & string]: K extends keyof U ? UnknownFields<T[K], NonNullable<U[K]>, `${Path}.${K}`> : `${Path}.${K}` }[keyof T & string]
+    ? {
+        [K in keyof T & string]: K extends keyof U
+          ? UnknownFields<T[K], NonNullable<U[K]>, `${Path}.${K}`>
+          : `${Path}.${K}`;
+      }[keyof T & string]
     : never;
 
 const PORT_NAME = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -66,19 +70,23 @@ function celProblems(o: any): string[] {
     if ((spec.addresses ?? []).some((a: string) => a.includes("/")) && !["STATIC", "NONE"].includes(resolution))
       p.push("CIDR addresses are allowed only for NONE/STATIC resolution types");
     if (resolution === "NONE" && spec.endpoints) p.push("NONE mode cannot set endpoints");
-    if (resolution === "DNS_ROUND_ROBIN" && (spec.endpoints ?? []).length > 1) p.push("DNS_ROUND_ROBIN mode cannot have multiple endpoints");
+    if (resolution === "DNS_ROUND_ROBIN" && (spec.endpoints ?? []).length > 1)
+      p.push("DNS_ROUND_ROBIN mode cannot have multiple endpoints");
     for (const e of spec.endpoints ?? []) {
       if (!e.address && !e.network) p.push("endpoint: Address is required");
       for (const [name, port] of Object.entries(e.ports ?? {})) {
         if (!(name.length < 63 && PORT_NAME.test(name))) p.push(`endpoint port name ${name} must be valid`);
-        if (!(typeof port === "number" && port > 0 && port <= 65535)) p.push(`endpoint port ${String(port)} must be between 1-65535`);
+        if (!(typeof port === "number" && port > 0 && port <= 65535))
+          p.push(`endpoint port ${String(port)} must be between 1-65535`);
       }
     }
     if ((spec.hosts ?? []).includes("*")) p.push("hostname cannot be wildcard");
     // Istio's validating webhook, beyond the CRD: port names unique, endpoint port names among the ports' names.
     const names = (spec.ports ?? []).map((x: any) => x.name);
     if (new Set(names).size !== names.length) p.push("webhook: port names must be unique");
-    for (const e of spec.endpoints ?? []) for (const n of Object.keys(e.ports ?? {})) if (!names.includes(n)) p.push(`webhook: endpoint port ${n} is not a port of the entry`);
+    for (const e of spec.endpoints ?? [])
+      for (const n of Object.keys(e.ports ?? {}))
+        if (!names.includes(n)) p.push(`webhook: endpoint port ${n} is not a port of the entry`);
     const numbers = (spec.ports ?? []).map((x: any) => x.number);
     if (new Set(numbers).size !== numbers.length) p.push("port number cannot be duplicated");
     for (const n of numbers) if (!(n > 0 && n <= 65535)) p.push(`port ${n} must be between 1-65535`);
@@ -97,5 +105,9 @@ function celProblems(o: any): string[] {
 }
 
 function isDnsSubdomain(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && s.split(".").every((l) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l) && l.length <= 63);
+  return (
+    s.length > 0 &&
+    s.length <= 253 &&
+    s.split(".").every((l) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l) && l.length <= 63)
+  );
 }

@@ -37,7 +37,8 @@ export async function registrationsOf(program: Program): Promise<Map<string, Reg
   // source-mapped, which is most of the run time of a large program. While the program runs: no promise traces and
   // unmapped resource traces (Pulumi raises the limit itself for those).
   const [mapStack, limit] = [Error.prepareStackTrace, Error.stackTraceLimit];
-  Error.prepareStackTrace = (error, frames) => [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
+  Error.prepareStackTrace = (error, frames) =>
+    [String(error), ...frames.map((f) => `    at ${f.toString()}`)].join("\n");
   Error.stackTraceLimit = 0;
   try {
     await program();
@@ -92,9 +93,15 @@ function replaceReason(prev: Registration, next: Registration, paths: string[], 
 function changedPaths(a: unknown, b: unknown, path = ""): string[] {
   const bothObjects = isTree(a) && isTree(b) && Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
-  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].flatMap((k) => {
-    const sub = Array.isArray(a) ? `${path}[${k}]` : /^[A-Za-z_]\w*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}["${k}"]`;
+    const sub = Array.isArray(a)
+      ? `${path}[${k}]`
+      : /^[A-Za-z_]\w*$/.test(k)
+        ? path
+          ? `${path}.${k}`
+          : k
+        : `${path}["${k}"]`;
     return changedPaths((a as any)[k], (b as any)[k], sub);
   });
 }

@@ -66,7 +66,10 @@ export class Recorder {
   /** The one registration with this name (and type, when given: names repeat across types). */
   byName(name: string, type?: string): Registration {
     const found = this.registrations.filter((r) => r.name === name && (type === undefined || r.type === type));
-    if (found.length !== 1) throw new Error(`expected one registration named ${name}${type ? ` of type ${type}` : ""}, found ${found.length}`);
+    if (found.length !== 1)
+      throw new Error(
+        `expected one registration named ${name}${type ? ` of type ${type}` : ""}, found ${found.length}`,
+      );
     return found[0];
   }
 

@@ -8,7 +8,11 @@ import { Destination } from "../../sdk/src/mesh/istio/types";
 type OfKind<K extends MeshObject["kind"]> = Extract<MeshObject, { kind: K }>;
 
 /** The objects of one kind, typed as that kind, that satisfy `pred`. */
-export function find<K extends MeshObject["kind"]>(objects: MeshObject[], kind: K, pred: (o: OfKind<K>) => boolean = () => true): OfKind<K>[] {
+export function find<K extends MeshObject["kind"]>(
+  objects: MeshObject[],
+  kind: K,
+  pred: (o: OfKind<K>) => boolean = () => true,
+): OfKind<K>[] {
   return objects.filter((o): o is OfKind<K> => o.kind === kind).filter(pred);
 }
 
@@ -43,16 +47,29 @@ function expectMutual(tls: { mode: string }): void {
  * A gateway (selected by `selector`) receiving TLS with `sni` on `port`: the server that admits it (must be
  * ISTIO_MUTUAL) and the TCP route of the VirtualService bound to it for that SNI.
  */
-export function gatewayRoute(objects: MeshObject[], selector: Record<string, string>, port: number, sni: string): Destination {
-  const servers = find(objects, "Gateway", (o) => JSON.stringify(o.spec.selector) === JSON.stringify(selector)).flatMap((gateway) =>
-    gateway.spec.servers.filter((s) => s.port.number === port && s.hosts.includes(sni)).map((server) => ({ gateway, server })),
+export function gatewayRoute(
+  objects: MeshObject[],
+  selector: Record<string, string>,
+  port: number,
+  sni: string,
+): Destination {
+  const servers = find(objects, "Gateway", (o) => JSON.stringify(o.spec.selector) === JSON.stringify(selector)).flatMap(
+    (gateway) =>
+      gateway.spec.servers
+        .filter((s) => s.port.number === port && s.hosts.includes(sni))
+        .map((server) => ({ gateway, server })),
   );
   if (servers.length !== 1) throw new Error(`expected one gateway server for ${sni}:${port}, found ${servers.length}`);
   const { gateway, server } = servers[0];
   expectMutual(server.tls);
   const ref = `${gateway.metadata.namespace}/${gateway.metadata.name}`;
-  const bound = find(objects, "VirtualService", (o) => (o.spec.gateways ?? []).includes(ref) && o.spec.hosts.includes(sni));
-  if (bound.length !== 1) throw new Error(`expected one VirtualService bound to ${ref} for ${sni}, found ${bound.length}`);
+  const bound = find(
+    objects,
+    "VirtualService",
+    (o) => (o.spec.gateways ?? []).includes(ref) && o.spec.hosts.includes(sni),
+  );
+  if (bound.length !== 1)
+    throw new Error(`expected one VirtualService bound to ${ref} for ${sni}, found ${bound.length}`);
   const route = bound[0].spec.tcp?.find((r) => r.match.some((m) => m.port === port && m.gateways?.includes(ref)));
   if (!route) throw new Error(`no TCP route on ${ref} for ${sni}:${port}`);
   return route.route[0].destination;

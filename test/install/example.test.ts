@@ -27,13 +27,22 @@ beforeAll(async () => {
   await rec.settled();
 });
 
-const provider = (urnRef: string) => rec.ofType("pulumi:providers:kubernetes").find((p) => p.urn === providerUrn(urnRef))!;
+const provider = (urnRef: string) =>
+  rec.ofType("pulumi:providers:kubernetes").find((p) => p.urn === providerUrn(urnRef))!;
 
 test("MeshTrust signs one intermediate per cluster; each cluster gets the four Istio releases", () => {
-  const certs = rec.ofType("tls:index/locallySignedCert:LocallySignedCert").map((r) => r.name).sort();
+  const certs = rec
+    .ofType("tls:index/locallySignedCert:LocallySignedCert")
+    .map((r) => r.name)
+    .sort();
   expect(certs).toEqual(CLUSTERS.map((c) => `bookinfo-mesh-${c}-ca-cert`));
-  const releases = rec.ofType("kubernetes:helm.sh/v3:Release").map((r) => r.name).sort();
-  const expected = CLUSTERS.flatMap((c) => ["base", "istiod", "ingress-gateway", "egress-gateway"].map((s) => `${c}-mesh-${s}`));
+  const releases = rec
+    .ofType("kubernetes:helm.sh/v3:Release")
+    .map((r) => r.name)
+    .sort();
+  const expected = CLUSTERS.flatMap((c) =>
+    ["base", "istiod", "ingress-gateway", "egress-gateway"].map((s) => `${c}-mesh-${s}`),
+  );
   expect(releases).toEqual(expected.sort());
 });
 
@@ -60,7 +69,9 @@ test("bookinfo: the placement of the brief, all on 9080", async () => {
 });
 
 test("the GlobalNamespace's objects go to their cluster and wait for the MeshClusters' istiod", () => {
-  const objects = rec.registrations.filter((r) => r.parent === rec.byName("bookinfo").urn && r.custom && r.type !== "pulumi:providers:kubernetes");
+  const objects = rec.registrations.filter(
+    (r) => r.parent === rec.byName("bookinfo").urn && r.custom && r.type !== "pulumi:providers:kubernetes",
+  );
   expect(objects.length).toBeGreaterThan(0);
   const istiods = CLUSTERS.map((c) => rec.byName(`${c}-mesh-istiod`).urn);
   for (const r of objects) {

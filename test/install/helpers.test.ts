@@ -24,10 +24,14 @@ describe("deepMerge (chart value overrides)", () => {
 
   test("property: override leaves win, keys only the base has survive, merging twice changes nothing", () => {
     const key = fc.constantFrom("a", "b", "c", "d");
-    const tree = fc.letrec((tie) => ({ node: fc.oneof({ depthSize: "small" }, fc.integer(), fc.dictionary(key, tie("node"), { maxKeys: 3 })) })).node;
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small" }, fc.integer(), fc.dictionary(key, tie("node"), { maxKeys: 3 })),
+    })).node;
     // Leaves are non-object values; an empty object has none (merging it changes nothing).
     const leaves = (v: unknown, path = ""): [string, unknown][] =>
-      v && typeof v === "object" && !Array.isArray(v) ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${path}/${k}`)) : [[path, v]];
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${path}/${k}`))
+        : [[path, v]];
     fc.assert(
       fc.property(fc.dictionary(key, tree), fc.dictionary(key, tree), (base, override) => {
         const merged = deepMerge<any>(base, override);
@@ -58,9 +62,15 @@ describe("gateways", () => {
   });
 
   test("load-balancer address: IP first, else hostname, else a clear error", () => {
-    expect(loadBalancerAddress({ loadBalancer: { ingress: [{ ip: "198.51.100.7", hostname: "x.example.com" }] } }, "s")).toBe("198.51.100.7");
-    expect(loadBalancerAddress({ loadBalancer: { ingress: [{ hostname: "x.elb.example.com" }] } }, "s")).toBe("x.elb.example.com");
-    expect(() => loadBalancerAddress({ loadBalancer: {} }, "istio-system/istio-ingressgateway")).toThrow(/istio-system\/istio-ingressgateway has no load-balancer address.*ingressAddress/);
+    expect(
+      loadBalancerAddress({ loadBalancer: { ingress: [{ ip: "198.51.100.7", hostname: "x.example.com" }] } }, "s"),
+    ).toBe("198.51.100.7");
+    expect(loadBalancerAddress({ loadBalancer: { ingress: [{ hostname: "x.elb.example.com" }] } }, "s")).toBe(
+      "x.elb.example.com",
+    );
+    expect(() => loadBalancerAddress({ loadBalancer: {} }, "istio-system/istio-ingressgateway")).toThrow(
+      /istio-system\/istio-ingressgateway has no load-balancer address.*ingressAddress/,
+    );
   });
 });
 
@@ -79,7 +89,9 @@ describe("injection plan", () => {
         const issues = new IssueList();
         const plan = planInjection(issues, "injection", { allNamespaces: true, namespaces, exclude });
         expect(issues.issues).toEqual([]);
-        expect(plan.namespaces.map((n) => n.namespace)).toEqual(namespaces.filter((n) => !SYSTEM_NAMESPACES.includes(n)));
+        expect(plan.namespaces.map((n) => n.namespace)).toEqual(
+          namespaces.filter((n) => !SYSTEM_NAMESPACES.includes(n)),
+        );
         for (const n of plan.namespaces) expect(n.label).toBe(exclude.includes(n.namespace) ? "disabled" : "enabled");
         expect(plan.excluded).toEqual([...exclude].sort());
       }),
@@ -90,6 +102,48 @@ describe("injection plan", () => {
     const issues = new IssueList();
     planInjection(issues, "injection", { namespaces: ["a", "kube-system"], exclude: ["x y"] });
     expect(issues.issues.map((i) => i.path)).toEqual(["injection.exclude[0]", "injection.namespaces[1]"]);
+    expect(issues.issues[0].message).toBe(
+      `"x y" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. "shop"`,
+    );
+  });
+
+  test("a namespace is named at the index it was given at, after a name listed twice", () => {
+    const issues = new IssueList();
+    const plan = planInjection(issues, "injection", { namespaces: ["a", "a", "kube-system", "b"], exclude: ["b"] });
+    expect(issues.issues).toEqual([
+      {
+        path: "injection.namespaces[1]",
+        message: '"a" is listed twice (first at injection.namespaces[0]); list each namespace once',
+      },
+      {
+        path: "injection.namespaces[2]",
+        message: `"kube-system" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) never get sidecars; remove it`,
+      },
+    ]);
+    expect(plan.namespaces).toEqual([
+      { namespace: "a", label: "enabled" },
+      { namespace: "b", label: "disabled" },
+    ]);
+  });
+
+  test("every field is a literal: an Output is refused on its path", () => {
+    const issues = new IssueList();
+    planInjection(issues, "injection", {
+      namespaces: [pulumi.output("a") as never],
+      exclude: pulumi.output(["b"]) as never,
+    });
+    const deployTime = "known only at deploy time; this field decides which objects exist, so give";
+    expect(issues.issues).toEqual([
+      { path: "injection.namespaces[0]", message: `is an Output, ${deployTime} a literal string (e.g. "shop")` },
+      { path: "injection.exclude", message: `is an Output, ${deployTime} a literal list (e.g. ["shop", "payments"])` },
+    ]);
+  });
+
+  test("no policy, or an empty one, labels nothing", () => {
+    const issues = new IssueList();
+    expect(planInjection(issues, "injection", undefined)).toEqual({ namespaces: [], excluded: [] });
+    expect(planInjection(issues, "injection", {})).toEqual({ namespaces: [], excluded: [] });
+    expect(issues.issues).toEqual([]);
   });
 });
 
@@ -99,7 +153,10 @@ describe("checkInjectionExclusions (GlobalNamespace vs the clusters' exclusions)
     ["c2", []],
   ]);
   const services = [{ name: "old", namespace: "legacy", clusters: ["c2"] }];
-  const check = (members: { cluster: string; namespace: string }[], svc = services) => () => checkInjectionExclusions(members, svc, excluded);
+  const check =
+    (members: { cluster: string; namespace: string }[], svc = services) =>
+    () =>
+      checkInjectionExclusions(members, svc, excluded);
 
   test("an exact rule on a cluster that excludes the namespace", () => {
     expect(check([{ cluster: "c*", namespace: "legacy" }])).toThrow(SpecError);
@@ -108,6 +165,8 @@ describe("checkInjectionExclusions (GlobalNamespace vs the clusters' exclusions)
 
   test("a pattern rule only when a service runs in the excluded namespace of that cluster", () => {
     expect(check([{ cluster: "*", namespace: "leg*" }])).not.toThrow();
-    expect(check([{ cluster: "*", namespace: "leg*" }], [{ name: "old", namespace: "legacy", clusters: ["c1", "c2"] }])).toThrow(/members\[0\]: maps namespace legacy of cluster c1/);
+    expect(
+      check([{ cluster: "*", namespace: "leg*" }], [{ name: "old", namespace: "legacy", clusters: ["c1", "c2"] }]),
+    ).toThrow(/members\[0\]: maps namespace legacy of cluster c1/);
   });
 });

@@ -1,4 +1,12 @@
-import { installMocks, isSecret, providerUrn, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
+import {
+  installMocks,
+  isSecret,
+  providerUrn,
+  Recorder,
+  Registration,
+  SECRET_SIG,
+  valueOf,
+} from "../helpers/pulumiHarness";
 import {
   allStrings,
   computedState,
@@ -18,7 +26,11 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { resolveMesh, SYSTEM_NAMESPACES } from "../../sdk/src/mesh";
 import { AGENT_NAMESPACE, ISTIO_CHART_REPOSITORY } from "../../sdk/src/install/defaults";
-import type { GlobalNamespace as GlobalNamespaceT, MeshCluster as MeshClusterT, MeshTrust as MeshTrustT } from "../../sdk/src";
+import type {
+  GlobalNamespace as GlobalNamespaceT,
+  MeshCluster as MeshClusterT,
+  MeshTrust as MeshTrustT,
+} from "../../sdk/src";
 
 /**
  * Two clusters onboarded into one mesh (c1 lists its namespaces, c2 uses "all namespaces" mode), then a
@@ -40,7 +52,11 @@ beforeAll(async () => {
   outputs = recordComponentOutputs();
   lib = await import("../../sdk/src");
   trust = new lib.MeshTrust("mesh", { meshId: "acme-mesh", clusters: ["c1", "c2"] });
-  const mesh = (clusterName: string) => ({ ca: trust.caFor(clusterName), meshId: trust.meshId, trustDomain: trust.trustDomain });
+  const mesh = (clusterName: string) => ({
+    ca: trust.caFor(clusterName),
+    meshId: trust.meshId,
+    trustDomain: trust.trustDomain,
+  });
   c1 = new lib.MeshCluster("c1", {
     cluster: connection("c1", { locality: "europe-west1/europe-west1-b" }),
     ...mesh("c1"),
@@ -52,7 +68,10 @@ beforeAll(async () => {
     cluster: connection("c2", { network: "net2" }),
     ...mesh("c2"),
     istio: { values: { istiod: { pilot: { autoscaleEnabled: false } }, egressGateway: { replicaCount: 2 } } },
-    injection: { allNamespaces: true, namespaces: ["default", "kube-system", "istio-system", "bookinfo", "globalmesh-system"] },
+    injection: {
+      allNamespaces: true,
+      namespaces: ["default", "kube-system", "istio-system", "bookinfo", "globalmesh-system"],
+    },
   });
   gns = new lib.GlobalNamespace(
     "bookinfo",
@@ -71,8 +90,18 @@ beforeAll(async () => {
     { dependsOn: [c1, c2] },
   );
   // A second mesh whose root the caller brings, as plain strings (the key must still never show in plaintext).
-  byoTrust = new lib.MeshTrust("byo-mesh", { clusters: ["c3"], rootCertPem: BYO_ROOT_CERT, rootKeyPem: BYO_ROOT_KEY, trustDomain: "byo.example.com" });
-  byo = new lib.MeshCluster("c3", { cluster: connection("c3"), ca: byoTrust.caFor("c3"), meshId: byoTrust.meshId, trustDomain: byoTrust.trustDomain });
+  byoTrust = new lib.MeshTrust("byo-mesh", {
+    clusters: ["c3"],
+    rootCertPem: BYO_ROOT_CERT,
+    rootKeyPem: BYO_ROOT_KEY,
+    trustDomain: "byo.example.com",
+  });
+  byo = new lib.MeshCluster("c3", {
+    cluster: connection("c3"),
+    ca: byoTrust.caFor("c3"),
+    meshId: byoTrust.meshId,
+    trustDomain: byoTrust.trustDomain,
+  });
   await valueOf(gns.hosts);
   await valueOf(byo.ingressAddress);
   await rec.settled();
@@ -87,7 +116,8 @@ const K8S_PROVIDER = "pulumi:providers:kubernetes";
 /** The provider a MeshCluster builds for itself. */
 const meshProvider = (mc: MeshClusterT) => rec.child(reg(mc.clusterName).urn, K8S_PROVIDER, `${mc.clusterName}-k8s`);
 /** Written to `cluster`: through a provider built from that cluster's kubeconfig. */
-const onCluster = (r: Registration, mc: MeshClusterT) => providerOf(rec, r)?.inputs.kubeconfig === kubeconfigOf(mc.clusterName);
+const onCluster = (r: Registration, mc: MeshClusterT) =>
+  providerOf(rec, r)?.inputs.kubeconfig === kubeconfigOf(mc.clusterName);
 
 describe("install order", () => {
   test.each(["c1", "c2"])("%s: istio-system → cacerts, base → istiod → gateways, each edge explicit", (c) => {
@@ -100,7 +130,9 @@ describe("install order", () => {
     expect(deps(release(c, "ingress-gateway"))).toEqual([istiod, ns].sort());
     expect(deps(release(c, "egress-gateway"))).toEqual([istiod, ns].sort());
     // The secret waits for the namespace and for its CA material, nothing else.
-    expect(deps(reg(`${c}-cacerts`))).toEqual([ns, reg(`mesh-${c}-ca-cert`).urn, reg(`mesh-${c}-ca-key`).urn, reg("mesh-root-cert").urn].sort());
+    expect(deps(reg(`${c}-cacerts`))).toEqual(
+      [ns, reg(`mesh-${c}-ca-cert`).urn, reg(`mesh-${c}-ca-key`).urn, reg("mesh-root-cert").urn].sort(),
+    );
     expect(deps(reg(`${c}-istio-system`))).toEqual([]);
   });
 
@@ -145,7 +177,9 @@ describe("MeshCluster's own provider", () => {
         ...["c1", "c2"].map((c) => `bookinfo-${c} → ${kubeconfigOf(c)}`),
       ].sort(),
     );
-    const onDefault = rec.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.provider === "");
+    const onDefault = rec.registrations.filter(
+      (r) => r.custom && r.type.startsWith("kubernetes:") && r.provider === "",
+    );
     expect(onDefault.map((r) => r.name)).toEqual([]);
   });
 });
@@ -154,12 +188,23 @@ describe("chart values", () => {
   const values = (c: string, suffix: string) => release(c, suffix).inputs.values;
 
   test("releases: official charts, pinned version, istio-system, release names the wiring relies on", () => {
-    const expected = { base: ["istio-base", "base"], istiod: ["istiod", "istiod"], "ingress-gateway": ["istio-ingressgateway", "gateway"], "egress-gateway": ["istio-egressgateway", "gateway"] };
+    const expected = {
+      base: ["istio-base", "base"],
+      istiod: ["istiod", "istiod"],
+      "ingress-gateway": ["istio-ingressgateway", "gateway"],
+      "egress-gateway": ["istio-egressgateway", "gateway"],
+    };
     for (const c of ["c1", "c2"])
       for (const [suffix, [name, chart]] of Object.entries(expected)) {
         const r = release(c, suffix);
         expect(r.type).toBe("kubernetes:helm.sh/v3:Release");
-        expect(r.inputs).toMatchObject({ name, chart, namespace: "istio-system", version: lib.DEFAULT_ISTIO_VERSION, repositoryOpts: { repo: ISTIO_CHART_REPOSITORY } });
+        expect(r.inputs).toMatchObject({
+          name,
+          chart,
+          namespace: "istio-system",
+          version: lib.DEFAULT_ISTIO_VERSION,
+          repositoryOpts: { repo: ISTIO_CHART_REPOSITORY },
+        });
       }
     expect(lib.DEFAULT_ISTIO_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -174,7 +219,10 @@ describe("chart values", () => {
     expect([v1.global.network, v2.global.network]).toEqual(["net1", "net2"]);
     for (const v of [v1, v2]) {
       expect(v.meshConfig.trustDomain).toBe("cluster.local");
-      expect(v.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: "true", ISTIO_META_DNS_AUTO_ALLOCATE: "true" });
+      expect(v.meshConfig.defaultConfig.proxyMetadata).toEqual({
+        ISTIO_META_DNS_CAPTURE: "true",
+        ISTIO_META_DNS_AUTO_ALLOCATE: "true",
+      });
     }
   });
 
@@ -189,9 +237,13 @@ describe("chart values", () => {
   test("gateways: ingress is a LoadBalancer on 443, egress in-cluster on 443", () => {
     const port443 = (v: any) => v.service.ports.filter((p: any) => p.port === 443);
     expect(values("c1", "ingress-gateway").service.type).toBe("LoadBalancer");
-    expect(port443(values("c1", "ingress-gateway"))).toEqual([{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }]);
+    expect(port443(values("c1", "ingress-gateway"))).toEqual([
+      { name: "https", port: 443, targetPort: 443, protocol: "TCP" },
+    ]);
     expect(values("c1", "egress-gateway").service.type).toBe("ClusterIP");
-    expect(port443(values("c1", "egress-gateway"))).toEqual([{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }]);
+    expect(port443(values("c1", "egress-gateway"))).toEqual([
+      { name: "https", port: 443, targetPort: 443, protocol: "TCP" },
+    ]);
     // Labels and service accounts come from the release name; setting them in values would fight the chart.
     for (const g of ["ingress-gateway", "egress-gateway"]) expect(values("c1", g).labels).toBeUndefined();
   });
@@ -201,18 +253,32 @@ describe("chart values", () => {
   });
 
   test("istio-system carries the network label", () => {
-    expect(reg("c1-istio-system").inputs.metadata).toEqual({ name: "istio-system", labels: { "topology.istio.io/network": "net1" } });
+    expect(reg("c1-istio-system").inputs.metadata).toEqual({
+      name: "istio-system",
+      labels: { "topology.istio.io/network": "net1" },
+    });
     expect(reg("c2-istio-system").inputs.metadata.labels).toEqual({ "topology.istio.io/network": "net2" });
   });
 });
 
 describe("trust", () => {
   test("MeshTrust signs exactly one intermediate per listed cluster, up front, under one root", () => {
-    const children = (t: string) => rec.childrenOf(reg(t).urn).map((r) => r.name).sort();
+    const children = (t: string) =>
+      rec
+        .childrenOf(reg(t).urn)
+        .map((r) => r.name)
+        .sort();
     const intermediate = (t: string, c: string) => [`${t}-${c}-ca-cert`, `${t}-${c}-ca-csr`, `${t}-${c}-ca-key`];
-    expect(children("mesh")).toEqual(["mesh-root-cert", "mesh-root-key", ...intermediate("mesh", "c1"), ...intermediate("mesh", "c2")].sort());
+    expect(children("mesh")).toEqual(
+      ["mesh-root-cert", "mesh-root-key", ...intermediate("mesh", "c1"), ...intermediate("mesh", "c2")].sort(),
+    );
     expect(trust.clusters).toEqual(["c1", "c2"]);
-    expect(rec.ofType("tls:index/privateKey:PrivateKey").map((r) => r.name).sort()).toEqual(["byo-mesh-c3-ca-key", "mesh-c1-ca-key", "mesh-c2-ca-key", "mesh-root-key"]);
+    expect(
+      rec
+        .ofType("tls:index/privateKey:PrivateKey")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["byo-mesh-c3-ca-key", "mesh-c1-ca-key", "mesh-c2-ca-key", "mesh-root-key"]);
   });
 
   test("intermediates: per cluster its CA (the key secret), and caFor gives that cluster's entry", async () => {
@@ -238,7 +304,9 @@ describe("trust", () => {
     expect(root.isCaCertificate).toBe(true);
     expect(root.allowedUses).toEqual(expect.arrayContaining(["cert_signing", "crl_signing"]));
     expect(root.privateKeyPem).toBe(mockKey("mesh-root-key"));
-    const signed = rec.ofType("tls:index/locallySignedCert:LocallySignedCert").filter((r) => r.parent === reg("mesh").urn);
+    const signed = rec
+      .ofType("tls:index/locallySignedCert:LocallySignedCert")
+      .filter((r) => r.parent === reg("mesh").urn);
     expect(signed.map((r) => r.name).sort()).toEqual(["mesh-c1-ca-cert", "mesh-c2-ca-cert"]);
     for (const c of ["c1", "c2"]) {
       const cert = reg(`mesh-${c}-ca-cert`);
@@ -267,15 +335,27 @@ describe("trust", () => {
   });
 
   test("a root the caller brings: no root is generated, the intermediate is signed with the caller's cert and key", () => {
-    expect(rec.registrations.filter((r) => r.parent === reg("byo-mesh").urn).map((r) => r.name).sort()).toEqual(["byo-mesh-c3-ca-cert", "byo-mesh-c3-ca-csr", "byo-mesh-c3-ca-key"]);
-    expect(reg("byo-mesh-c3-ca-cert").inputs).toMatchObject({ caCertPem: BYO_ROOT_CERT, caPrivateKeyPem: BYO_ROOT_KEY });
+    expect(
+      rec.registrations
+        .filter((r) => r.parent === reg("byo-mesh").urn)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["byo-mesh-c3-ca-cert", "byo-mesh-c3-ca-csr", "byo-mesh-c3-ca-key"]);
+    expect(reg("byo-mesh-c3-ca-cert").inputs).toMatchObject({
+      caCertPem: BYO_ROOT_CERT,
+      caPrivateKeyPem: BYO_ROOT_KEY,
+    });
     expect(reg("c3-cacerts").inputs.stringData["root-cert.pem"]).toBe(BYO_ROOT_CERT);
     expect(byo.gatewayPrincipals.egress).toBe("byo.example.com/ns/istio-system/sa/istio-egressgateway");
   });
 
   test("no private key appears outside a secret in any registration", () => {
     const keyLike = /PRIVATE KEY|MOCK-KEY/;
-    const leaks = rec.registrations.flatMap((r) => plaintextStrings(r.rawInputs).filter((s) => keyLike.test(s)).map((s) => `${r.name}: ${s}`));
+    const leaks = rec.registrations.flatMap((r) =>
+      plaintextStrings(r.rawInputs)
+        .filter((s) => keyLike.test(s))
+        .map((s) => `${r.name}: ${s}`),
+    );
     expect(leaks).toEqual([]);
     // ...while the keys did flow, wrapped: each key reached the resources that need it.
     const wrapped = (name: string) => secretStrings(reg(name).rawInputs).join("\n");
@@ -300,7 +380,10 @@ describe("trust", () => {
     expect(components).toHaveLength(2 + 3);
     for (const c of components) {
       const registered = [...allStrings(c.rawInputs), ...allStrings(await outputsOf(outputs, c.urn))];
-      expect({ component: c.name, rootKeys: registered.filter((s) => rootKeys.some((k) => s.includes(k))) }).toEqual({ component: c.name, rootKeys: [] });
+      expect({ component: c.name, rootKeys: registered.filter((s) => rootKeys.some((k) => s.includes(k))) }).toEqual({
+        component: c.name,
+        rootKeys: [],
+      });
     }
     // Nor in any field of the objects the program holds.
     for (const o of [trust, byoTrust, c1, c2, byo]) {
@@ -316,7 +399,10 @@ describe("trust", () => {
       expect(plaintextStrings(out).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s))).toEqual([]);
       expect(secretStrings(out).join("\n")).toContain(mockKey(`${t}-${t === "mesh" ? "c1" : "c3"}-ca-key`));
     }
-    for (const mc of ["c1", "c2", "c3"]) expect(allStrings(await outputsOf(outputs, reg(mc).urn)).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s))).toEqual([]);
+    for (const mc of ["c1", "c2", "c3"])
+      expect(allStrings(await outputsOf(outputs, reg(mc).urn)).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s))).toEqual(
+        [],
+      );
   });
 });
 
@@ -325,7 +411,7 @@ async function resolvedFields(o: object): Promise<string> {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
     if (k.startsWith("__") || k === "urn" || typeof v === "function") continue;
-    fields[k] = await valueOf(pulumi.output(v as any));
+    fields[k] = await valueOf(pulumi.output(v));
   }
   return JSON.stringify(fields);
 }
@@ -333,17 +419,26 @@ async function resolvedFields(o: object): Promise<string> {
 describe("injection policy", () => {
   const patches = (mc: MeshClusterT) =>
     Object.fromEntries(
-      rec.ofType("kubernetes:core/v1:NamespacePatch").filter((r) => onCluster(r, mc)).map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels]),
+      rec
+        .ofType("kubernetes:core/v1:NamespacePatch")
+        .filter((r) => onCluster(r, mc))
+        .map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels]),
     );
 
   test("listed mode: listed namespaces labelled, an excluded one labelled disabled, unlisted exclusions untouched", () => {
-    expect(patches(c1)).toEqual({ bookinfo: { "istio-injection": "enabled" }, legacy: { "istio-injection": "disabled" } });
+    expect(patches(c1)).toEqual({
+      bookinfo: { "istio-injection": "enabled" },
+      legacy: { "istio-injection": "disabled" },
+    });
     expect(c1.injectedNamespaces).toEqual(["bookinfo"]);
     expect(c1.injectionExcluded).toEqual(["batch", "legacy"]);
   });
 
   test("all-namespaces mode: the inventory minus system namespaces", () => {
-    expect(patches(c2)).toEqual({ default: { "istio-injection": "enabled" }, bookinfo: { "istio-injection": "enabled" } });
+    expect(patches(c2)).toEqual({
+      default: { "istio-injection": "enabled" },
+      bookinfo: { "istio-injection": "enabled" },
+    });
   });
 
   test("patches only the label (forced), never a system namespace", () => {
@@ -353,7 +448,10 @@ describe("injection policy", () => {
       expect(r.inputs.metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
     }
     // The only Namespace resources are the mesh's own; app namespaces are only ever patched.
-    expect([...new Set(rec.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name))].sort()).toEqual(["globalmesh-system", "istio-system"]);
+    expect([...new Set(rec.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name))].sort()).toEqual([
+      "globalmesh-system",
+      "istio-system",
+    ]);
   });
 });
 
@@ -367,10 +465,14 @@ describe("mesh agent", () => {
     const verbs = new Set(role.inputs.rules.flatMap((r: any) => r.verbs));
     expect([...verbs].sort()).toEqual(["get", "list", "watch"]);
     expect(role.inputs.rules.map((r: any) => r.apiGroups[0])).toEqual(["networking.istio.io", ""]);
-    const binding = rec.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").find((r) => onCluster(r, c1))!;
+    const binding = rec
+      .ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+      .find((r) => onCluster(r, c1))!;
     const sa = rec.ofType("kubernetes:core/v1:ServiceAccount").find((r) => onCluster(r, c1))!;
     expect(binding.inputs.roleRef.name).toBe(role.inputs.metadata.name);
-    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: sa.inputs.metadata.name, namespace: AGENT_NAMESPACE }]);
+    expect(binding.inputs.subjects).toEqual([
+      { kind: "ServiceAccount", name: sa.inputs.metadata.name, namespace: AGENT_NAMESPACE },
+    ]);
   });
 
   test("the mesh-identity ConfigMap records what the mesh expects of the cluster", () => {
@@ -411,7 +513,13 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
   });
 
   test("identity and principals", () => {
-    expect([c1.network, c2.network, c1.trustDomain, c1.meshId, c2.meshId]).toEqual(["net1", "net2", "cluster.local", "acme-mesh", "acme-mesh"]);
+    expect([c1.network, c2.network, c1.trustDomain, c1.meshId, c2.meshId]).toEqual([
+      "net1",
+      "net2",
+      "cluster.local",
+      "acme-mesh",
+      "acme-mesh",
+    ]);
     expect(c1.gatewayPrincipals).toEqual({
       ingress: "cluster.local/ns/istio-system/sa/istio-ingressgateway",
       egress: "cluster.local/ns/istio-system/sa/istio-egressgateway",
@@ -433,7 +541,9 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
     const objects = rec.childrenOf(reg("bookinfo").urn).filter((r) => r.type !== K8S_PROVIDER);
     expect(objects.length).toBeGreaterThan(0);
     // dependsOn names the components; Pulumi expands each to its children, so istiod's release is a dependency.
-    const ready = [c1, c2].flatMap((mc) => ["istiod", "ingress-gateway", "egress-gateway"].map((s) => release(mc.clusterName, s).urn));
+    const ready = [c1, c2].flatMap((mc) =>
+      ["istiod", "ingress-gateway", "egress-gateway"].map((s) => release(mc.clusterName, s).urn),
+    );
     for (const r of objects) expect(r.dependencies).toEqual(expect.arrayContaining(ready));
     for (const mc of [c1, c2]) {
       const mine = objects.filter((r) => onCluster(r, mc));
@@ -445,8 +555,17 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
 
   test("a client cluster's ServiceEntry points at the owner's load-balancer address", () => {
     const se = (mc: MeshClusterT, service: string) =>
-      rec.registrations.find((r) => r.type === "kubernetes:networking.istio.io/v1:ServiceEntry" && onCluster(r, mc) && r.inputs.spec.hosts[0] === `${service}.bookinfo.example.com`)!;
-    expect(se(c1, "reviews").inputs.spec.endpoints.map((e: any) => [e.address, e.ports.http])).toEqual([[LOAD_BALANCERS["c2-ingress-service"].hostname, 443]]);
-    expect(se(c2, "productpage").inputs.spec.endpoints.map((e: any) => [e.address, e.locality])).toEqual([[LOAD_BALANCERS["c1-ingress-service"].ip, "europe-west1/europe-west1-b"]]);
+      rec.registrations.find(
+        (r) =>
+          r.type === "kubernetes:networking.istio.io/v1:ServiceEntry" &&
+          onCluster(r, mc) &&
+          r.inputs.spec.hosts[0] === `${service}.bookinfo.example.com`,
+      )!;
+    expect(se(c1, "reviews").inputs.spec.endpoints.map((e: any) => [e.address, e.ports.http])).toEqual([
+      [LOAD_BALANCERS["c2-ingress-service"].hostname, 443],
+    ]);
+    expect(se(c2, "productpage").inputs.spec.endpoints.map((e: any) => [e.address, e.locality])).toEqual([
+      [LOAD_BALANCERS["c1-ingress-service"].ip, "europe-west1/europe-west1-b"],
+    ]);
   });
 });

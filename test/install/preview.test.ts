@@ -13,11 +13,22 @@ let meshes: InstanceType<typeof lib.MeshCluster>[];
 beforeAll(async () => {
   rec = await installMocks({ preview: true, state: computedState });
   lib = await import("../../sdk/src");
-  const trust = new lib.MeshTrust("mesh", { meshId: "preview-mesh", trustDomain: "mesh.example.com", clusters: ["p1", "p2"] });
+  const trust = new lib.MeshTrust("mesh", {
+    meshId: "preview-mesh",
+    trustDomain: "mesh.example.com",
+    clusters: ["p1", "p2"],
+  });
   // p2's kubeconfig is a plain string, as a program might read it from a file: it is kept secret all the same.
   const cluster = (c: string) => (c === "p2" ? { clusterName: c, kubeconfig: "kubeconfig-of-p2" } : connection(c));
   const clusters = (meshes = ["p1", "p2"].map(
-    (c) => new lib.MeshCluster(c, { cluster: cluster(c), ca: trust.caFor(c), meshId: trust.meshId, trustDomain: trust.trustDomain, injection: { namespaces: ["shop"] } }),
+    (c) =>
+      new lib.MeshCluster(c, {
+        cluster: cluster(c),
+        ca: trust.caFor(c),
+        meshId: trust.meshId,
+        trustDomain: trust.trustDomain,
+        injection: { namespaces: ["shop"] },
+      }),
   ));
   const gns = new lib.GlobalNamespace(
     "shop",
@@ -37,12 +48,15 @@ test.each(["p1", "p2"])("%s: namespace → cacerts + base → istiod → gateway
   const urn = (n: string) => rec.byName(`${c}-${n}`).urn;
   expect(deps(rec.byName(`${c}-base`))).toEqual([urn("istio-system")]);
   expect(deps(rec.byName(`${c}-istiod`))).toEqual([urn("base"), urn("cacerts"), urn("istio-system")].sort());
-  for (const g of ["ingress-gateway", "egress-gateway"]) expect(deps(rec.byName(`${c}-${g}`))).toEqual([urn("istiod"), urn("istio-system")].sort());
+  for (const g of ["ingress-gateway", "egress-gateway"])
+    expect(deps(rec.byName(`${c}-${g}`))).toEqual([urn("istiod"), urn("istio-system")].sort());
 });
 
 test("istiod values: shared mesh ID and trust domain, per-cluster name, DNS capture", () => {
   const values = ["p1", "p2"].map((c) => rec.byName(`${c}-istiod`).inputs.values);
-  expect(values.map((v) => [v.global.meshID, v.meshConfig.trustDomain, v.global.multiCluster.clusterName, v.global.network])).toEqual([
+  expect(
+    values.map((v) => [v.global.meshID, v.meshConfig.trustDomain, v.global.multiCluster.clusterName, v.global.network]),
+  ).toEqual([
     ["preview-mesh", "mesh.example.com", "p1", "p1"],
     ["preview-mesh", "mesh.example.com", "p2", "p2"],
   ]);
@@ -50,9 +64,16 @@ test("istiod values: shared mesh ID and trust domain, per-cluster name, DNS capt
 });
 
 test("no private key outside a secret", () => {
-  const leaks = rec.registrations.flatMap((r) => plaintextStrings(r.rawInputs).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s)));
+  const leaks = rec.registrations.flatMap((r) =>
+    plaintextStrings(r.rawInputs).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s)),
+  );
   expect(leaks).toEqual([]);
-  expect(rec.ofType("kubernetes:core/v1:Secret").map((r) => r.name).sort()).toEqual(["p1-cacerts", "p2-cacerts"]);
+  expect(
+    rec
+      .ofType("kubernetes:core/v1:Secret")
+      .map((r) => r.name)
+      .sort(),
+  ).toEqual(["p1-cacerts", "p2-cacerts"]);
 });
 
 test("a kubeconfig given as a plain string is secret in every provider built from it and in MeshCluster's output", async () => {
@@ -65,7 +86,9 @@ test("a kubeconfig given as a plain string is secret in every provider built fro
 });
 
 test("GlobalNamespace objects go through its provider for their cluster and depend on both clusters' istiod", () => {
-  const objects = rec.registrations.filter((r) => r.parent === rec.byName("shop").urn && r.type !== "pulumi:providers:kubernetes");
+  const objects = rec.registrations.filter(
+    (r) => r.parent === rec.byName("shop").urn && r.type !== "pulumi:providers:kubernetes",
+  );
   expect(objects.length).toBeGreaterThan(0);
   for (const r of objects) {
     const provider = rec.registrations.find((p) => p.urn === providerUrn(r.provider))!;
@@ -80,9 +103,13 @@ describe("adding a cluster to MeshTrust, as a preview shows it", () => {
 
   beforeAll(async () => {
     // The existing intermediates are known (from the state); the new cluster's are not created yet, so unknown.
-    preview = await installMocks({ preview: true, state: (a) => (a.name.startsWith("mesh-p3-") ? undefined : computedState(a)) });
+    preview = await installMocks({
+      preview: true,
+      state: (a) => (a.name.startsWith("mesh-p3-") ? undefined : computedState(a)),
+    });
     trust = new lib.MeshTrust("mesh", { clusters: ["p1", "p2", "p3"] });
-    for (const c of ["p1", "p2", "p3"]) new lib.MeshCluster(c, { cluster: connection(c), ca: trust.caFor(c), meshId: trust.meshId });
+    for (const c of ["p1", "p2", "p3"])
+      new lib.MeshCluster(c, { cluster: connection(c), ca: trust.caFor(c), meshId: trust.meshId });
     await preview.settled();
   });
 
@@ -104,7 +131,11 @@ describe("adding a cluster to MeshTrust, as a preview shows it", () => {
         "root-cert.pem": mockCert("mesh-root-cert"),
         "cert-chain.pem": mockCert(`mesh-${c}-ca-cert`) + mockCert("mesh-root-cert"),
       });
-      expect(deps(s).filter((u) => u.includes("::mesh-")).map((u) => u.split("::").pop())).toEqual([`mesh-${c}-ca-cert`, `mesh-${c}-ca-key`, "mesh-root-cert"]);
+      expect(
+        deps(s)
+          .filter((u) => u.includes("::mesh-"))
+          .map((u) => u.split("::").pop()),
+      ).toEqual([`mesh-${c}-ca-cert`, `mesh-${c}-ca-key`, "mesh-root-cert"]);
     }
   });
 });

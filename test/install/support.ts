@@ -26,7 +26,9 @@ export function computedState(args: pulumi.runtime.MockResourceArgs): Record<str
     case "tls:index/certRequest:CertRequest":
       return { certRequestPem: mockCsr(args.name) };
     case "kubernetes:core/v1:Service":
-      return args.id ? { status: { loadBalancer: { ingress: [LOAD_BALANCERS[args.name] ?? { ip: "192.0.2.250" }] } } } : undefined;
+      return args.id
+        ? { status: { loadBalancer: { ingress: [LOAD_BALANCERS[args.name] ?? { ip: "192.0.2.250" }] } } }
+        : undefined;
     default:
       return undefined;
   }
@@ -36,7 +38,10 @@ export function computedState(args: pulumi.runtime.MockResourceArgs): Record<str
 export const kubeconfigOf = (clusterName: string) => `kubeconfig-of-${clusterName}`;
 
 /** A cluster as an existing-cluster program gives it: plain data, the kubeconfig a secret (as `config.requireSecret` gives it). */
-export function connection(clusterName: string, extra: { network?: string; locality?: string } = {}): ClusterConnection {
+export function connection(
+  clusterName: string,
+  extra: { network?: string; locality?: string } = {},
+): ClusterConnection {
   return { clusterName, kubeconfig: pulumi.secret(kubeconfigOf(clusterName)), ...extra };
 }
 

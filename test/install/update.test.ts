@@ -18,7 +18,12 @@ async function evaluate({ trusted, onboarded, exclude }: Setup): Promise<Map<str
   const lib = await import("../../sdk/src");
   const trust = new lib.MeshTrust("mesh", { clusters: trusted });
   for (const c of onboarded) {
-    const mc = new lib.MeshCluster(c, { cluster: connection(c), ca: trust.caFor(c), meshId: trust.meshId, injection: { namespaces: ["shop", "legacy"], exclude } });
+    const mc = new lib.MeshCluster(c, {
+      cluster: connection(c),
+      ca: trust.caFor(c),
+      meshId: trust.meshId,
+      injection: { namespaces: ["shop", "legacy"], exclude },
+    });
     await valueOf(mc.ingressAddress);
   }
   await rec.settled();
@@ -26,7 +31,9 @@ async function evaluate({ trusted, onboarded, exclude }: Setup): Promise<Map<str
 }
 
 const changed = (before: Map<string, Registration>, after: Map<string, Registration>) =>
-  [...after.values()].filter((r) => before.has(r.urn) && JSON.stringify(r.inputs) !== JSON.stringify(before.get(r.urn)!.inputs));
+  [...after.values()].filter(
+    (r) => before.has(r.urn) && JSON.stringify(r.inputs) !== JSON.stringify(before.get(r.urn)!.inputs),
+  );
 
 test("excluding a namespace later changes one label in place", async () => {
   const before = await evaluate({ trusted: ["c1"], onboarded: ["c1"], exclude: [] });
@@ -43,9 +50,14 @@ test("adding a cluster to MeshTrust adds its intermediate only: the onboarded cl
   const before = await evaluate({ trusted: ["c1"], onboarded: ["c1"], exclude: [] });
   const after = await evaluate({ trusted: ["c1", "c2"], onboarded: ["c1"], exclude: [] });
   const added = [...after.keys()].filter((urn) => !before.has(urn));
-  expect(added.map((urn) => urn.split("::").pop()).sort()).toEqual(["mesh-c2-ca-cert", "mesh-c2-ca-csr", "mesh-c2-ca-key"]);
+  expect(added.map((urn) => urn.split("::").pop()).sort()).toEqual([
+    "mesh-c2-ca-cert",
+    "mesh-c2-ca-csr",
+    "mesh-c2-ca-key",
+  ]);
   expect([...before.keys()].filter((urn) => !after.has(urn))).toEqual([]);
   expect(changed(before, after)).toEqual([]);
   // c1's CA material does not wait for c2's intermediate either.
-  for (const [urn, r] of before) expect({ name: r.name, deps: deps(after.get(urn)!) }).toEqual({ name: r.name, deps: deps(r) });
+  for (const [urn, r] of before)
+    expect({ name: r.name, deps: deps(after.get(urn)!) }).toEqual({ name: r.name, deps: deps(r) });
 });

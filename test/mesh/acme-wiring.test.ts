@@ -28,7 +28,9 @@ test("services are discovered from the example manifests, with the clusters that
   });
   const catalog = build.model.services.find((s) => s.name === "catalog")!;
   expect(catalog.ports).toEqual([{ number: 8082, name: "http-catalog", protocol: "HTTP" }]);
-  expect(build.model.services.find((s) => s.name === "catalog-mongo")!.ports).toEqual([{ number: 27017, name: "mongo-catalog", protocol: "MONGO" }]);
+  expect(build.model.services.find((s) => s.name === "catalog-mongo")!.ports).toEqual([
+    { number: 27017, name: "mongo-catalog", protocol: "MONGO" },
+  ]);
 });
 
 test("every emitted object validates against Istio's CRD schemas", () => {
@@ -45,7 +47,12 @@ test("cluster1 has a ServiceEntry for catalog.acme.example.com:8082 with a class
   expect(n >>> 28).toBe(0b1111); // 240.0.0.0/4
   expect(vip.startsWith("240.240.")).toBe(false);
   expect(se.spec.endpoints).toEqual([
-    { address: CLUSTER2_INGRESS, ports: { "http-catalog": 443 }, locality: "us-east-2", labels: { "topology.istio.io/cluster": "cluster2" } },
+    {
+      address: CLUSTER2_INGRESS,
+      ports: { "http-catalog": 443 },
+      locality: "us-east-2",
+      labels: { "topology.istio.io/cluster": "cluster2" },
+    },
   ]);
 });
 
@@ -61,14 +68,19 @@ test("a request from shopping in cluster1 to catalog:8082 goes sidecar → egres
   // 3. The global host's endpoints are cluster2's ingress (port 443), reached with mTLS from the shared root.
   expect(sniFor(cluster1, CATALOG, 8082)).toBe(sni);
   // 4. cluster2's ingress admits the SNI and routes to the real service.
-  expect(gatewayRoute(cluster2, INGRESS, 443, sni!)).toEqual({ host: "catalog.default.svc.cluster.local", port: { number: 8082 } });
+  expect(gatewayRoute(cluster2, INGRESS, 443, sni!)).toEqual({
+    host: "catalog.default.svc.cluster.local",
+    port: { number: 8082 },
+  });
 });
 
 test("cluster2's ingress admits only the hosts of the services cluster2 exports", () => {
   const admitted = find(cluster2, "Gateway", (o) => o.spec.selector.istio === "ingressgateway")
     .flatMap((g) => g.spec.servers.flatMap((s) => s.hosts))
     .sort();
-  const exported = build.model.services.filter((s) => s.clusters.includes("cluster2")).flatMap((s) => s.ports.map((p) => `${p.number}.${s.host}`));
+  const exported = build.model.services
+    .filter((s) => s.clusters.includes("cluster2"))
+    .flatMap((s) => s.ports.map((p) => `${p.number}.${s.host}`));
   expect(admitted).toEqual(exported.sort());
   expect(admitted).toEqual([`27017.catalog-mongo.acme.example.com`, `8082.${CATALOG}`]);
 });
@@ -77,13 +89,18 @@ test("callers in the owning cluster resolve the global name to the same address 
   const [remote] = find(cluster1, "ServiceEntry", (o) => o.spec.hosts.includes(CATALOG));
   const [local] = find(cluster2, "ServiceEntry", (o) => o.spec.hosts.includes(CATALOG));
   expect(local.spec.addresses).toEqual(remote.spec.addresses);
-  expect(meshDestination(cluster2, CATALOG, 8082)).toEqual({ host: "catalog.default.svc.cluster.local", port: { number: 8082 } });
+  expect(meshDestination(cluster2, CATALOG, 8082)).toEqual({
+    host: "catalog.default.svc.cluster.local",
+    port: { number: 8082 },
+  });
 });
 
 test("HTTP-family ports keep the caller's HTTP version to the egress gateway; TCP ports need no such setting", () => {
   const subsetPolicy = (host: string, port: number) => {
     const dest = meshDestination(cluster1, host, port);
-    const subsets = find(cluster1, "DestinationRule", (o) => o.spec.host === dest.host).flatMap((dr) => dr.spec.subsets ?? []);
+    const subsets = find(cluster1, "DestinationRule", (o) => o.spec.host === dest.host).flatMap(
+      (dr) => dr.spec.subsets ?? [],
+    );
     const subset = subsets.find((x) => x.name === dest.subset);
     if (!subset) throw new Error(`no subset ${dest.subset} on ${dest.host}`);
     return subset.trafficPolicy.portLevelSettings[0];
@@ -93,7 +110,11 @@ test("HTTP-family ports keep the caller's HTTP version to the egress gateway; TC
 });
 
 test("TCP services (Mongo) cross with TCP routes, not HTTP", () => {
-  const vs = find(cluster1, "VirtualService", (o) => o.spec.hosts.includes("catalog-mongo.acme.example.com") && !o.spec.gateways);
+  const vs = find(
+    cluster1,
+    "VirtualService",
+    (o) => o.spec.hosts.includes("catalog-mongo.acme.example.com") && !o.spec.gateways,
+  );
   expect(Object.keys(vs[0].spec).filter((k) => ["http", "tcp", "tls"].includes(k))).toEqual(["tcp"]);
   const dest = meshDestination(cluster1, "catalog-mongo.acme.example.com", 27017);
   expect(sniFor(cluster1, dest.host, 443, dest.subset)).toBe("27017.catalog-mongo.acme.example.com");
@@ -102,7 +123,10 @@ test("TCP services (Mongo) cross with TCP routes, not HTTP", () => {
 test("each cluster gets the client set for every service it does not run and the serving set for those it runs", () => {
   for (const [cluster, objects] of build.compiled.objects) {
     for (const s of build.model.services) {
-      const mine = objects.filter((o) => o.metadata.labels["globalmesh.io/service"] === s.name).map((o) => o.kind).sort();
+      const mine = objects
+        .filter((o) => o.metadata.labels["globalmesh.io/service"] === s.name)
+        .map((o) => o.kind)
+        .sort();
       const expected = s.clusters.includes(cluster)
         ? ["Gateway", "ServiceEntry", "VirtualService", "VirtualService"] // local resolution + ingress (the other cluster calls it)
         : ["DestinationRule", "DestinationRule", "Gateway", "ServiceEntry", "VirtualService", "VirtualService"];

@@ -27,7 +27,10 @@ test("only Services in namespaces a rule maps join; objects of other kinds are i
     },
     { cluster: "cluster2", source: "c2.yaml", objects: [svc("catalog", [http(8082)])] }, // default is not mapped in cluster2
   ]);
-  expect(services.map((s) => `${s.namespace}/${s.name}@${s.clusters}`)).toEqual(["shop-eu/basket@cluster1", "default/cart@cluster1"]);
+  expect(services.map((s) => `${s.namespace}/${s.name}@${s.clusters.join(",")}`)).toEqual([
+    "shop-eu/basket@cluster1",
+    "default/cart@cluster1",
+  ]);
 });
 
 test("the same Service in the same namespace of two clusters is one global service running in both", () => {
@@ -37,7 +40,13 @@ test("the same Service in the same namespace of two clusters is one global servi
     { cluster: "cluster3", source: "c3.yaml", objects },
   ]);
   expect(services).toEqual([
-    { name: "reviews", namespace: "shop-books", clusters: ["cluster2", "cluster3"], ports: [{ number: 9080, name: "http", protocol: "HTTP" }], origin: "cluster2: c2.yaml Service shop-books/reviews" },
+    {
+      name: "reviews",
+      namespace: "shop-books",
+      clusters: ["cluster2", "cluster3"],
+      ports: [{ number: 9080, name: "http", protocol: "HTTP" }],
+      origin: "cluster2: c2.yaml Service shop-books/reviews",
+    },
   ]);
 });
 
@@ -71,13 +80,34 @@ test("Istio's protocol comes from appProtocol, then the port name, else TCP; UDP
   ]);
 });
 
+test("a Service whose name is not a Service name is an error naming where it was found", () => {
+  let error: unknown;
+  try {
+    discoverServices(rules, [
+      { cluster: "cluster1", source: "c1.yaml", objects: [svc("9catalog", [http(8082)]), svc("cart", [http(5000)])] },
+    ]);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(SpecError);
+  expect((error as SpecError).issues).toEqual([
+    {
+      path: "cluster1: c1.yaml Service default/9catalog",
+      message:
+        '"9catalog" is not a Service name (DNS-1035 label); use at most 63 lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit, e.g. "catalog"',
+    },
+  ]);
+});
+
 test("one global name in two namespaces is an error naming both places", () => {
   expect(() =>
     discoverServices(rules, [
       { cluster: "cluster1", source: "c1.yaml", objects: [svc("catalog", [http(8082)])] },
       { cluster: "cluster2", source: "c2.yaml", objects: [svc("catalog", [http(8082)], { namespace: "shop-x" })] },
     ]),
-  ).toThrow(/cluster2: c2.yaml Service shop-x\/catalog: a global name maps to one namespace, but "catalog" is also in namespace default \(cluster1: c1.yaml Service default\/catalog\)/);
+  ).toThrow(
+    /cluster2: c2.yaml Service shop-x\/catalog: a global name maps to one namespace, but "catalog" is also in namespace default \(cluster1: c1.yaml Service default\/catalog\)/,
+  );
 });
 
 test("different ports for the same service in two clusters is an error", () => {
@@ -93,9 +123,17 @@ test("different ports for the same service in two clusters is an error", () => {
 test("a listed service and a discovered one merge: clusters are united, the listed pin is kept", () => {
   const spec = baseSpec();
   spec.services = [{ name: "catalog", namespace: "default", clusters: ["cluster2"], address: "242.1.2.3" }];
-  const { model } = buildMesh(spec, [{ cluster: "cluster1", source: "c1.yaml", objects: [svc("catalog", [http(8082, "http-catalog")])] }]);
+  const { model } = buildMesh(spec, [
+    { cluster: "cluster1", source: "c1.yaml", objects: [svc("catalog", [http(8082, "http-catalog")])] },
+  ]);
   expect(model.services).toEqual([
-    expect.objectContaining({ name: "catalog", clusters: ["cluster1", "cluster2"], address: "242.1.2.3", pinned: true, ports: [{ number: 8082, name: "http-catalog", protocol: "HTTP" }] }),
+    expect.objectContaining({
+      name: "catalog",
+      clusters: ["cluster1", "cluster2"],
+      address: "242.1.2.3",
+      pinned: true,
+      ports: [{ number: 8082, name: "http-catalog", protocol: "HTTP" }],
+    }),
   ]);
 });
 
@@ -103,14 +141,20 @@ test("a listed namespace that disagrees with the manifests is an error", () => {
   const spec = baseSpec();
   spec.members.push({ cluster: "cluster1", namespace: "shop" });
   spec.services = [{ name: "catalog", namespace: "shop", clusters: ["cluster1"], ports: [{ number: 1 }] }];
-  expect(() => buildMesh(spec, [{ cluster: "cluster2", source: "c2.yaml", objects: [svc("catalog", [http(8082)])] }])).toThrow(
-    /services\[0\]\.namespace: is shop, but the manifests have Service catalog in namespace default/,
-  );
+  expect(() =>
+    buildMesh(spec, [{ cluster: "cluster2", source: "c2.yaml", objects: [svc("catalog", [http(8082)])] }]),
+  ).toThrow(/services\[0\]\.namespace: is shop, but the manifests have Service catalog in namespace default/);
 });
 
 test("appProtocol wins over the port name, as in Kubernetes and Istio (no contradiction reported)", () => {
   const spec = baseSpec();
   spec.services = [];
-  const { model } = buildMesh(spec, [{ cluster: "cluster1", source: "c1.yaml", objects: [svc("api", [{ port: 7000, name: "grpc-api", appProtocol: "http" }])] }]);
+  const { model } = buildMesh(spec, [
+    {
+      cluster: "cluster1",
+      source: "c1.yaml",
+      objects: [svc("api", [{ port: 7000, name: "grpc-api", appProtocol: "http" }])],
+    },
+  ]);
   expect(model.services[0].ports).toEqual([{ number: 7000, name: "grpc-api", protocol: "HTTP" }]);
 });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { buildMesh, GlobalNamespaceSpec, isDnsSubdomain, renderYaml, ServiceSpec } from "../../sdk/src/mesh";
+import { buildMesh, GlobalNamespaceSpec, isDnsSubdomain, renderYaml } from "../../sdk/src/mesh";
 import { istioSchemaProblems } from "../helpers/istioSchema";
 import { find, gatewayRoute, meshDestination, sniFor } from "../helpers/wiring";
 
@@ -13,33 +13,51 @@ const serviceArb = (clusters: string[]) =>
     namespace: fc.constantFrom("shop", "data"),
     clusters: fc.subarray(clusters, { minLength: 1 }),
     ports: fc
-      .uniqueArray(fc.record({ number: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom(...PROTOCOLS), named: fc.boolean() }), {
-        minLength: 1,
-        maxLength: 3,
-        selector: (p) => p.number,
-      })
+      .uniqueArray(
+        fc.record({
+          number: fc.integer({ min: 1, max: 65535 }),
+          protocol: fc.constantFrom(...PROTOCOLS),
+          named: fc.boolean(),
+        }),
+        {
+          minLength: 1,
+          maxLength: 3,
+          selector: (p) => p.number,
+        },
+      )
       // Some ports named (neutrally, so the name implies no protocol), the others left to their default names.
       .map((ports) => ports.map(({ named, ...p }, i) => (named ? { ...p, name: `p${i}-port` } : p))),
   });
 
 const specArb: fc.Arbitrary<GlobalNamespaceSpec> = fc
-  .record({ name: label, domain: fc.constantFrom("acme.example.com", "mesh.internal.example.org"), clusterCount: fc.integer({ min: 1, max: 4 }) })
+  .record({
+    name: label,
+    domain: fc.constantFrom("acme.example.com", "mesh.internal.example.org"),
+    clusterCount: fc.integer({ min: 1, max: 4 }),
+  })
   .chain(({ name, domain, clusterCount }) => {
     const clusters = Array.from({ length: clusterCount }, (_, i) => `cluster${i + 1}`);
-    return fc.uniqueArray(serviceArb(clusters), { minLength: 1, maxLength: 12, selector: (s) => s.name }).map((services) => ({
-      name,
-      domain,
-      clusters: clusters.map((c, i) => ({ name: c, ingress: { address: i % 2 ? `lb-${c}.example.net` : `203.0.113.${i + 1}`, ...(i === 1 && { port: 15443 }) } })),
-      members: [
-        { cluster: "cluster*", namespace: "shop" },
-        { cluster: "*", namespace: "data" },
-      ],
-      services: services as ServiceSpec[],
-    }));
+    return fc
+      .uniqueArray(serviceArb(clusters), { minLength: 1, maxLength: 12, selector: (s) => s.name })
+      .map((services) => ({
+        name,
+        domain,
+        clusters: clusters.map((c, i) => ({
+          name: c,
+          ingress: { address: i % 2 ? `lb-${c}.example.net` : `203.0.113.${i + 1}`, ...(i === 1 && { port: 15443 }) },
+        })),
+        members: [
+          { cluster: "cluster*", namespace: "shop" },
+          { cluster: "*", namespace: "data" },
+        ],
+        services,
+      }));
   });
 
-const addresses = (spec: GlobalNamespaceSpec) => new Map(buildMesh(spec).model.services.map((s) => [s.name, s.address]));
-const yamlOf = (spec: GlobalNamespaceSpec) => [...buildMesh(spec).compiled.objects].map(([c, o]) => `# ${c}\n${renderYaml(o)}`).join("");
+const addresses = (spec: GlobalNamespaceSpec) =>
+  new Map(buildMesh(spec).model.services.map((s) => [s.name, s.address]));
+const yamlOf = (spec: GlobalNamespaceSpec) =>
+  [...buildMesh(spec).compiled.objects].map(([c, o]) => `# ${c}\n${renderYaml(o)}`).join("");
 
 test("virtual IPs are unique within a GlobalNamespace", () => {
   fc.assert(
@@ -55,7 +73,7 @@ test("adding or removing a service never changes another service's address", () 
     fc.property(specArb, serviceArb(["cluster1"]), (spec, extra) => {
       fc.pre(!spec.services!.some((s) => s.name === extra.name));
       const before = addresses(spec);
-      const added = addresses({ ...spec, services: [...spec.services!, extra as ServiceSpec] });
+      const added = addresses({ ...spec, services: [...spec.services!, extra] });
       const removed = addresses({ ...spec, services: spec.services!.slice(1) });
       for (const [name, ip] of before) {
         expect(added.get(name)).toBe(ip);
@@ -89,7 +107,10 @@ test("every port of every service reaches the service: locally where it runs, el
       for (const caller of model.clusters) {
         const objects = objectsOf(caller.name);
         for (const s of model.services) {
-          const local = (port: number) => ({ host: `${s.name}.${s.namespace}.svc.cluster.local`, port: { number: port } });
+          const local = (port: number) => ({
+            host: `${s.name}.${s.namespace}.svc.cluster.local`,
+            port: { number: port },
+          });
           if (s.clusters.includes(caller.name)) {
             for (const p of s.ports) expect(meshDestination(objects, s.host, p.number)).toEqual(local(p.number));
             continue;
@@ -98,13 +119,19 @@ test("every port of every service reaches the service: locally where it runs, el
           expect(entry.spec.endpoints.map((e) => e.labels["topology.istio.io/cluster"])).toEqual(s.clusters);
           for (const p of s.ports) {
             const toEgress = meshDestination(objects, s.host, p.number);
-            const sni = sniFor(objects, toEgress.host, toEgress.port.number, toEgress.subset) ?? "no SNI to the egress gateway";
-            expect(gatewayRoute(objects, caller.gateways.egressSelector, toEgress.port.number, sni)).toEqual({ host: s.host, port: { number: p.number } });
+            const sni =
+              sniFor(objects, toEgress.host, toEgress.port.number, toEgress.subset) ?? "no SNI to the egress gateway";
+            expect(gatewayRoute(objects, caller.gateways.egressSelector, toEgress.port.number, sni)).toEqual({
+              host: s.host,
+              port: { number: p.number },
+            });
             expect(sniFor(objects, s.host, p.number)).toBe(sni);
             for (const endpoint of entry.spec.endpoints) {
               const owner = model.clusters.find((c) => c.name === endpoint.labels["topology.istio.io/cluster"]);
               if (!owner) throw new Error(`endpoint ${endpoint.address} names no member cluster`);
-              expect(gatewayRoute(objectsOf(owner.name), owner.gateways.ingressSelector, endpoint.ports[p.name], sni)).toEqual(local(p.number));
+              expect(
+                gatewayRoute(objectsOf(owner.name), owner.gateways.ingressSelector, endpoint.ports[p.name], sni),
+              ).toEqual(local(p.number));
             }
           }
         }
@@ -131,7 +158,11 @@ test("compile is deterministic: the same spec, in any list order, gives byte-ide
         ...spec,
         clusters: shuffle(spec.clusters),
         members: shuffle(spec.members),
-        services: shuffle(spec.services!).map((s) => ({ ...s, clusters: shuffle(s.clusters!), ports: shuffle(s.ports!) })),
+        services: shuffle(spec.services!).map((s) => ({
+          ...s,
+          clusters: shuffle(s.clusters!),
+          ports: shuffle(s.ports!),
+        })),
       };
       expect(yamlOf(reordered)).toBe(yamlOf(spec));
       expect(yamlOf(spec)).toBe(yamlOf(structuredClone(spec)));

@@ -11,7 +11,9 @@ test("derived addresses are in class E, outside 240.240.0.0/16, never broadcast,
     firstOctets.add(Number(ip.split(".")[0]));
   }
   expect([...firstOctets].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => 240 + i));
-  expect(deriveVip("acme-fitness", "catalog.acme.example.com")).not.toBe(deriveVip("other", "catalog.acme.example.com"));
+  expect(deriveVip("acme-fitness", "catalog.acme.example.com")).not.toBe(
+    deriveVip("other", "catalog.acme.example.com"),
+  );
 });
 
 test("the derivation never changes between releases: a changed vector would move every address of every mesh", () => {
@@ -35,7 +37,12 @@ describe("a real collision of derived addresses", () => {
   const [a, b] = findCollision("acme-fitness", "acme.example.com");
   const spec = () => {
     const s = baseSpec();
-    s.services = [a, b].map((name) => ({ name, namespace: "default", clusters: ["cluster1"], ports: [{ number: 80, name: "http" }] }));
+    s.services = [a, b].map((name) => ({
+      name,
+      namespace: "default",
+      clusters: ["cluster1"],
+      ports: [{ number: 80, name: "http" }],
+    }));
     return s;
   };
 
@@ -45,7 +52,11 @@ describe("a real collision of derived addresses", () => {
       buildMesh(spec());
     } catch (e) {
       expect((e as SpecError).issues).toEqual([
-        expect.objectContaining({ message: expect.stringMatching(new RegExp(`the derived addresses of ${a} and ${b} collide .*pin one of them with "address:"`)) }),
+        expect.objectContaining({
+          message: expect.stringMatching(
+            new RegExp(`the derived addresses of ${a} and ${b} collide .*pin one of them with "address:"`),
+          ),
+        }),
       ]);
     }
   });
@@ -60,7 +71,16 @@ describe("a real collision of derived addresses", () => {
 
   test("a pin equal to another service's derived address is refused", () => {
     const s = spec();
-    s.services = [s.services[0], { name: "other", namespace: "default", clusters: ["cluster1"], ports: [{ number: 81 }], address: deriveVip("acme-fitness", `${a}.acme.example.com`) }];
+    s.services = [
+      s.services[0],
+      {
+        name: "other",
+        namespace: "default",
+        clusters: ["cluster1"],
+        ports: [{ number: 81 }],
+        address: deriveVip("acme-fitness", `${a}.acme.example.com`),
+      },
+    ];
     expect(() => buildMesh(s)).toThrow(/pinned for other, is the derived address of s\d+; pin another address/);
   });
 });

@@ -21,11 +21,15 @@ function sourceOf(subpath: string): string {
 /** Loads an entry in a fresh node with `blocked` unresolvable; prints its export names. */
 function load(subpath: string, blocked: string[]) {
   const script = `console.log(Object.keys(require(${JSON.stringify(sourceOf(subpath))})).sort().join(","))`;
-  const r = spawnSync(process.execPath, ["--require", join(__dirname, "block-cloud-sdks.js"), "--require", "tsx/cjs", "-e", script], {
-    env: { ...process.env, BLOCKED_PACKAGES: blocked.join(",") },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--require", join(__dirname, "block-cloud-sdks.js"), "--require", "tsx/cjs", "-e", script],
+    {
+      env: { ...process.env, BLOCKED_PACKAGES: blocked.join(",") },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   return { status: r.status, exports: r.stdout.trim().split(","), stderr: r.stderr };
 }
 
@@ -44,10 +48,14 @@ describe("the globalmesh npm package", () => {
   });
 
   test("the blocker really hides a package (else the tests below prove nothing)", () => {
-    const r = spawnSync(process.execPath, ["--require", join(__dirname, "block-cloud-sdks.js"), "-e", "require.resolve('@pulumi/aws')"], {
-      env: { ...process.env, BLOCKED_PACKAGES: "@pulumi/aws" },
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--require", join(__dirname, "block-cloud-sdks.js"), "-e", "require.resolve('@pulumi/aws')"],
+      {
+        env: { ...process.env, BLOCKED_PACKAGES: "@pulumi/aws" },
+        encoding: "utf8",
+      },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("blocked by test/package/block-cloud-sdks.js");
   });
@@ -56,7 +64,9 @@ describe("the globalmesh npm package", () => {
     const r = load(".", CLOUD_SDKS);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.exports).toEqual(expect.arrayContaining(["GlobalNamespace", "KubeconfigCluster", "MeshCluster", "MeshTrust"]));
+    expect(r.exports).toEqual(
+      expect.arrayContaining(["GlobalNamespace", "KubeconfigCluster", "MeshCluster", "MeshTrust"]),
+    );
     expect(r.exports).not.toContain("EksCluster");
     expect(r.exports).not.toContain("AksCluster");
   });
@@ -68,7 +78,9 @@ describe("the globalmesh npm package", () => {
     expect(load(subpath, []).exports).toContain(component);
     const missing = load(subpath, [sdk]);
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toContain(`globalmesh/${subpath.slice(2)} needs ${sdk}, an optional peer dependency of globalmesh; install it: npm install ${sdk}`);
+    expect(missing.stderr).toContain(
+      `globalmesh/${subpath.slice(2)} needs ${sdk}, an optional peer dependency of globalmesh; install it: npm install ${sdk}`,
+    );
   });
 
   test("globalmesh/core loads with no Pulumi package at all", () => {

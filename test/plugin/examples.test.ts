@@ -24,7 +24,9 @@ beforeAll(async () => {
   host = await startPluginHost();
   const t0 = Date.now();
   schema = await host.schema();
-  console.log(`run-plugin served after ${host.startMs} ms; GetSchema (the analyzer, in the plugin process) took ${Date.now() - t0} ms`);
+  console.log(
+    `run-plugin served after ${host.startMs} ms; GetSchema (the analyzer, in the plugin process) took ${Date.now() - t0} ms`,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -38,13 +40,25 @@ describe("the plugin host (run-plugin) on plugin/", () => {
 
   test("serves the schema: provider globalmesh in namespace globalmesh, the six components with their inputs and outputs", () => {
     // schema.test.ts checks every property in full; here, that the host serves the same package.
-    expect([schema.name, schema.namespace, schema.version]).toEqual(["globalmesh", "globalmesh", pluginPackageJson().version]);
+    expect([schema.name, schema.namespace, schema.version]).toEqual([
+      "globalmesh",
+      "globalmesh",
+      pluginPackageJson().version,
+    ]);
     expect(Object.keys(schema.resources).sort()).toEqual(COMPONENT_NAMES.map(token).sort());
     for (const name of COMPONENT_NAMES) {
       const r = schema.resources[token(name)];
       const exp = COMPONENTS[name];
-      expect([name, Object.keys(r.inputProperties).sort(), r.requiredInputs]).toEqual([name, Object.keys(exp.inputs).sort(), requiredOf(exp.inputs)]);
-      expect([name, Object.keys(r.properties).sort(), r.required]).toEqual([name, Object.keys(exp.outputs).sort(), requiredOf(exp.outputs)]);
+      expect([name, Object.keys(r.inputProperties).sort(), r.requiredInputs]).toEqual([
+        name,
+        Object.keys(exp.inputs).sort(),
+        requiredOf(exp.inputs),
+      ]);
+      expect([name, Object.keys(r.properties).sort(), r.required]).toEqual([
+        name,
+        Object.keys(exp.outputs).sort(),
+        requiredOf(exp.outputs),
+      ]);
     }
   });
 });
@@ -58,14 +72,23 @@ describe("examples/yaml: a Pulumi YAML program on the plugin", () => {
     expect(resolve(YAML_DIR, program.packages[schema.name])).toBe(PLUGIN_DIR);
     expect(existsSync(join(PLUGIN_DIR, "PulumiPlugin.yaml"))).toBe(true);
     const ajv = new Ajv2020({ allErrors: true, strict: false });
-    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "pulumi-schema", "project.json"), "utf8")));
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "pulumi-schema", "project.json"), "utf8")),
+    );
     validate(program);
     expect(validate.errors ?? []).toEqual([]);
   });
 
   test("uses KubeconfigCluster ×2, MeshTrust, MeshCluster ×2 and a GlobalNamespace that depends on the MeshClusters", () => {
     const types = Object.values(program.resources as Record<string, { type: string }>).map((r) => r.type.split(":")[2]);
-    expect(types.sort()).toEqual(["GlobalNamespace", "KubeconfigCluster", "KubeconfigCluster", "MeshCluster", "MeshCluster", "MeshTrust"]);
+    expect(types.sort()).toEqual([
+      "GlobalNamespace",
+      "KubeconfigCluster",
+      "KubeconfigCluster",
+      "MeshCluster",
+      "MeshCluster",
+      "MeshTrust",
+    ]);
     const meshes = Object.entries(program.resources as Record<string, { type: string }>)
       .filter(([, r]) => r.type.endsWith(":MeshCluster"))
       .map(([n]) => `\${${n}}`);
@@ -93,25 +116,44 @@ describe("examples/yaml: a Pulumi YAML program on the plugin", () => {
     gns.clusters[0].kubeconfig = "${cluster1Mesh.kubeConfig}";
     gns.services[0].ports[0].protocol = "HTTP3";
     expect(checkYamlProgram(broken, schema)).toEqual([
-      { path: "resources.trust.type", message: 'unknown resource type "globalmesh:index:MeshTrusts" (did you mean "globalmesh:index:MeshTrust"?)' },
-      { path: "resources.cluster1Mesh.properties.meshId", message: 'is a plain input: give a literal, not the expression "${trust.meshId}"' },
+      {
+        path: "resources.trust.type",
+        message: 'unknown resource type "globalmesh:index:MeshTrusts" (did you mean "globalmesh:index:MeshTrust"?)',
+      },
+      {
+        path: "resources.cluster1Mesh.properties.meshId",
+        message: 'is a plain input: give a literal, not the expression "${trust.meshId}"',
+      },
       { path: "resources.cluster2Mesh.properties.ca", message: "required by globalmesh:index:MeshCluster, missing" },
       {
         path: "resources.acmeFitness.properties.clusters[0].kubeconfig",
-        message: '${cluster1Mesh.kubeConfig}: globalmesh:index:MeshCluster has no output "kubeConfig" (did you mean "kubeconfig"?)',
+        message:
+          '${cluster1Mesh.kubeConfig}: globalmesh:index:MeshCluster has no output "kubeConfig" (did you mean "kubeconfig"?)',
       },
       {
         path: "resources.acmeFitness.properties.services[0].ports[0].protocol",
         message: '"HTTP3" is not one of globalmesh:index:PortProtocol: HTTP, HTTP2, GRPC, HTTPS, TLS, TCP, MONGO',
       },
-      { path: "resources.acmeFitness.properties.domian", message: 'unknown property of globalmesh:index:GlobalNamespace (did you mean "domain"?)' },
-      { path: "resources.acmeFitness.properties.domain", message: "required by globalmesh:index:GlobalNamespace, missing" },
+      {
+        path: "resources.acmeFitness.properties.domian",
+        message: 'unknown property of globalmesh:index:GlobalNamespace (did you mean "domain"?)',
+      },
+      {
+        path: "resources.acmeFitness.properties.domain",
+        message: "required by globalmesh:index:GlobalNamespace, missing",
+      },
     ]);
   });
 
   test("expressions are told from literals", () => {
     expect(["${a.b}", "x-${a}", { "fn::readFile": "f" }].map(isExpression)).toEqual([true, true, true]);
-    expect(["$${not}", "plain", 443, { fnx: 1 }, ["${a}"]].map(isExpression)).toEqual([false, false, false, false, false]);
+    expect(["$${not}", "plain", 443, { fnx: 1 }, ["${a}"]].map(isExpression)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -144,23 +186,35 @@ describe("plugin/README.md: the Python snippet", () => {
     expect(module).toBe("globalmesh_globalmesh");
     expect(issues).toEqual([]);
     // It exercises every component but the cloud ones, and an enum.
-    for (const used of ["MeshTrust(", "KubeconfigCluster(", "MeshCluster(", "GlobalNamespace(", "PortProtocol.HTTP"]) expect(snippet).toContain(used);
+    for (const used of ["MeshTrust(", "KubeconfigCluster(", "MeshCluster(", "GlobalNamespace(", "PortProtocol.HTTP"])
+      expect(snippet).toContain(used);
   });
 
   test("the check fails on a broken copy", () => {
     const broken = snippet
       .replace("mesh_id=", "meshid=")
-      .replace("globalmesh.InjectionArgsArgs(", "globalmesh.InjectionArgs(")
+      .replace("globalmesh.InjectionPolicyArgs(", "globalmesh.InjectionPolicy(")
       .replace("cluster2.ingress_address", "cluster2.ingress_adress")
       .replace('domain="acme.example.com",\n', "")
       .replace("PortProtocol.HTTP", "PortProtocol.HTTP3");
     const messages = checkPythonSnippet(broken, schema).issues.map((i) => i.message);
     expect(messages).toEqual([
       expect.stringMatching(/^MeshTrust: no argument "meshid"/),
-      expect.stringMatching(/^globalmesh.InjectionArgs: the SDK has no resource, input type/),
-      "GlobalNamespace: required argument \"domain\" (domain) missing",
+      expect.stringMatching(/^globalmesh.InjectionPolicy: the SDK has no resource, input type/),
+      'GlobalNamespace: required argument "domain" (domain) missing',
       "PortProtocol.HTTP3: members are HTTP, HTTP2, GRPC, HTTPS, TLS, TCP, MONGO",
       expect.stringMatching(/^cluster2.ingress_adress: MeshCluster has no output "ingress_adress"/),
     ]);
+  });
+});
+
+describe("README.md: the Python snippet", () => {
+  test("uses only arguments, classes and outputs the schema has", () => {
+    const snippet = pythonBlock(readFileSync(join(PLUGIN_DIR, "..", "README.md"), "utf8"));
+    const { module, issues } = checkPythonSnippet(snippet, schema);
+    expect(module).toBe("globalmesh_globalmesh");
+    expect(issues).toEqual([]);
+    for (const used of ["MeshTrust(", "KubeconfigCluster(", "MeshCluster(", "InjectionPolicyArgs("])
+      expect(snippet).toContain(used);
   });
 });

@@ -120,7 +120,7 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       trustDomain: str,
       clusters: arr(str),
       rootCertPem: str,
-      intermediates: map(ref("ClusterCa")), // Output<Record<string, ClusterCa>>
+      intermediates: map(ref("ClusterCa")), // Record<string, ClusterCa>: one Output per field
     },
   },
   MeshCluster: {
@@ -131,8 +131,8 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       trustDomain: opt(plain(str)),
       network: opt(plain(str)),
       locality: opt(plain(str)),
-      istio: opt(plain(ref("IstioArgs"))),
-      injection: opt(plain(ref("InjectionArgs"))),
+      istio: opt(plain(ref("IstioRelease"))),
+      injection: opt(plain(ref("InjectionPolicy"))),
       globalNamespaces: opt(plain(arr(plain(str)))),
       ingressAddress: opt(str),
     },
@@ -144,8 +144,8 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       meshId: str,
       trustDomain: str,
       istioVersion: str,
-      gateways: ref("RequiredGatewaysSpec"), // Required<GatewaysSpec>
-      ingress: ref("ClusterIngress"),
+      gateways: ref("GatewayPlacement"),
+      ingress: ref("IngressEndpoint"),
       ingressAddress: str,
       egressGatewayHost: str,
       gatewayPrincipals: ref("GatewayPrincipals"),
@@ -187,24 +187,38 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
   ClusterConnection: {
     properties: { clusterName: plain(str), kubeconfig: str, locality: opt(plain(str)), network: opt(plain(str)) },
   },
-  // clusters/connection.ts: MeshCluster.ingress (output) and GlobalNamespaceCluster.ingress (input). `port` is a bare
-  // `number` ("a literal"): plain in input position.
+  // clusters/connection.ts: GlobalNamespaceCluster.ingress (input). `port` is a bare `number` ("a literal"): plain.
   ClusterIngress: { properties: { address: str, port: opt(plain(num)) } },
   // install/args.ts: MeshTrust.intermediates values (output), MeshClusterArgs.ca (input); every field an Input.
   ClusterCa: { properties: { certPem: str, keyPem: str, certChainPem: str, rootCertsPem: str } },
-  IstioArgs: {
-    properties: { version: opt(plain(str)), repository: opt(plain(str)), values: opt(plain(ref("IstioValuesOverrides"))) },
+  IstioRelease: {
+    properties: {
+      version: opt(plain(str)),
+      repository: opt(plain(str)),
+      values: opt(plain(ref("IstioValuesOverrides"))),
+    },
   },
   IstioValuesOverrides: {
-    properties: { base: opt(plain(map(any))), istiod: opt(plain(map(any))), ingressGateway: opt(plain(map(any))), egressGateway: opt(plain(map(any))) },
+    properties: {
+      base: opt(plain(map(any))),
+      istiod: opt(plain(map(any))),
+      ingressGateway: opt(plain(map(any))),
+      egressGateway: opt(plain(map(any))),
+    },
   },
-  InjectionArgs: {
-    properties: { namespaces: opt(plain(arr(plain(str)))), allNamespaces: opt(plain(bool)), exclude: opt(plain(arr(plain(str)))) },
+  InjectionPolicy: {
+    properties: {
+      namespaces: opt(plain(arr(plain(str)))),
+      allNamespaces: opt(plain(bool)),
+      exclude: opt(plain(arr(plain(str)))),
+    },
   },
-  // install/principals.ts, output only.
+  // install/outputs.ts, output only.
   GatewayPrincipals: { properties: { ingress: str, egress: str } },
-  // Required<GatewaysSpec> (mesh/spec.ts), output only: every property required.
-  RequiredGatewaysSpec: { properties: { namespace: str, ingressSelector: map(str), egressSelector: map(str), egressService: str } },
+  IngressEndpoint: { properties: { address: str, port: num } },
+  GatewayPlacement: {
+    properties: { namespace: str, ingressSelector: map(str), egressSelector: map(str), egressService: str },
+  },
   // mesh/spec.ts, as GlobalNamespaceCluster.gateways (input).
   GatewaysSpec: {
     properties: {
@@ -238,7 +252,9 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
   },
   // mesh/spec.ts.
   PortSpec: { properties: { number: plain(num), name: opt(plain(str)), protocol: opt(plain(ref("PortProtocol"))) } },
-  GlobalNamespaceManifests: { properties: { cluster: plain(str), yaml: plain(str), defaultNamespace: opt(plain(str)) } },
+  GlobalNamespaceManifests: {
+    properties: { cluster: plain(str), yaml: plain(str), defaultNamespace: opt(plain(str)) },
+  },
   // gns/globalNamespace.ts, output only.
   GlobalHost: {
     properties: { service: str, namespace: str, host: str, address: str, clusters: arr(str), ports: arr(num) },
@@ -252,13 +268,6 @@ export const ENUM_TYPES: Record<string, EnumTypeExpectation> = {
     enum: ["HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"].map((v) => ({ name: v, value: v })),
   },
 };
-
-/**
- * Known differences between the analyzer's output and the table above, each `[type, property, what the analyzer
- * emits]`. The analyzer names types globally and fixes a type's properties the first time it meets the type: it meets
- * ClusterIngress first as MeshCluster's `ingress` output, so `port` loses `plain` for the input use as well.
- */
-export const KNOWN_ANALYZER_DIFFERENCES: [string, string, Prop][] = [["ClusterIngress", "port", opt(num)]];
 
 /** What the six components register as: `globalmesh:index:<ClassName>`. */
 export const COMPONENT_NAMES = Object.keys(COMPONENTS);

@@ -35,7 +35,8 @@ export interface PluginHost {
 export async function startPluginHost(): Promise<PluginHost> {
   // The plugin runs the built library: `npm ci`/`npm install` at the root build it (the root `prepare` script).
   const missing = ["index.js", "eks.js", "aks.js"].filter((f) => !existsSync(join(ROOT, "sdk", "dist", f)));
-  if (missing.length > 0) throw new Error(`sdk/dist lacks ${missing.join(", ")}: build the library (npm run build) first`);
+  if (missing.length > 0)
+    throw new Error(`sdk/dist lacks ${missing.join(", ")}: build the library (npm run build) first`);
 
   const cwd = mkdtempSync(join(tmpdir(), "globalmesh-consumer-"));
   const t0 = Date.now();
@@ -75,11 +76,15 @@ export async function startPluginHost(): Promise<PluginHost> {
     close(): void;
   };
   const call = <T>(method: "getSchema" | "getPluginInfo", req: unknown): Promise<T> =>
-    new Promise((resolve, reject) => client[method](req, (err, resp) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(resp as T))));
+    new Promise((resolve, reject) =>
+      client[method](req, (err, resp) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(resp as T))),
+    );
   return {
     startMs,
-    pluginVersion: async () => (await call<{ getVersion(): string }>("getPluginInfo", new emptyproto.Empty())).getVersion(),
-    schema: async () => JSON.parse((await call<{ getSchema(): string }>("getSchema", new provproto.GetSchemaRequest())).getSchema()),
+    pluginVersion: async () =>
+      (await call<{ getVersion(): string }>("getPluginInfo", new emptyproto.Empty())).getVersion(),
+    schema: async () =>
+      JSON.parse((await call<{ getSchema(): string }>("getSchema", new provproto.GetSchemaRequest())).getSchema()),
     stop: async () => {
       client.close();
       await stop();

@@ -7,7 +7,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { ComponentProvider, ComponentResourceConstructor, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
+import {
+  ComponentProvider,
+  ComponentResourceConstructor,
+  getPulumiComponents,
+} from "@pulumi/pulumi/provider/experimental/provider";
 import { COMPONENT_NAMES } from "./expected";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -55,7 +59,13 @@ export function providerIdentity(packageName: string): { name: string; namespace
   return { name, namespace };
 }
 
-export function pluginPackageJson(): { name: string; version: string; description?: string; main?: string; dependencies: Record<string, string> } {
+export function pluginPackageJson(): {
+  name: string;
+  version: string;
+  description?: string;
+  main?: string;
+  dependencies: Record<string, string>;
+} {
   return JSON.parse(readFileSync(join(PLUGIN_DIR, "package.json"), "utf8"));
 }
 
@@ -92,7 +102,11 @@ export async function loadPluginSchema(opts: { loadEntry: boolean }): Promise<Lo
 }
 
 /** Every `$ref` in a JSON value, with its path. */
-export function collectRefs(node: unknown, path = "", out: { path: string; ref: string }[] = []): { path: string; ref: string }[] {
+export function collectRefs(
+  node: unknown,
+  path = "",
+  out: { path: string; ref: string }[] = [],
+): { path: string; ref: string }[] {
   if (Array.isArray(node)) node.forEach((v, i) => collectRefs(v, `${path}[${i}]`, out));
   else if (node && typeof node === "object")
     for (const [k, v] of Object.entries(node)) {

@@ -173,11 +173,20 @@ export function checkPythonSnippet(text: string, schema: PackageSchema): { modul
   const typeOf = (n: string) => schema.types[prefix + n];
   const byPyName = (props: Record<string, SchemaProperty>) => new Map(Object.keys(props).map((k) => [pyName(k), k]));
 
-  const checkKwargs = (index: number, what: string, given: string[], props: Record<string, SchemaProperty>, required: string[], extra: string[]) => {
+  const checkKwargs = (
+    index: number,
+    what: string,
+    given: string[],
+    props: Record<string, SchemaProperty>,
+    required: string[],
+    extra: string[],
+  ) => {
     const names = byPyName(props);
     for (const g of given)
-      if (!names.has(g) && !extra.includes(g)) add(index, `${what}: no argument "${g}" (its arguments: ${[...names.keys(), ...extra].join(", ")})`);
-    for (const r of required) if (!given.includes(pyName(r))) add(index, `${what}: required argument "${pyName(r)}" (${r}) missing`);
+      if (!names.has(g) && !extra.includes(g))
+        add(index, `${what}: no argument "${g}" (its arguments: ${[...names.keys(), ...extra].join(", ")})`);
+    for (const r of required)
+      if (!given.includes(pyName(r))) add(index, `${what}: required argument "${pyName(r)}" (${r}) missing`);
   };
 
   // Calls and attribute uses of the module: alias.Resource(…), alias.TypeArgs(…), alias.Enum.MEMBER.
@@ -200,7 +209,15 @@ export function checkPythonSnippet(text: string, schema: PackageSchema): { modul
       const t = typeOf(base);
       const props = t?.properties ?? resourceOf(base).inputProperties;
       const required = t ? (t.required ?? []) : resourceOf(base).requiredInputs;
-      if (isCall) checkKwargs(m.index, name, keywordArguments(callArguments(src, m.index + m[0].length - 1)), props, required, []);
+      if (isCall)
+        checkKwargs(
+          m.index,
+          name,
+          keywordArguments(callArguments(src, m.index + m[0].length - 1)),
+          props,
+          required,
+          [],
+        );
       continue;
     }
     const enumType = typeOf(name);
@@ -217,14 +234,16 @@ export function checkPythonSnippet(text: string, schema: PackageSchema): { modul
     functionTypes.set(m[1], m[2]);
   for (const m of src.matchAll(/^\s*(\w+)\s*=\s*([\w.]+)\s*\(/gm)) {
     const callee = m[2];
-    if (callee.startsWith(`${alias}.`) && resourceOf(callee.slice(alias.length + 1))) varTypes.set(m[1], callee.slice(alias.length + 1));
+    if (callee.startsWith(`${alias}.`) && resourceOf(callee.slice(alias.length + 1)))
+      varTypes.set(m[1], callee.slice(alias.length + 1));
     else if (functionTypes.has(callee)) varTypes.set(m[1], functionTypes.get(callee)!);
   }
   // Their outputs: `x.<output>`.
   for (const [v, r] of varTypes) {
     const outputs = byPyName(resourceOf(r).properties);
     for (const m of src.matchAll(new RegExp(`(?<![\\w.])${v}\\.(\\w+)`, "g")))
-      if (!outputs.has(m[1]) && m[1] !== "urn") add(m.index, `${v}.${m[1]}: ${r} has no output "${m[1]}" (its outputs: ${[...outputs.keys()].join(", ")})`);
+      if (!outputs.has(m[1]) && m[1] !== "urn")
+        add(m.index, `${v}.${m[1]}: ${r} has no output "${m[1]}" (its outputs: ${[...outputs.keys()].join(", ")})`);
   }
   return { module, issues };
 }

@@ -98,7 +98,10 @@ export function checkRefs(schema: PackageSchema, fromDir: string): string[] {
     if (BUILTIN_REFS.has(ref)) continue;
     if (ref.startsWith("#/types/")) {
       const tok = ref.slice("#/types/".length);
-      if (!ref.startsWith(localPrefix)) issues.push(`${path}: ${ref} is a type of another package (only resources of other packages can be referenced)`);
+      if (!ref.startsWith(localPrefix))
+        issues.push(
+          `${path}: ${ref} is a type of another package (only resources of other packages can be referenced)`,
+        );
       else if (!schema.types[tok]) issues.push(`${path}: ${ref} names no type of the schema`);
       continue;
     }
@@ -111,7 +114,8 @@ export function checkRefs(schema: PackageSchema, fromDir: string): string[] {
     const tok = decodeURIComponent(encoded);
     const listed = schema.dependencies.find((d) => d.name === dep);
     if (!listed) issues.push(`${path}: ${ref}: package "${dep}" is not in the schema's dependencies`);
-    else if (listed.version !== version) issues.push(`${path}: ${ref}: dependencies list ${dep} at ${listed.version}, not ${version}`);
+    else if (listed.version !== version)
+      issues.push(`${path}: ${ref}: dependencies list ${dep} at ${listed.version}, not ${version}`);
     if (tok.split(":").length !== 3 || tok.startsWith("pulumi:providers:")) {
       issues.push(`${path}: ${ref} refers to a provider ("${tok}"), which no schema can reference`);
       continue;

@@ -10,8 +10,18 @@ import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema";
-import { COMPONENT_NAMES, COMPONENTS, ENUM_TYPES, KNOWN_ANALYZER_DIFFERENCES, OBJECT_TYPES, Prop, requiredOf, token } from "./expected";
-import { collectRefs, LoadedSchema, loadPluginSchema, PackageSchema, pluginPackageJson, PLUGIN_DIR, providerIdentity, ROOT, SchemaProperty } from "./pluginSchema";
+import { COMPONENT_NAMES, COMPONENTS, ENUM_TYPES, OBJECT_TYPES, Prop, requiredOf, token } from "./expected";
+import {
+  collectRefs,
+  LoadedSchema,
+  loadPluginSchema,
+  PackageSchema,
+  pluginPackageJson,
+  PLUGIN_DIR,
+  providerIdentity,
+  ROOT,
+  SchemaProperty,
+} from "./pluginSchema";
 import { checkRefs } from "./refs";
 
 const FIXTURES = join(ROOT, "test", "fixtures", "pulumi-schema");
@@ -25,7 +35,8 @@ function shape(p: SchemaProperty): Prop {
   }
   return out;
 }
-const shapes = (props: Record<string, SchemaProperty>) => Object.fromEntries(Object.entries(props).map(([k, p]) => [k, shape(p)]));
+const shapes = (props: Record<string, SchemaProperty>) =>
+  Object.fromEntries(Object.entries(props).map(([k, p]) => [k, shape(p)]));
 
 let loaded: LoadedSchema;
 let schema: PackageSchema;
@@ -35,7 +46,9 @@ beforeAll(async () => {
   schema = loaded.schema;
   // The analyzer builds a TypeScript program over plugin/tsconfig.json (sdk sources, @pulumi/aws and azure-native
   // submodules): seconds, so once per file.
-  console.log(`plugin entry loaded in ${Math.round(loaded.entryMs)} ms; ComponentProvider.getSchema() in ${Math.round(loaded.analyzerMs)} ms`);
+  console.log(
+    `plugin entry loaded in ${Math.round(loaded.entryMs)} ms; ComponentProvider.getSchema() in ${Math.round(loaded.analyzerMs)} ms`,
+  );
 }, 120_000);
 
 describe("plugin layout, as @pulumi/pulumi/cmd/run-plugin reads it", () => {
@@ -43,7 +56,15 @@ describe("plugin layout, as @pulumi/pulumi/cmd/run-plugin reads it", () => {
     const pkg = pluginPackageJson();
     expect(providerIdentity(pkg.name)).toEqual({ name: "globalmesh", namespace: "globalmesh" });
     expect(pkg.main).toBe("index.ts");
-    for (const dep of ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/tls", "@pulumi/aws", "@pulumi/azure-native", "globalmesh", "typescript"])
+    for (const dep of [
+      "@pulumi/pulumi",
+      "@pulumi/kubernetes",
+      "@pulumi/tls",
+      "@pulumi/aws",
+      "@pulumi/azure-native",
+      "globalmesh",
+      "typescript",
+    ])
       expect(Object.keys(pkg.dependencies)).toContain(dep);
     expect(pkg.dependencies.globalmesh).toBe("file:../sdk");
     // The library's own name differs (npm workspaces need distinct names; a package cannot depend on its own name).
@@ -68,10 +89,12 @@ describe("plugin layout, as @pulumi/pulumi/cmd/run-plugin reads it", () => {
   test("PulumiPlugin.yaml: runtime nodejs, only options the nodejs host knows", () => {
     const manifest = parseYaml(readFileSync(join(PLUGIN_DIR, "PulumiPlugin.yaml"), "utf8"));
     // sdk/go/common/workspace PluginProject: runtime, packages, requiredPulumiVersion, template.
-    for (const key of Object.keys(manifest)) expect(["runtime", "packages", "requiredPulumiVersion", "template"]).toContain(key);
+    for (const key of Object.keys(manifest))
+      expect(["runtime", "packages", "requiredPulumiVersion", "template"]).toContain(key);
     expect(manifest.runtime.name).toBe("nodejs");
     // pulumi-language-nodejs parseOptions.
-    for (const key of Object.keys(manifest.runtime.options ?? {})) expect(["typescript", "tsconfig", "nodeargs", "packagemanager"]).toContain(key);
+    for (const key of Object.keys(manifest.runtime.options ?? {}))
+      expect(["typescript", "tsconfig", "nodeargs", "packagemanager"]).toContain(key);
     expect(existsSync(join(PLUGIN_DIR, "Pulumi.yaml"))).toBe(false); // a plugin, not a program: never both
   });
 
@@ -110,29 +133,28 @@ describe("schema: the six components, exactly", () => {
     test("documented: the component and every input and output", () => {
       const r = schema.resources[token(name)];
       expect(r.description).toMatch(/\w/);
-      for (const [k, p] of [...Object.entries(r.inputProperties), ...Object.entries(r.properties)]) expect([k, p.description]).toEqual([k, expect.stringMatching(/\w/)]);
+      for (const [k, p] of [...Object.entries(r.inputProperties), ...Object.entries(r.properties)])
+        expect([k, p.description]).toEqual([k, expect.stringMatching(/\w/)]);
     });
   });
 
-  test("object and enum types: exactly the tables, apart from the known analyzer differences", () => {
-    const expectedObjects = structuredClone(OBJECT_TYPES);
-    for (const [type, prop, emitted] of KNOWN_ANALYZER_DIFFERENCES) expectedObjects[type].properties[prop] = emitted;
+  test("object and enum types: exactly the tables", () => {
+    const expectedObjects = OBJECT_TYPES;
     const objects = Object.fromEntries(
       Object.entries(schema.types)
         .filter(([, t]) => !t.enum)
         .map(([tok, t]) => [tok, { properties: shapes(t.properties ?? {}), required: t.required }]),
     );
     expect(objects).toEqual(
-      Object.fromEntries(Object.entries(expectedObjects).map(([n, t]) => [token(n), { properties: t.properties, required: requiredOf(t.properties) }])),
+      Object.fromEntries(
+        Object.entries(expectedObjects).map(([n, t]) => [
+          token(n),
+          { properties: t.properties, required: requiredOf(t.properties) },
+        ]),
+      ),
     );
     const enums = Object.fromEntries(Object.entries(schema.types).filter(([, t]) => t.enum));
     expect(enums).toEqual(Object.fromEntries(Object.entries(ENUM_TYPES).map(([n, t]) => [token(n), t])));
-  });
-
-  // Fails while the analyzer fixes ClusterIngress's properties at its first (output) use; when it passes, drop the
-  // entry from KNOWN_ANALYZER_DIFFERENCES and turn this into a plain test.
-  test.failing("ClusterIngress.port is plain, as the bare `number` in GlobalNamespaceCluster.ingress says", () => {
-    expect(shape(schema.types[token("ClusterIngress")].properties!.port)).toEqual(OBJECT_TYPES.ClusterIngress.properties.port);
   });
 });
 
@@ -151,7 +173,14 @@ describe("schema: references", () => {
     const dir = join(FIXTURES, "ref-fixture");
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     const r = new Analyzer(dir, "fixture", pkg, new Set(["Fixture"])).analyze();
-    const fixture = generateSchema("fixture", pkg.version, pkg.description, r.components, r.typeDefinitions, r.dependencies) as unknown as PackageSchema;
+    const fixture = generateSchema(
+      "fixture",
+      pkg.version,
+      pkg.description,
+      r.components,
+      r.typeDefinitions,
+      r.dependencies,
+    ) as unknown as PackageSchema;
     const k8sVersion = JSON.parse(readFileSync(require.resolve("@pulumi/kubernetes/package.json"), "utf8")).version;
     expect(fixture.dependencies).toEqual([{ name: "kubernetes", version: k8sVersion }]);
     const issues = checkRefs(fixture, dir);
@@ -160,7 +189,9 @@ describe("schema: references", () => {
       "types.fixture:index:Resource: named after the Pulumi SDK's Resource",
     ]);
     // A token the package does not register, and a type of another package.
-    fixture.resources["fixture:index:Fixture"].properties.ghost = { $ref: `/kubernetes/v${k8sVersion}/schema.json#/resources/kubernetes:core%2Fv1:Ghost` };
+    fixture.resources["fixture:index:Fixture"].properties.ghost = {
+      $ref: `/kubernetes/v${k8sVersion}/schema.json#/resources/kubernetes:core%2Fv1:Ghost`,
+    };
     fixture.resources["fixture:index:Fixture"].properties.other = { $ref: "#/types/kubernetes:core/v1:PodSpec" };
     expect(checkRefs(fixture, dir).slice(1, 3)).toEqual([
       `resources.fixture:index:Fixture.properties.ghost: /kubernetes/v${k8sVersion}/schema.json#/resources/kubernetes:core%2Fv1:Ghost: no class of @pulumi/kubernetes registers "kubernetes:core/v1:Ghost"`,

@@ -67,7 +67,11 @@ function closest(name: string, known: string[]): string | undefined {
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++)
       for (let j = 1; j <= b.length; j++)
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        d[i][j] = Math.min(
+          d[i - 1][j] + 1,
+          d[i][j - 1] + 1,
+          d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+        );
     return d[a.length][b.length];
   };
   const best = known.map((k) => [k, dist(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
@@ -88,7 +92,8 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
   const config = isMap(program.config) ? Object.keys(program.config) : [];
   const variables = isMap(program.variables) ? Object.keys(program.variables) : [];
   const typeOf = new Map<string, string>();
-  for (const [name, r] of Object.entries(resources)) if (isMap(r) && typeof r.type === "string") typeOf.set(name, r.type);
+  for (const [name, r] of Object.entries(resources))
+    if (isMap(r) && typeof r.type === "string") typeOf.set(name, r.type);
 
   /** Checks the `${…}` references inside any value. */
   const checkReferences = (v: Yaml, path: string): void => {
@@ -104,7 +109,10 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
           if (!res || ref.property === undefined) continue; // unknown type: reported at its `type:`
           if (!(ref.property in res.properties) && !RESOURCE_BUILTINS.has(ref.property)) {
             const hint = closest(ref.property, Object.keys(res.properties));
-            add(path, `\${${expr}}: ${typeOf.get(ref.root)} has no output "${ref.property}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
+            add(
+              path,
+              `\${${expr}}: ${typeOf.get(ref.root)} has no output "${ref.property}"${hint ? ` (did you mean "${hint}"?)` : ""}`,
+            );
           }
         } else if (!config.includes(ref.root) && !variables.includes(ref.root))
           add(path, `\${${expr}}: "${ref.root}" is no resource, config value or variable of the program`);
@@ -114,7 +122,13 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
   };
 
   /** Checks an object's keys against schema properties and required ones, then each value. */
-  const checkObject = (value: Record<string, Yaml>, props: Record<string, SchemaProperty>, required: string[], path: string, what: string) => {
+  const checkObject = (
+    value: Record<string, Yaml>,
+    props: Record<string, SchemaProperty>,
+    required: string[],
+    path: string,
+    what: string,
+  ) => {
     for (const [k, v] of Object.entries(value)) {
       const spec = props[k];
       if (!spec) {
@@ -139,7 +153,8 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
       if (!t) return add(path, `refers to ${spec.$ref}, which the schema does not define`);
       if (t.enum) {
         const values = t.enum.map((e) => e.value);
-        if (!values.includes(v as string | number)) add(path, `${JSON.stringify(v)} is not one of ${tok}: ${values.join(", ")}`);
+        if (!values.includes(v as string | number))
+          add(path, `${JSON.stringify(v)} is not one of ${tok}: ${values.join(", ")}`);
         return;
       }
       if (!isMap(v)) return add(path, `must be a mapping (${tok})`);
@@ -151,7 +166,8 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
         return v.forEach((e, i) => checkValue(e, spec.items!, `${path}[${i}]`));
       case "object":
         if (!isMap(v)) return add(path, "must be a mapping");
-        for (const [k, e] of Object.entries(v)) checkValue(e, spec.additionalProperties ?? { $ref: "pulumi.json#/Any" }, `${path}.${k}`);
+        for (const [k, e] of Object.entries(v))
+          checkValue(e, spec.additionalProperties ?? { $ref: "pulumi.json#/Any" }, `${path}.${k}`);
         return;
       case "string":
       case "number":
@@ -179,7 +195,9 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
       const props = isMap(r.properties) ? r.properties : {};
       checkObject(props, res.inputProperties, res.requiredInputs, `${path}.properties`, type as string);
     }
-    for (const key of Object.keys(r)) if (!["type", "properties", "options", "get", "defaultProvider"].includes(key)) add(`${path}.${key}`, "is not a key of a resource");
+    for (const key of Object.keys(r))
+      if (!["type", "properties", "options", "get", "defaultProvider"].includes(key))
+        add(`${path}.${key}`, "is not a key of a resource");
     if (r.options !== undefined) {
       if (!isMap(r.options)) add(`${path}.options`, "must be a mapping");
       else
@@ -189,7 +207,8 @@ export function checkYamlProgram(program: Yaml, schema: PackageSchema): Issue[] 
             const list = Array.isArray(v) ? v : [v];
             list.forEach((d, i) => {
               const m = typeof d === "string" ? /^\$\{([A-Za-z_][\w-]*)\}$/.exec(d) : null;
-              if (!m || !typeOf.has(m[1])) add(`${path}.options.dependsOn[${i}]`, `${JSON.stringify(d)} is not \${<a resource of the program>}`);
+              if (!m || !typeOf.has(m[1]))
+                add(`${path}.options.dependsOn[${i}]`, `${JSON.stringify(d)} is not \${<a resource of the program>}`);
             });
           } else checkReferences(v, `${path}.options.${k}`);
         }

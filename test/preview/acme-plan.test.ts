@@ -2,7 +2,16 @@ import { Registration } from "../helpers/pulumiHarness";
 import { diffRegistrations, Plan, registrationsOf } from "../helpers/plan";
 import { ACME, acmeDef, acmeObjects, GNS, manifestsOf, newWorkload, takeWorkload } from "./acme";
 import { MeshDef, meshProgram, RESOURCE, STACK_PREFIX } from "./program";
-import { clientObjects, egressObjects, hostObjects, ingressObjects, objectUrn, providerUrn, servingObjects, sorted } from "./urns";
+import {
+  clientObjects,
+  egressObjects,
+  hostObjects,
+  ingressObjects,
+  objectUrn,
+  providerUrn,
+  servingObjects,
+  sorted,
+} from "./urns";
 
 /** The plan `pulumi preview` shows for each everyday change to examples/acme-fitness. */
 
@@ -19,13 +28,18 @@ async function planTo(edit: (def: MeshDef) => void): Promise<Plan> {
 
 test("the starting point registers exactly acme-fitness's objects, its providers and the component", () => {
   const component = `${STACK_PREFIX}globalmesh:index:GlobalNamespace::${RESOURCE}`;
-  expect(sorted(before.keys())).toEqual(sorted([component, providerUrn("cluster1"), providerUrn("cluster2"), ...acmeObjects()]));
+  expect(sorted(before.keys())).toEqual(
+    sorted([component, providerUrn("cluster1"), providerUrn("cluster2"), ...acmeObjects()]),
+  );
 });
 
 test("adding a service creates only its objects: serving in its cluster, client in the other", async () => {
   const plan = await planTo((def) => manifestsOf(def, "cluster1").push(...newWorkload("points", 7000)));
   expect(plan).toEqual({
-    create: sorted([...servingObjects(GNS, "cluster1", "points", [7000], true), ...clientObjects(GNS, "cluster2", "points", [7000])]),
+    create: sorted([
+      ...servingObjects(GNS, "cluster1", "points", [7000], true),
+      ...clientObjects(GNS, "cluster2", "points", [7000]),
+    ]),
     delete: [],
     update: {},
     replace: {},
@@ -34,9 +48,21 @@ test("adding a service creates only its objects: serving in its cluster, client 
 
 test("moving catalog from cluster2 to cluster1 swaps its egress and ingress legs and updates its host entries in place", async () => {
   const plan = await planTo((def) => manifestsOf(def, "cluster1").push(...takeWorkload(def, "cluster2", "catalog")));
-  expect(plan.create).toEqual(sorted([...ingressObjects(GNS, "cluster1", "catalog", [8082]), ...egressObjects(GNS, "cluster2", "catalog", [8082])]));
-  expect(plan.delete).toEqual(sorted([...egressObjects(GNS, "cluster1", "catalog", [8082]), ...ingressObjects(GNS, "cluster2", "catalog", [8082])]));
-  expect(sorted(Object.keys(plan.update))).toEqual(sorted([...hostObjects(GNS, "cluster1", "catalog"), ...hostObjects(GNS, "cluster2", "catalog")]));
+  expect(plan.create).toEqual(
+    sorted([
+      ...ingressObjects(GNS, "cluster1", "catalog", [8082]),
+      ...egressObjects(GNS, "cluster2", "catalog", [8082]),
+    ]),
+  );
+  expect(plan.delete).toEqual(
+    sorted([
+      ...egressObjects(GNS, "cluster1", "catalog", [8082]),
+      ...ingressObjects(GNS, "cluster2", "catalog", [8082]),
+    ]),
+  );
+  expect(sorted(Object.keys(plan.update))).toEqual(
+    sorted([...hostObjects(GNS, "cluster1", "catalog"), ...hostObjects(GNS, "cluster2", "catalog")]),
+  );
   expect(plan.replace).toEqual({});
   // cluster1's entry now points at the local Service instead of cluster2's ingress; the virtual IP stays.
   const entry = plan.update[objectUrn(GNS, "cluster1", "ServiceEntry", "catalog")];
@@ -52,7 +78,10 @@ test("running catalog in cluster1 too: nobody is left outside, so both cross-clu
   });
   expect(plan).toEqual({
     create: [],
-    delete: sorted([...egressObjects(GNS, "cluster1", "catalog", [8082]), ...ingressObjects(GNS, "cluster2", "catalog", [8082])]),
+    delete: sorted([
+      ...egressObjects(GNS, "cluster1", "catalog", [8082]),
+      ...ingressObjects(GNS, "cluster2", "catalog", [8082]),
+    ]),
     update: expect.any(Object),
     replace: {},
   });
@@ -63,7 +92,10 @@ test("removing payment deletes its objects in both clusters and nothing else", a
   const plan = await planTo((def) => void takeWorkload(def, "cluster1", "payment"));
   expect(plan).toEqual({
     create: [],
-    delete: sorted([...servingObjects(GNS, "cluster1", "payment", [9000], true), ...clientObjects(GNS, "cluster2", "payment", [9000])]),
+    delete: sorted([
+      ...servingObjects(GNS, "cluster1", "payment", [9000], true),
+      ...clientObjects(GNS, "cluster2", "payment", [9000]),
+    ]),
     update: {},
     replace: {},
   });
@@ -74,14 +106,18 @@ test("a third cluster joining gets a provider and the client objects of every se
     def.clusters.push({ name: "cluster3", locality: "eu-west-1" });
     def.members.push({ cluster: "cluster3", namespace: "default" });
   });
-  const expected = Object.values(ACME).flatMap((services) => Object.entries(services).flatMap(([s, ports]) => clientObjects(GNS, "cluster3", s, ports)));
+  const expected = Object.values(ACME).flatMap((services) =>
+    Object.entries(services).flatMap(([s, ports]) => clientObjects(GNS, "cluster3", s, ports)),
+  );
   expect(expected).toHaveLength(60);
   expect(plan).toEqual({ create: sorted([providerUrn("cluster3"), ...expected]), delete: [], update: {}, replace: {} });
 });
 
 test("catalog's port 8082 → 8083 renames only the per-port routes and updates its other objects in place", async () => {
   const plan = await planTo((def) => {
-    const service = manifestsOf(def, "cluster2").find((o: any) => o.kind === "Service" && o.metadata.name === "catalog") as any;
+    const service = manifestsOf(def, "cluster2").find(
+      (o: any) => o.kind === "Service" && o.metadata.name === "catalog",
+    ) as any;
     service.spec.ports[0].port = 8083;
   });
   const route = (c: string, leg: string, p: number) => objectUrn(GNS, c, "VirtualService", `catalog.${leg}.${p}`);
@@ -105,7 +141,8 @@ test("a new domain updates every object in place (new hosts, new virtual IPs) an
   expect(plan.replace).toEqual({});
   expect(sorted(Object.keys(plan.update))).toEqual(sorted(acmeObjects()));
   for (const [urn, paths] of Object.entries(plan.update)) {
-    if (urn.includes(":ServiceEntry::")) expect(paths).toEqual(expect.arrayContaining(["spec.hosts[0]", "spec.addresses[0]"]));
+    if (urn.includes(":ServiceEntry::"))
+      expect(paths).toEqual(expect.arrayContaining(["spec.hosts[0]", "spec.addresses[0]"]));
   }
 });
 
@@ -120,7 +157,9 @@ test("re-ordering clusters, rules, manifests and manifest documents plans nothin
 });
 
 test("moving a cluster's gateways to another namespace is not everyday: it replaces that cluster's objects, and only those", async () => {
-  const plan = await planTo((def) => void (def.clusters.find((c) => c.name === "cluster2")!.gateways = { namespace: "mesh-gateways" }));
+  const plan = await planTo(
+    (def) => void (def.clusters.find((c) => c.name === "cluster2")!.gateways = { namespace: "mesh-gateways" }),
+  );
   const cluster2 = acmeObjects(["cluster2"]);
   expect(plan.create).toEqual([]);
   expect(plan.delete).toEqual([]);

@@ -9,7 +9,16 @@ export const GNS = "acme-fitness";
 
 /** What acme-fitness runs, as its manifests declare it: service → ports, per cluster. */
 export const ACME: Record<string, Record<string, number[]>> = {
-  cluster1: { cart: [5000], "cart-redis": [6379], order: [6000], "order-mongo": [27017], payment: [9000], shopping: [3000], users: [8081], "users-mongo": [27017] },
+  cluster1: {
+    cart: [5000],
+    "cart-redis": [6379],
+    order: [6000],
+    "order-mongo": [27017],
+    payment: [9000],
+    shopping: [3000],
+    users: [8081],
+    "users-mongo": [27017],
+  },
   cluster2: { catalog: [8082], "catalog-mongo": [27017] },
 };
 
@@ -54,12 +63,20 @@ export function takeWorkload(def: MeshDef, cluster: string, name: string): unkno
 export function newWorkload(name: string, port: number): unknown[] {
   const labels = { app: name };
   return [
-    { apiVersion: "v1", kind: "Service", metadata: { name, labels }, spec: { ports: [{ name: `http-${name}`, port }], selector: labels } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name, labels },
+      spec: { ports: [{ name: `http-${name}`, port }], selector: labels },
+    },
     {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name, labels },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name, image: `example/${name}:1` }] } } },
+      spec: {
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name, image: `example/${name}:1` }] } },
+      },
     },
   ];
 }

@@ -2,7 +2,16 @@ import { GlobalNamespaceService } from "../../sdk/src/gns";
 import { diffRegistrations, Plan, registrationsOf } from "../helpers/plan";
 import { Registration } from "../helpers/pulumiHarness";
 import { MeshDef, meshProgram } from "./program";
-import { clientObjects, egressObjects, hostObjects, ingressObjects, objectUrn, providerUrn, servingObjects, sorted } from "./urns";
+import {
+  clientObjects,
+  egressObjects,
+  hostObjects,
+  ingressObjects,
+  objectUrn,
+  providerUrn,
+  servingObjects,
+  sorted,
+} from "./urns";
 
 /**
  * The same everyday changes on a generated mesh: 4 clusters, 30 services spread over them, some in two clusters, one
@@ -24,8 +33,18 @@ interface Svc {
 function generated(): Svc[] {
   return Array.from({ length: SERVICES }, (_, i) => {
     const home = i % CLUSTERS.length;
-    const clusters = i === 0 ? [...CLUSTERS] : i % 10 === 5 ? [CLUSTERS[home], CLUSTERS[(home + 1) % CLUSTERS.length]] : [CLUSTERS[home]];
-    return { name: `svc-${String(i).padStart(3, "0")}`, namespace: `team-${i % 3}`, clusters, ports: i % 7 === 3 ? [8080, 9090] : [8080] };
+    const clusters =
+      i === 0
+        ? [...CLUSTERS]
+        : i % 10 === 5
+          ? [CLUSTERS[home], CLUSTERS[(home + 1) % CLUSTERS.length]]
+          : [CLUSTERS[home]];
+    return {
+      name: `svc-${String(i).padStart(3, "0")}`,
+      namespace: `team-${i % 3}`,
+      clusters,
+      ports: i % 7 === 3 ? [8080, 9090] : [8080],
+    };
   });
 }
 
@@ -49,7 +68,13 @@ function allObjects(services: Svc[], clusters = CLUSTERS): string[] {
   return services.flatMap((s) =>
     clusters.flatMap((c) =>
       s.clusters.includes(c)
-        ? servingObjects(GNS, c, s.name, s.ports, clusters.some((o) => !s.clusters.includes(o)))
+        ? servingObjects(
+            GNS,
+            c,
+            s.name,
+            s.ports,
+            clusters.some((o) => !s.clusters.includes(o)),
+          )
         : clientObjects(GNS, c, s.name, s.ports),
     ),
   );
@@ -78,8 +103,13 @@ test("the generated mesh registers the objects the wiring rules call for", () =>
 });
 
 test("adding a service to c2 creates only its objects", async () => {
-  const plan = await planTo(defOf([...generated(), { name: "svc-new", namespace: "team-new", clusters: ["c2"], ports: [8080] }]));
-  const created = [...servingObjects(GNS, "c2", "svc-new", [8080], true), ...["c1", "c3", "c4"].flatMap((c) => clientObjects(GNS, c, "svc-new", [8080]))];
+  const plan = await planTo(
+    defOf([...generated(), { name: "svc-new", namespace: "team-new", clusters: ["c2"], ports: [8080] }]),
+  );
+  const created = [
+    ...servingObjects(GNS, "c2", "svc-new", [8080], true),
+    ...["c1", "c3", "c4"].flatMap((c) => clientObjects(GNS, c, "svc-new", [8080])),
+  ];
   expect(plan).toEqual({ ...NONE, create: sorted(created) });
 });
 
@@ -92,8 +122,17 @@ test("moving svc-001 from c2 to c1 touches only svc-001: legs swap, host entries
     replace: {},
   });
   const clientsEntries = ["c3", "c4"].map((c) => objectUrn(GNS, c, "ServiceEntry", "svc-001"));
-  expect(sorted(Object.keys(plan.update))).toEqual(sorted([...hostObjects(GNS, "c1", "svc-001"), ...hostObjects(GNS, "c2", "svc-001"), ...clientsEntries]));
-  for (const urn of clientsEntries) expect(sorted(plan.update[urn])).toEqual(sorted(["spec.endpoints[0].address", "spec.endpoints[0].locality", 'spec.endpoints[0].labels["topology.istio.io/cluster"]']));
+  expect(sorted(Object.keys(plan.update))).toEqual(
+    sorted([...hostObjects(GNS, "c1", "svc-001"), ...hostObjects(GNS, "c2", "svc-001"), ...clientsEntries]),
+  );
+  for (const urn of clientsEntries)
+    expect(sorted(plan.update[urn])).toEqual(
+      sorted([
+        "spec.endpoints[0].address",
+        "spec.endpoints[0].locality",
+        'spec.endpoints[0].labels["topology.istio.io/cluster"]',
+      ]),
+    );
 });
 
 test("running svc-001 in c3 too: c3 serves it, the other clients gain an endpoint and locality balancing", async () => {
@@ -104,7 +143,10 @@ test("running svc-001 in c3 too: c3 serves it, the other clients gain an endpoin
     update: expect.any(Object),
     replace: {},
   });
-  const remoteRules = ["c1", "c4"].flatMap((c) => [objectUrn(GNS, c, "ServiceEntry", "svc-001"), objectUrn(GNS, c, "DestinationRule", "svc-001")]);
+  const remoteRules = ["c1", "c4"].flatMap((c) => [
+    objectUrn(GNS, c, "ServiceEntry", "svc-001"),
+    objectUrn(GNS, c, "DestinationRule", "svc-001"),
+  ]);
   expect(sorted(Object.keys(plan.update))).toEqual(sorted([...hostObjects(GNS, "c3", "svc-001"), ...remoteRules]));
 });
 
@@ -137,7 +179,11 @@ test("svc-003's second port 9090 → 9091: only that port's routes are renamed, 
     update: expect.any(Object),
     replace: {},
   });
-  const updated = [...hostObjects(GNS, owner, "svc-003"), objectUrn(GNS, owner, "Gateway", "svc-003.ingress"), ...clients.flatMap((c) => clientObjects(GNS, c, "svc-003", []))];
+  const updated = [
+    ...hostObjects(GNS, owner, "svc-003"),
+    objectUrn(GNS, owner, "Gateway", "svc-003.ingress"),
+    ...clients.flatMap((c) => clientObjects(GNS, c, "svc-003", [])),
+  ];
   expect(sorted(Object.keys(plan.update))).toEqual(sorted(updated));
 });
 

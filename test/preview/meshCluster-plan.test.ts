@@ -45,7 +45,12 @@ function onboarding({ istioVersion, kubeconfigs = {} }: Onboarding): Program {
 
 const name = (urn: string) => urn.split("::").pop()!;
 const type = (urn: string) => urn.split("::")[2].split("$").pop()!;
-const touched = (plan: Plan) => [...plan.create, ...plan.delete, ...Object.keys(plan.update), ...Object.keys(plan.replace)];
+const touched = (plan: Plan) => [
+  ...plan.create,
+  ...plan.delete,
+  ...Object.keys(plan.update),
+  ...Object.keys(plan.replace),
+];
 
 describe("an Istio version change (istio.version 1.29.2 → 1.28.3)", () => {
   let plan: Plan;
@@ -63,16 +68,27 @@ describe("an Istio version change (istio.version 1.29.2 → 1.28.3)", () => {
   });
 
   test("touches neither a provider nor a GlobalNamespace object at all", () => {
-    expect(touched(plan).filter((u) => type(u) === "pulumi:providers:kubernetes" || u.includes("globalmesh:index:GlobalNamespace$"))).toEqual([]);
+    expect(
+      touched(plan).filter(
+        (u) => type(u) === "pulumi:providers:kubernetes" || u.includes("globalmesh:index:GlobalNamespace$"),
+      ),
+    ).toEqual([]);
   });
 
   test("updates each cluster's four Helm releases in place (their chart version only) and the recorded Istio version", () => {
-    const releases = CLUSTERS.flatMap((c) => ["base", "istiod", "ingress-gateway", "egress-gateway"].map((s) => `${c}-${s}`));
-    expect(Object.keys(plan.update).map(name).sort()).toEqual([...releases, ...CLUSTERS.map((c) => `${c}-mesh-identity`)].sort());
+    const releases = CLUSTERS.flatMap((c) =>
+      ["base", "istiod", "ingress-gateway", "egress-gateway"].map((s) => `${c}-${s}`),
+    );
+    expect(Object.keys(plan.update).map(name).sort()).toEqual(
+      [...releases, ...CLUSTERS.map((c) => `${c}-mesh-identity`)].sort(),
+    );
     for (const [urn, paths] of Object.entries(plan.update)) {
       // (The helper does not model the Kubernetes provider's ConfigMap immutability: the real provider replaces a
       // ConfigMap whose data changes, which mesh-identity allows with deleteBeforeReplace.)
-      expect({ name: name(urn), paths }).toEqual({ name: name(urn), paths: name(urn).endsWith("-mesh-identity") ? ['data["istio-version"]'] : ["version"] });
+      expect({ name: name(urn), paths }).toEqual({
+        name: name(urn),
+        paths: name(urn).endsWith("-mesh-identity") ? ['data["istio-version"]'] : ["version"],
+      });
     }
   });
 });
@@ -87,14 +103,41 @@ describe("pointing c2 at another kubeconfig (the cluster was rebuilt)", () => {
     expect([plan.create, plan.delete, plan.update]).toEqual([[], [], {}]);
     const replaced = Object.keys(plan.replace);
     // MeshCluster c2's own provider and the GlobalNamespace's provider for c2: both built from the kubeconfig.
-    expect(replaced.filter((u) => type(u) === "pulumi:providers:kubernetes").map(name).sort()).toEqual(["c2-k8s", "shop-c2"]);
+    expect(
+      replaced
+        .filter((u) => type(u) === "pulumi:providers:kubernetes")
+        .map(name)
+        .sort(),
+    ).toEqual(["c2-k8s", "shop-c2"]);
     const k8sOnC2 = replaced.filter((u) => type(u) !== "pulumi:providers:kubernetes");
     expect(k8sOnC2.length).toBeGreaterThan(10);
-    for (const u of k8sOnC2) expect({ name: name(u), why: plan.replace[u] }).toEqual({ name: expect.stringMatching(/^(c2-|shop-c2-)/), why: "its provider is replaced" });
+    for (const u of k8sOnC2)
+      expect({ name: name(u), why: plan.replace[u] }).toEqual({
+        name: expect.stringMatching(/^(c2-|shop-c2-)/),
+        why: "its provider is replaced",
+      });
     // Every Kubernetes child of MeshCluster c2 is among them: all go through its one provider.
-    expect(k8sOnC2.filter((u) => u.includes("globalmesh:index:MeshCluster$")).map(name).sort()).toEqual(
-      expect.arrayContaining(["c2-istio-system", "c2-cacerts", "c2-base", "c2-istiod", "c2-ingress-gateway", "c2-egress-gateway", "c2-mesh-identity", "c2-injection-shop"]),
+    expect(
+      k8sOnC2
+        .filter((u) => u.includes("globalmesh:index:MeshCluster$"))
+        .map(name)
+        .sort(),
+    ).toEqual(
+      expect.arrayContaining([
+        "c2-istio-system",
+        "c2-cacerts",
+        "c2-base",
+        "c2-istiod",
+        "c2-ingress-gateway",
+        "c2-egress-gateway",
+        "c2-mesh-identity",
+        "c2-injection-shop",
+      ]),
     );
-    expect(touched(plan).filter((u) => name(u).startsWith("c1-") || name(u).startsWith("shop-c1") || name(u).startsWith("mesh-"))).toEqual([]);
+    expect(
+      touched(plan).filter(
+        (u) => name(u).startsWith("c1-") || name(u).startsWith("shop-c1") || name(u).startsWith("mesh-"),
+      ),
+    ).toEqual([]);
   });
 });

@@ -13,7 +13,12 @@ function spec(): any {
     ],
     members: ["cluster1", "cluster2", "cluster3"].map((cluster) => ({ cluster, namespace: "default" })),
     services: [
-      { name: "catalog", namespace: "default", clusters: ["cluster2"], ports: [{ number: 8082, name: "http-catalog" }] },
+      {
+        name: "catalog",
+        namespace: "default",
+        clusters: ["cluster2"],
+        ports: [{ number: 8082, name: "http-catalog" }],
+      },
       { name: "cart", namespace: "default", clusters: ["cluster1"], ports: [{ number: 5000, name: "http-cart" }] },
     ],
   };
@@ -49,10 +54,22 @@ test("the same GlobalNamespace with its lists re-ordered: an empty diff", () => 
 test.each([
   ["a move", (s: any) => (catalog(s).clusters = ["cluster1"]), ["moves from cluster2 to cluster1"]],
   ["a second cluster", (s: any) => catalog(s).clusters.push("cluster3"), ["runs also in cluster3"]],
-  ["a new port number", (s: any) => (catalog(s).ports = [{ number: 8083, name: "http-catalog" }]), ["port 8082 → 8083"]],
-  ["a new protocol", (s: any) => (catalog(s).ports = [{ number: 8082, name: "grpc-catalog" }]), ["port 8082 protocol HTTP → GRPC", "port 8082 renamed http-catalog → grpc-catalog"]],
+  [
+    "a new port number",
+    (s: any) => (catalog(s).ports = [{ number: 8083, name: "http-catalog" }]),
+    ["port 8082 → 8083"],
+  ],
+  [
+    "a new protocol",
+    (s: any) => (catalog(s).ports = [{ number: 8082, name: "grpc-catalog" }]),
+    ["port 8082 protocol HTTP → GRPC", "port 8082 renamed http-catalog → grpc-catalog"],
+  ],
   ["a second port", (s: any) => catalog(s).ports.push({ number: 9090, name: "grpc" }), ["port 9090/GRPC added"]],
-  ["a pinned address", (s: any) => (catalog(s).address = "241.0.0.10"), [expect.stringMatching(/^VIP 2\d\d\.\d+\.\d+\.\d+ → 241\.0\.0\.10 \(pinned\)$/)]],
+  [
+    "a pinned address",
+    (s: any) => (catalog(s).address = "241.0.0.10"),
+    [expect.stringMatching(/^VIP 2\d\d\.\d+\.\d+\.\d+ → 241\.0\.0\.10 \(pinned\)$/)],
+  ],
 ])("%s is explained on catalog alone, nothing said about the GlobalNamespace", (_name, edit, changes) => {
   const d = diffAfter(edit);
   expect(d.mesh).toEqual([]);
@@ -62,11 +79,24 @@ test.each([
 test("a service leaving a cluster, added, removed", () => {
   const spread = spec();
   catalog(spread).clusters = ["cluster2", "cluster3"];
-  expect(diffMeshes(build(spread), build(spec())).services).toEqual([{ service: "catalog", host: "catalog.shop.example.com", changes: ["no longer runs in cluster3"] }]);
-  const added = diffAfter((s) => s.services.push({ name: "points", namespace: "default", clusters: ["cluster3"], ports: [{ number: 7000, name: "http" }] }));
-  expect(added.services).toEqual([{ service: "points", host: "points.shop.example.com", changes: ["added (runs in cluster3; 7000/HTTP)"] }]);
+  expect(diffMeshes(build(spread), build(spec())).services).toEqual([
+    { service: "catalog", host: "catalog.shop.example.com", changes: ["no longer runs in cluster3"] },
+  ]);
+  const added = diffAfter((s) =>
+    s.services.push({
+      name: "points",
+      namespace: "default",
+      clusters: ["cluster3"],
+      ports: [{ number: 7000, name: "http" }],
+    }),
+  );
+  expect(added.services).toEqual([
+    { service: "points", host: "points.shop.example.com", changes: ["added (runs in cluster3; 7000/HTTP)"] },
+  ]);
   const removed = diffAfter((s) => s.services.splice(1, 1));
-  expect(removed.services).toEqual([{ service: "cart", host: "cart.shop.example.com", changes: ["removed (ran in cluster1)"] }]);
+  expect(removed.services).toEqual([
+    { service: "cart", host: "cart.shop.example.com", changes: ["removed (ran in cluster1)"] },
+  ]);
 });
 
 test("virtual IPs move only with the host: a new domain moves every one and says why", () => {
@@ -75,7 +105,10 @@ test("virtual IPs move only with the host: a new domain moves every one and says
   expect(d.services.map((s) => s.service)).toEqual(["cart", "catalog"]);
   for (const s of d.services) {
     expect(s.host).toBe(`${s.service}.shop.example.com`);
-    expect(s.changes).toEqual([`renamed to ${s.service}.shop.example.org`, expect.stringMatching(/^VIP \S+ → \S+ \(new host\)$/)]);
+    expect(s.changes).toEqual([
+      `renamed to ${s.service}.shop.example.org`,
+      expect.stringMatching(/^VIP \S+ → \S+ \(new host\)$/),
+    ]);
   }
 });
 
@@ -84,11 +117,20 @@ test("a cluster setting is said once at mesh level; the objects it touches are l
   expect(d.mesh).toEqual(['cluster cluster2: ingress.address: "lb2.example.net" → "lb2-new.example.net"']);
   expect(d.services).toEqual([]);
   // catalog's clients re-point their entry; nothing else anywhere changes.
-  expect(d.clusters.map((c) => [c.cluster, c.added.length, c.removed.length, c.changed.map((o) => `${o.object.kind}/${o.object.metadata.name}`)])).toEqual([
+  expect(
+    d.clusters.map((c) => [
+      c.cluster,
+      c.added.length,
+      c.removed.length,
+      c.changed.map((o) => `${o.object.kind}/${o.object.metadata.name}`),
+    ]),
+  ).toEqual([
     ["cluster1", 0, 0, ["ServiceEntry/gns.shop.catalog"]],
     ["cluster3", 0, 0, ["ServiceEntry/gns.shop.catalog"]],
   ]);
-  expect(d.clusters[0].changed[0].fields).toEqual([{ path: "spec.endpoints[0].address", op: "changed", before: "lb2.example.net", after: "lb2-new.example.net" }]);
+  expect(d.clusters[0].changed[0].fields).toEqual([
+    { path: "spec.endpoints[0].address", op: "changed", before: "lb2.example.net", after: "lb2-new.example.net" },
+  ]);
 });
 
 test("clusters joining and leaving are named at mesh level and marked on their object lists", () => {
@@ -97,5 +139,7 @@ test("clusters joining and leaving are named at mesh level and marked on their o
     s.members.splice(2, 1);
   });
   expect(d.mesh).toEqual(["cluster cluster3 leaves", "rule { cluster: cluster3, namespace: default } removed"]);
-  expect(d.clusters.map((c) => [c.cluster, c.membership, c.removed.length, c.added.length])).toEqual([["cluster3", "leaves", 12, 0]]);
+  expect(d.clusters.map((c) => [c.cluster, c.membership, c.removed.length, c.added.length])).toEqual([
+    ["cluster3", "leaves", 12, 0],
+  ]);
 });

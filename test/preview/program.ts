@@ -7,7 +7,13 @@ import { Program } from "../helpers/plan";
 export interface MeshDef {
   name: string;
   domain: string;
-  clusters: { name: string; ingress?: { address: string; port?: number }; locality?: string; gateways?: GatewaysSpec; kubeconfig?: string }[];
+  clusters: {
+    name: string;
+    ingress?: { address: string; port?: number };
+    locality?: string;
+    gateways?: GatewaysSpec;
+    kubeconfig?: string;
+  }[];
   members: MemberRule[];
   services?: GlobalNamespaceService[];
   /** Manifests per cluster, as objects (edited by tests, written as YAML for the component). */
@@ -35,7 +41,10 @@ export function meshProgram(def: MeshDef): Program {
       members: def.members,
       ...(def.services && { services: def.services }),
       ...(def.manifests && {
-        manifests: def.manifests.map((m) => ({ cluster: m.cluster, yaml: m.objects.map((o) => `---\n${stringify(o)}`).join("") })),
+        manifests: def.manifests.map((m) => ({
+          cluster: m.cluster,
+          yaml: m.objects.map((o) => `---\n${stringify(o)}`).join(""),
+        })),
       }),
     });
   };

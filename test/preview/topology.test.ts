@@ -12,7 +12,13 @@ test("acme-fitness: every service is reachable from the cluster that does not ru
   expect(t.routes).toHaveLength(10);
   for (const r of t.routes) expect([r.from, ...r.to].sort()).toEqual(["cluster1", "cluster2"]);
   expect(t.callers).toEqual([
-    { cluster: "cluster1", namespace: "default", workload: "Deployment/shopping", service: "catalog", evidence: "CATALOG_HOST=catalog.acme.example.com" },
+    {
+      cluster: "cluster1",
+      namespace: "default",
+      workload: "Deployment/shopping",
+      service: "catalog",
+      evidence: "CATALOG_HOST=catalog.acme.example.com",
+    },
   ]);
   expect(t.clusters.map((c) => [c.name, c.egress, c.ingressPort])).toEqual([
     ["cluster1", true, 443],
@@ -34,14 +40,19 @@ const workload = (kind: string, name: string, namespace: string, env: Record<str
   apiVersion: "apps/v1",
   kind,
   metadata: { name, namespace },
-  spec: { template: { spec: { containers: [{ name, env: Object.entries(env).map(([k, value]) => ({ name: k, value })) }] } } },
+  spec: {
+    template: { spec: { containers: [{ name, env: Object.entries(env).map(([k, value]) => ({ name: k, value })) }] } },
+  },
 });
 const manifests: ClusterManifests[] = [
   {
     cluster: "c1",
     source: "c1.yaml",
     objects: [
-      workload("StatefulSet", "frontend", "shop", { CATALOG: "catalog.shop.example.com:8082", CART: "cart.shop.example.com" }),
+      workload("StatefulSet", "frontend", "shop", {
+        CATALOG: "catalog.shop.example.com:8082",
+        CART: "cart.shop.example.com",
+      }),
       // Not in the GlobalNamespace (namespace not mapped), and not a global host: neither is a caller.
       workload("Deployment", "batch", "ops", { CATALOG: "catalog.shop.example.com" }),
       workload("Deployment", "other", "shop", { CATALOG: "catalog.shop.example.com:9999" }),
@@ -55,7 +66,9 @@ test("callers: host or host:port in a mapped namespace; a caller in the owner's 
     "StatefulSet/frontend → catalog (CATALOG=catalog.shop.example.com:8082)",
     "StatefulSet/frontend → cart (CART=cart.shop.example.com)",
   ]);
-  const emphasised = topologyGraph(t).edges.filter((e) => e.caller).map((e) => `${e.from} -> ${e.to}`);
+  const emphasised = topologyGraph(t)
+    .edges.filter((e) => e.caller)
+    .map((e) => `${e.from} -> ${e.to}`);
   expect(emphasised.sort()).toEqual(
     [
       // To catalog: through c1's egress to both owners' ingress gateways.
@@ -72,7 +85,9 @@ test("callers: host or host:port in a mapped namespace; a caller in the owner's 
 
 test("a service in two of three clusters: the third reaches both owners; the owners do not reach each other for it", () => {
   const t = buildTopology(buildMesh(threeClusters));
-  expect(t.routes.filter((r) => r.service === "catalog")).toEqual([{ service: "catalog", from: "c1", to: ["c2", "c3"] }]);
+  expect(t.routes.filter((r) => r.service === "catalog")).toEqual([
+    { service: "catalog", from: "c1", to: ["c2", "c3"] },
+  ]);
   const edges = topologyGraph(t).edges.map((e) => `${e.from} -> ${e.to}`);
   expect(edges).not.toContain("c2/gw/egress -> c3/gw/ingress");
   expect(edges).not.toContain("c3/gw/egress -> c2/gw/ingress");
@@ -102,7 +117,10 @@ test("the GlobalNamespace's topology output is known at preview even when an ing
       { cluster: "cluster1", namespace: "default" },
       { cluster: "cluster2", namespace: "default" },
     ],
-    manifests: acmeManifests().map((m) => ({ cluster: m.cluster, yaml: m.objects.map((o) => `---\n${stringify(o)}`).join("") })),
+    manifests: acmeManifests().map((m) => ({
+      cluster: m.cluster,
+      yaml: m.objects.map((o) => `---\n${stringify(o)}`).join(""),
+    })),
   });
   expect(await (gns.topology as any).isKnown).toBe(true);
   const mmd = await valueOf(gns.topology);

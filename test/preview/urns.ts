@@ -34,7 +34,10 @@ export function egressObjects(gns: string, cluster: string, s: string, ports: nu
 
 /** What an owner adds when another member cluster does not run S: the ingress gateway and a route per port. */
 export function ingressObjects(gns: string, cluster: string, s: string, ports: number[]): string[] {
-  return [objectUrn(gns, cluster, "Gateway", `${s}.ingress`), ...ports.map((p) => objectUrn(gns, cluster, "VirtualService", `${s}.ingress.${p}`))];
+  return [
+    objectUrn(gns, cluster, "Gateway", `${s}.ingress`),
+    ...ports.map((p) => objectUrn(gns, cluster, "VirtualService", `${s}.ingress.${p}`)),
+  ];
 }
 
 /** All objects of S in a cluster that does not run it (5 + one per port). */

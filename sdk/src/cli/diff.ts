@@ -59,7 +59,9 @@ function counts(c: ClusterDiff): string {
     [c.changed.length, "changed"],
   ].filter(([n]) => n !== 0) as [number, string][];
   if (parts.length === 0) return "no objects change";
-  return parts.map(([n, what], i) => (i === 0 ? `${n} object${n === 1 ? "" : "s"} ${what}` : `${n} ${what}`)).join(", ");
+  return parts
+    .map(([n, what], i) => (i === 0 ? `${n} object${n === 1 ? "" : "s"} ${what}` : `${n} ${what}`))
+    .join(", ");
 }
 
 function title(o: MeshObject): string {

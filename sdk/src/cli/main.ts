@@ -39,11 +39,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case "render": {
         const { values } = parseArgs({ args, options: { spec: one, manifests: many, out: one }, strict: true });
-        return render({ spec: required(values.spec, "render", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out: required(values.out, "render", "--out <dir>") }, io);
+        return render(
+          {
+            spec: required(values.spec, "render", "--spec <gns.yaml>"),
+            manifests: values.manifests ?? [],
+            out: required(values.out, "render", "--out <dir>"),
+          },
+          io,
+        );
       }
       case "check": {
         const { values } = parseArgs({ args, options: { spec: one, manifests: many }, strict: true });
-        io.stdout(summarize(buildFromFiles(required(values.spec, "check", "--spec <gns.yaml>"), values.manifests ?? [], io.cwd)));
+        io.stdout(
+          summarize(
+            buildFromFiles(required(values.spec, "check", "--spec <gns.yaml>"), values.manifests ?? [], io.cwd),
+          ),
+        );
         return 0;
       }
       case "diff": {
@@ -53,17 +64,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
           allowPositionals: true,
           strict: true,
         });
-        if (positionals.length !== 2) throw usage("diff needs two spec files: globalmesh diff <old-gns.yaml> <new-gns.yaml>");
+        if (positionals.length !== 2)
+          throw usage("diff needs two spec files: globalmesh diff <old-gns.yaml> <new-gns.yaml>");
         const [oldSpec, newSpec] = positionals;
         return diff(
-          { oldSpec, newSpec, manifests: values.manifests ?? [], oldManifests: values["old-manifests"] ?? [], newManifests: values["new-manifests"] ?? [] },
+          {
+            oldSpec,
+            newSpec,
+            manifests: values.manifests ?? [],
+            oldManifests: values["old-manifests"] ?? [],
+            newManifests: values["new-manifests"] ?? [],
+          },
           io,
         );
       }
       case "graph": {
         const { values } = parseArgs({ args, options: { spec: one, manifests: many, out: one }, strict: true });
         const out = required(values.out, "graph", "--out <file.svg|file.dot|file.mmd>");
-        return await graph({ spec: required(values.spec, "graph", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out }, io);
+        return await graph(
+          { spec: required(values.spec, "graph", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out },
+          io,
+        );
       }
       case undefined:
       case "help":
@@ -83,9 +104,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`usage: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`globalmesh: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(internalErrorText(e));
     return EXIT_INTERNAL;
   }
+}
+
+/** What an internal error prints: with the stack, as it is a bug to report. */
+function internalErrorText(e: unknown): string {
+  return `globalmesh: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`;
 }
 
 function required(value: string | undefined, command: string, flag: string): string {
@@ -95,12 +121,26 @@ function required(value: string | undefined, command: string, flag: string): str
 
 /** node:util parseArgs rejects unknown or malformed options with these codes (checked by shape: Node's own realm). */
 function isArgumentError(e: unknown): e is Error {
-  return typeof e === "object" && e !== null && String((e as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
+  return (
+    typeof e === "object" && e !== null && String((e as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS")
+  );
 }
 
 /** Entry point of the `globalmesh` bin. */
 export function run(): void {
-  main(process.argv.slice(2), processIo()).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    // main turns every error into an exit code, so a rejection means reporting failed (stderr throwing, say): an
+    // internal error too. The exit code is set first, and a second failing write must not turn it into Node's 1.
+    (e: unknown) => {
+      process.exitCode = EXIT_INTERNAL;
+      try {
+        process.stderr.write(internalErrorText(e));
+      } catch {
+        // Nothing left to report it on; the exit code says it.
+      }
+    },
+  );
 }

@@ -12,13 +12,17 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
     "Objects per cluster:",
   ];
   for (const [cluster, objects] of compiled.objects) {
-    lines.push(`  ${cluster.padEnd(width(compiled.objects.keys()))}  ${String(objects.length).padStart(4)} objects${written ? `  → ${written.get(cluster)}` : ""}`);
+    lines.push(
+      `  ${cluster.padEnd(width(compiled.objects.keys()))}  ${String(objects.length).padStart(4)} objects${written ? `  → ${written.get(cluster)}` : ""}`,
+    );
   }
   lines.push("", "Global hosts:");
   const hostWidth = width(model.services.map((s) => s.host));
   for (const s of model.services) {
     const ports = s.ports.map((p) => `${p.number}/${p.protocol}`).join(",");
-    lines.push(`  ${s.host.padEnd(hostWidth)}  ${s.address.padEnd(15)}${s.pinned ? " (pinned)" : ""}  ${ports.padEnd(12)}  runs in ${s.clusters.join(", ")}`);
+    lines.push(
+      `  ${s.host.padEnd(hostWidth)}  ${s.address.padEnd(15)}${s.pinned ? " (pinned)" : ""}  ${ports.padEnd(12)}  runs in ${s.clusters.join(", ")}`,
+    );
   }
   if (discovery.skipped.length > 0) {
     lines.push("", "Skipped Services:");

@@ -1,4 +1,4 @@
-import { checkDnsLabel, FieldCheck, fieldCheck, textGrammar } from "../mesh/checks";
+import { checkDnsLabel, FieldCheck, fieldCheck, isDeferred, quoteValue, textGrammar } from "../mesh/checks";
 import { IssueList } from "../mesh/errors";
 
 /** Field checks the cluster components share beyond mesh/checks (which has network, locality and integers). */
@@ -57,4 +57,19 @@ export function checkRegion(
     return check(issues, path, undefined, { example, default: configured, defaultFrom: configuredFrom });
   issues.add(path, `is not set; give ${path}, e.g. "${example}", or run \`pulumi config set ${configKey} ${example}\``);
   return "";
+}
+
+const GIVE_KUBECONFIG_TEXT =
+  "give the cluster's kubeconfig text, e.g. the kubeconfig output of its EksCluster, AksCluster, KubeconfigCluster or MeshCluster";
+
+/**
+ * The kubeconfig of a ClusterConnection that a component writes through (MeshCluster's `cluster`, a GlobalNamespace's
+ * `clusters[i]`): text, or a value known only at deploy time (an Output, kept secret). Text is never quoted: a
+ * kubeconfig may carry credentials.
+ */
+export function checkKubeconfigText(issues: IssueList, path: string, v: unknown): void {
+  if (v === undefined || v === null) issues.add(path, `is required; ${GIVE_KUBECONFIG_TEXT}`);
+  else if (isDeferred(v)) return;
+  else if (typeof v !== "string") issues.add(path, `${quoteValue(v)} is not kubeconfig text; ${GIVE_KUBECONFIG_TEXT}`);
+  else if (v.trim() === "") issues.add(path, `is empty; ${GIVE_KUBECONFIG_TEXT}`);
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { buildMesh, buildTopology, checkInjectionExclusions, MeshBuild, objectKey, topologyToMermaid } from "../mesh";
 import { GlobalNamespaceArgs } from "./args";
-import { argsToSpec, inArgsTerms, isDeferred } from "./toSpec";
+import { argsToSpec, inArgsTerms } from "./toSpec";
 
 /** A global host as the stack outputs show it. */
 export interface GlobalHost {
@@ -41,18 +41,24 @@ export class GlobalNamespace extends pulumi.ComponentResource {
     const { spec, clusters, manifests } = argsToSpec(name, args);
     let build: MeshBuild<pulumi.Input<string>>;
     try {
-      build = buildMesh(spec, manifests, { isDeferred });
-      checkInjectionExclusions(spec.members, build.model.services, new Map([...clusters].map(([c, entry]) => [c, entry.injectionExcluded ?? []])));
+      build = buildMesh(spec, manifests);
+      checkInjectionExclusions(
+        spec.members,
+        build.model.services,
+        new Map([...clusters].map(([c, entry]) => [c, entry.injectionExcluded ?? []])),
+      );
     } catch (e) {
-      throw inArgsTerms(e);
+      throw inArgsTerms(e, name);
     }
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
 
     // Components' dependsOn does not reach their children: pass it on, so every object waits for what the
     // program said the GlobalNamespace waits for (its MeshClusters: istiod's CRDs and webhook, the gateways).
     const dependsOn = opts?.dependsOn;
-    for (const [clusterName, objects] of build.compiled.objects) {
-      const kubeconfig = pulumi.secret(clusters.get(clusterName)!.kubeconfig);
+    for (const [clusterName, cluster] of clusters) {
+      const objects = build.compiled.objects.get(clusterName) ?? [];
+      if (objects.length === 0) continue;
+      const kubeconfig = pulumi.secret(cluster.kubeconfig);
       const provider = new k8s.Provider(`${name}-${clusterName}`, { kubeconfig }, { parent: this });
       for (const obj of objects) {
         new k8s.apiextensions.CustomResource(

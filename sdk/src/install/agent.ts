@@ -28,13 +28,21 @@ export function installAgent(name: string, identity: Record<string, string>, opt
     opts,
   );
   const ns = namespace.metadata.name;
-  const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-agent`, { metadata: { name: AGENT, namespace: ns, labels } }, opts);
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
+    `${name}-agent`,
+    { metadata: { name: AGENT, namespace: ns, labels } },
+    opts,
+  );
   const clusterRole = new k8s.rbac.v1.ClusterRole(
     `${name}-agent`,
     {
       metadata: { name: AGENT, labels },
       rules: [
-        { apiGroups: ["networking.istio.io"], resources: ["serviceentries", "virtualservices", "destinationrules", "gateways"], verbs: READ },
+        {
+          apiGroups: ["networking.istio.io"],
+          resources: ["serviceentries", "virtualservices", "destinationrules", "gateways"],
+          verbs: READ,
+        },
         { apiGroups: [""], resources: ["namespaces"], verbs: READ },
       ],
     },

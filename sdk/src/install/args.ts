@@ -22,7 +22,7 @@ export interface MeshTrustArgs {
 }
 
 /** Which namespaces get Istio sidecars: TSM's namespace onboarding, done with the `istio-injection` label. */
-export interface InjectionArgs {
+export interface InjectionPolicy {
   /**
    * Namespaces of the cluster to enrol: each is labelled `istio-injection=enabled` (or `disabled` when it is also in
    * `exclude`). A namespace that does not exist yet is created by the label patch. Default: none.
@@ -56,22 +56,29 @@ export interface ClusterCa {
 }
 
 /**
+ * Helm chart values, as in a values.yaml file: free-form, so `any` (Pulumi's schema inference makes it an `Any` map
+ * for every language).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+export type HelmValues = { [key: string]: any };
+
+/**
  * Caller overrides of the chart values, as in a values.yaml file, deep-merged over MeshCluster's (arrays replace).
  * The keys MeshCluster derives (mesh identity, gateway names and labels) cannot be overridden.
  */
 export interface IstioValuesOverrides {
   /** Over the `istio/base` values. Default: none. */
-  base?: { [key: string]: any };
+  base?: HelmValues;
   /** Over the `istio/istiod` values; not `global.meshID`, `global.multiCluster.clusterName`, `global.network`, `meshConfig.trustDomain`. Default: none. */
-  istiod?: { [key: string]: any };
+  istiod?: HelmValues;
   /** Over the ingress gateway's `istio/gateway` values; not `name`, `labels.app`, `labels.istio`, `serviceAccount.name`. Default: none. */
-  ingressGateway?: { [key: string]: any };
+  ingressGateway?: HelmValues;
   /** Over the egress gateway's `istio/gateway` values; same fixed keys as `ingressGateway`. Default: none. */
-  egressGateway?: { [key: string]: any };
+  egressGateway?: HelmValues;
 }
 
 /** Which Istio to install, from where, with what values. */
-export interface IstioArgs {
+export interface IstioRelease {
   /** Istio release `x.y.z` (chart version of base, istiod and gateway). Default `1.29.2`. */
   version?: string;
   /** Helm repository of the charts. Default `https://istio-release.storage.googleapis.com/charts`. */
@@ -97,9 +104,9 @@ export interface MeshClusterArgs {
   /** Istio locality `region[/zone[/subzone]]` of the cluster. Default: the cluster's `locality`. */
   locality?: string;
   /** Istio version, chart repository and value overrides. Default: Istio 1.29.2 from the official repository. */
-  istio?: IstioArgs;
+  istio?: IstioRelease;
   /** Sidecar injection policy. Default: no namespace is labelled. */
-  injection?: InjectionArgs;
+  injection?: InjectionPolicy;
   /** Names of the GlobalNamespaces this cluster joins, recorded in its mesh identity ConfigMap for operators (informational). Default: none. */
   globalNamespaces?: string[];
   /**

@@ -1,9 +1,23 @@
-import { isDnsLabel, isDnsSubdomain, isLocality, IssueList } from "../mesh";
-import { isPlainObject } from "../mesh/fields";
+import { isHostOrIp, IssueList } from "../mesh";
+import {
+  checkDnsLabel,
+  checkDnsName,
+  checkLocality,
+  checkNetwork,
+  fieldCheck,
+  isDeferred,
+  quoteValue,
+  readList,
+  readObject,
+  textGrammar,
+} from "../mesh/checks";
+import { isPlainObject, Plain } from "../mesh/fields";
+import { checkKubeconfigText } from "../clusters/checks";
 import { IstioValuesOverrides, MeshClusterArgs } from "./args";
 import { DEFAULT_ISTIO_VERSION, DEFAULT_TRUST_DOMAIN, ISTIO_CHART_REPOSITORY } from "./defaults";
 import { InjectionPlan, planInjection } from "./injectionPlan";
 import { valueAt } from "./merge";
+import { checkPem } from "./trustPlan";
 import { OWNED_VALUES } from "./values";
 
 /** MeshCluster args, checked, with defaults filled in. */
@@ -20,6 +34,26 @@ export interface MeshClusterPlan {
   globalNamespaces: string[];
 }
 
+const checkIstioVersion = fieldCheck(
+  textGrammar("an Istio release", 'use major.minor.patch without a "v"', (s) => /^\d+\.\d+\.\d+$/.test(s)),
+);
+const checkRepository = fieldCheck(
+  textGrammar("a Helm repository URL", "use an http://, https:// or oci:// URL", (s) =>
+    /^(https?|oci):\/\/\S+$/.test(s),
+  ),
+);
+const checkIngressAddress = fieldCheck(
+  textGrammar("an IP address or DNS name", "give the address other clusters reach the ingress gateway at", isHostOrIp),
+);
+
+const ISTIO_FIELDS = ["version", "repository", "values"];
+const CHARTS = ["base", "istiod", "ingressGateway", "egressGateway"] as const;
+const CA_FIELDS = ["certPem", "keyPem", "certChainPem", "rootCertsPem"] as const;
+const CLUSTER_NAME = { example: "cluster1", required: true };
+
+/** Whether a field was given: the vocabulary reads null as absent, like undefined. */
+const given = (v: unknown) => v !== undefined && v !== null;
+
 /**
  * Checks MeshCluster args; throws SpecError naming each bad field and its fix, before anything is registered.
  *
@@ -29,81 +63,140 @@ export interface MeshClusterPlan {
  */
 export function planMeshCluster(name: string, args: MeshClusterArgs): MeshClusterPlan {
   const issues = new IssueList();
-  const cluster = args?.cluster;
-  const clusterName = cluster?.clusterName;
-  if (typeof cluster !== "object" || cluster === null)
-    issues.add("cluster", "is required: the cluster's { clusterName, kubeconfig } (an EksCluster, AksCluster or KubeconfigCluster fits)");
-  else if (typeof clusterName !== "string" || !isDnsLabel(clusterName))
-    issues.add("cluster.clusterName", `${JSON.stringify(clusterName)} is not a DNS-1123 label; give the cluster's name in the mesh as a literal, e.g. "cluster1"`);
-  else if (cluster.kubeconfig === undefined || cluster.kubeconfig === "")
-    issues.add("cluster.kubeconfig", "is required: the cluster's kubeconfig text (e.g. a KubeconfigCluster's kubeconfig output)");
-  const ca: unknown = args?.ca;
-  if (ca === undefined) issues.add("ca", "is required: the cluster's intermediate CA, MeshTrust's intermediates[clusterName] (trust.caFor(clusterName) in TypeScript)");
-  // An Output of a whole CA is checked by istiod at start-up; the fields of one given piecewise are checked here.
-  else if (isPlainObject(ca))
-    for (const field of CA_FIELDS) if (ca[field] === undefined || ca[field] === "") issues.add(`ca.${field}`, "is required: MeshTrust's intermediates give all four PEM fields");
-  const meshId = args?.meshId;
-  if (typeof meshId !== "string" || !isDnsLabel(meshId)) issues.add("meshId", `${JSON.stringify(meshId)} is not a DNS-1123 label; give MeshTrust's meshId, e.g. "mesh1"`);
-  const trustDomain = args?.trustDomain ?? DEFAULT_TRUST_DOMAIN;
-  if (typeof trustDomain !== "string" || !isDnsSubdomain(trustDomain))
-    issues.add("trustDomain", `${JSON.stringify(trustDomain)} is not a DNS name; give MeshTrust's trustDomain, e.g. "cluster.local"`);
+  const a: Partial<MeshClusterArgs> = args ?? {};
+  const cluster = readCluster(issues, a.cluster);
+  const clusterName = cluster && checkDnsLabel(issues, "cluster.clusterName", cluster.clusterName, CLUSTER_NAME);
+  if (cluster) checkKubeconfigText(issues, "cluster.kubeconfig", cluster.kubeconfig);
+  checkCa(issues, a.ca, clusterName);
+  const meshId =
+    a.meshId === undefined || a.meshId === null
+      ? required(issues, "meshId", `give MeshTrust's meshId, the same for every cluster of the mesh, e.g. "mesh1"`)
+      : checkDnsLabel(issues, "meshId", a.meshId, { example: "mesh1" });
+  const trustDomain = checkDnsName(issues, "trustDomain", a.trustDomain, {
+    example: DEFAULT_TRUST_DOMAIN,
+    default: DEFAULT_TRUST_DOMAIN,
+  });
 
-  // Defaulting to the cluster name needs no check of its own: the name is checked above.
-  const givenNetwork = args?.network ?? cluster?.network;
-  const network = givenNetwork ?? clusterName;
-  if (givenNetwork !== undefined && (typeof givenNetwork !== "string" || !isDnsLabel(givenNetwork)))
-    issues.add(args?.network !== undefined ? "network" : "cluster.network", `${JSON.stringify(givenNetwork)} is not a DNS-1123 label; use e.g. "network1"`);
-  const locality = args?.locality ?? cluster?.locality;
-  if (locality !== undefined && (typeof locality !== "string" || !isLocality(locality)))
-    issues.add(args?.locality !== undefined ? "locality" : "cluster.locality", `${JSON.stringify(locality)} is not an Istio locality; use region[/zone[/subzone]], e.g. us-east-2/us-east-2a`);
+  // The MeshCluster's own network and locality win over the cluster's. The network defaults to the cluster's name,
+  // which is checked above.
+  const [networkPath, givenNetwork] = given(a.network) ? ["network", a.network] : ["cluster.network", cluster?.network];
+  const network = given(givenNetwork) ? checkNetwork(issues, networkPath, givenNetwork) : clusterName;
+  const [localityPath, givenLocality] = given(a.locality)
+    ? ["locality", a.locality]
+    : ["cluster.locality", cluster?.locality];
+  const locality = given(givenLocality) ? checkLocality(issues, localityPath, givenLocality) : undefined;
 
   // A string here (a version, values.yaml text) would otherwise be read as "no settings" and silently ignored.
-  const givenIstio: unknown = args?.istio;
-  if (givenIstio !== undefined && !isPlainObject(givenIstio))
-    issues.add("istio", "must be a mapping of { version?, repository?, values? }, e.g. { version: \"" + DEFAULT_ISTIO_VERSION + "\" }");
-  const istioVersion = args?.istio?.version ?? DEFAULT_ISTIO_VERSION;
-  if (typeof istioVersion !== "string" || !/^\d+\.\d+\.\d+$/.test(istioVersion))
-    issues.add("istio.version", `${JSON.stringify(istioVersion)} is not an Istio release; give major.minor.patch without a "v", e.g. "${DEFAULT_ISTIO_VERSION}"`);
-  const repository = args?.istio?.repository ?? ISTIO_CHART_REPOSITORY;
-  if (typeof repository !== "string" || !/^(https?|oci):\/\/\S+$/.test(repository))
-    issues.add("istio.repository", `${JSON.stringify(repository)} is not a Helm repository URL; use e.g. "${ISTIO_CHART_REPOSITORY}"`);
-  const givenValues: unknown = args?.istio?.values;
-  if (givenValues !== undefined && !isPlainObject(givenValues))
-    issues.add("istio.values", "must be a mapping of { base?, istiod?, ingressGateway?, egressGateway? } chart value overrides");
-  const overrides: IstioValuesOverrides = isPlainObject(givenValues) ? (givenValues as IstioValuesOverrides) : {};
-  for (const key of ["base", "istiod", "ingressGateway", "egressGateway"] as const)
-    if (overrides[key] !== undefined && !isPlainObject(overrides[key])) issues.add(`istio.values.${key}`, "must be a mapping of chart values, as in a values.yaml file");
-  checkOwned(issues, "istio.values.istiod", overrides.istiod, OWNED_VALUES.istiod);
-  checkOwned(issues, "istio.values.ingressGateway", overrides.ingressGateway, OWNED_VALUES.gateway);
-  checkOwned(issues, "istio.values.egressGateway", overrides.egressGateway, OWNED_VALUES.gateway);
+  const istio = given(a.istio) ? (readObject(issues, "istio", a.istio, ISTIO_FIELDS) ?? {}) : {};
+  const istioVersion = checkIstioVersion(issues, "istio.version", istio.version, {
+    example: DEFAULT_ISTIO_VERSION,
+    default: DEFAULT_ISTIO_VERSION,
+  });
+  const repository = checkRepository(issues, "istio.repository", istio.repository, {
+    example: ISTIO_CHART_REPOSITORY,
+    default: ISTIO_CHART_REPOSITORY,
+  });
+  const overrides = readOverrides(issues, istio.values);
 
-  const injection = planInjection(issues, "injection", args?.injection);
-  const globalNamespaces = args?.globalNamespaces ?? [];
-  if (!Array.isArray(globalNamespaces)) issues.add("globalNamespaces", "must be a list of GlobalNamespace names");
-  else
-    globalNamespaces.forEach((g, i) => {
-      if (typeof g !== "string" || !isDnsLabel(g)) issues.add(`globalNamespaces[${i}]`, `${JSON.stringify(g)} is not a GlobalNamespace name (a DNS-1123 label)`);
-    });
+  const injection = planInjection(issues, "injection", a.injection);
+  const globalNamespaces = (
+    readList(issues, "globalNamespaces", a.globalNamespaces, { example: '["acme-fitness"]' }) ?? []
+  ).map((g, i) => checkDnsLabel(issues, `globalNamespaces[${i}]`, g, { example: "acme-fitness", required: true }));
+  // Where other clusters reach this one may be known only at deploy time (a DNS record, a node's address).
+  if (given(a.ingressAddress) && !isDeferred(a.ingressAddress))
+    checkIngressAddress(issues, "ingressAddress", a.ingressAddress, { example: "lb.cluster1.example.com" });
 
   issues.throwIfBadArgs(`MeshCluster "${name}"`);
   return {
-    clusterName: clusterName!,
-    network: network!,
-    meshId: meshId!,
+    // Set whenever no issue was thrown above.
+    clusterName: clusterName ?? "",
+    network: network ?? "",
+    meshId: meshId ?? "",
     trustDomain,
     ...(locality !== undefined && { locality }),
     istioVersion,
     repository,
     overrides,
     injection,
-    globalNamespaces: [...globalNamespaces],
+    globalNamespaces: globalNamespaces.filter((g): g is string => g !== undefined),
   };
 }
 
-const CA_FIELDS = ["certPem", "keyPem", "certChainPem", "rootCertsPem"] as const;
+function required(issues: IssueList, path: string, fix: string): undefined {
+  issues.add(path, `is required; ${fix}`);
+  return undefined;
+}
+
+/**
+ * The cluster to onboard: a mapping, or a component whose outputs fit it as they are (an EksCluster, AksCluster or
+ * KubeconfigCluster), so fields beyond a ClusterConnection's are not refused.
+ */
+function readCluster(issues: IssueList, v: unknown): Plain | undefined {
+  if (!given(v))
+    return required(
+      issues,
+      "cluster",
+      "give the cluster's { clusterName, kubeconfig }, e.g. an EksCluster, AksCluster or KubeconfigCluster as it is",
+    );
+  return readObject(
+    issues,
+    "cluster",
+    v,
+    isPlainObject(v) ? Object.keys(v) : ["clusterName", "kubeconfig", "locality", "network"],
+  );
+}
+
+/**
+ * The cluster's intermediate CA. A CA known only at deploy time (MeshTrust's outputs) is checked by istiod when it
+ * starts; one given as a mapping has its four PEM fields checked here. Nothing of it is ever quoted: it holds a key.
+ */
+function checkCa(issues: IssueList, ca: unknown, clusterName: string | undefined): void {
+  const example = `trust.caFor(${quoteValue(clusterName ?? "cluster1")})`;
+  const fix = `give MeshTrust's intermediates[clusterName] (${example} in TypeScript)`;
+  if (!given(ca)) issues.add("ca", `is required; ${fix}`);
+  else if (!isDeferred(ca) && !isPlainObject(ca)) issues.add("ca", `is not a CA { ${CA_FIELDS.join(", ")} }; ${fix}`);
+  if (!isPlainObject(ca) || isDeferred(ca)) return;
+  readObject(issues, "ca", ca, CA_FIELDS);
+  const fieldFix = `give all four PEM fields, as MeshTrust's intermediates[clusterName] has them (${example} in TypeScript)`;
+  for (const field of CA_FIELDS)
+    checkPem(issues, `ca.${field}`, ca[field], field === "keyPem" ? "private key" : "certificate", fieldFix);
+}
+
+/** Chart value overrides: a literal mapping per chart (its values may be Outputs), never the values MeshCluster owns. */
+function readOverrides(issues: IssueList, v: unknown): IstioValuesOverrides {
+  const values = given(v) ? (readObject(issues, "istio.values", v, CHARTS) ?? {}) : {};
+  const overrides: IstioValuesOverrides = {};
+  for (const chart of CHARTS) {
+    const path = `istio.values.${chart}`;
+    const chartValues = values[chart];
+    if (!given(chartValues)) continue;
+    // An Output would replace the chart's values whole, MeshCluster's own with them, unchecked.
+    if (isDeferred(chartValues))
+      issues.add(
+        path,
+        `is ${quoteValue(chartValues)}, known only at deploy time; MeshCluster merges these values over its own and keeps the ones it owns, so give a literal mapping (its values may be Outputs), e.g. { replicaCount: 2 }`,
+      );
+    else if (!isPlainObject(chartValues))
+      issues.add(
+        path,
+        `${quoteValue(chartValues)} is not a mapping of chart values; give them as in a values.yaml file, e.g. { replicaCount: 2 }`,
+      );
+    else overrides[chart] = chartValues;
+  }
+  checkOwned(issues, "istio.values.istiod", overrides.istiod, OWNED_VALUES.istiod);
+  checkOwned(issues, "istio.values.ingressGateway", overrides.ingressGateway, OWNED_VALUES.gateway);
+  checkOwned(issues, "istio.values.egressGateway", overrides.egressGateway, OWNED_VALUES.gateway);
+  return overrides;
+}
 
 function checkOwned(issues: IssueList, path: string, values: unknown, owned: Record<string, string>): void {
   for (const [key, why] of Object.entries(owned)) {
-    if (valueAt(values, key) !== undefined) issues.add(`${path}.${key}`, `cannot be overridden: ${why}`);
+    const value = valueAt(values, key);
+    // Each reason either ends in its fix ("…; set meshId") or leaves removing the value as the fix.
+    if (value !== undefined)
+      issues.add(
+        `${path}.${key}`,
+        `${quoteValue(value)} cannot be overridden: ${why}${why.includes(";") ? "" : "; remove it"}`,
+      );
   }
 }

@@ -6,5 +6,12 @@ export { deepMerge } from "./merge";
 export type { DeepPartial } from "./merge";
 export { gatewayIdentity } from "./gateways";
 export type { GatewayIdentity } from "./gateways";
-export { AGENT_NAMESPACE, DEFAULT_ISTIO_VERSION, DEFAULT_TRUST_DOMAIN, ISTIO_CHART_REPOSITORY, ISTIO_NAMESPACE, RELEASES } from "./defaults";
-export * from "./principals";
+export {
+  AGENT_NAMESPACE,
+  DEFAULT_ISTIO_VERSION,
+  DEFAULT_TRUST_DOMAIN,
+  ISTIO_CHART_REPOSITORY,
+  ISTIO_NAMESPACE,
+  RELEASES,
+} from "./defaults";
+export * from "./outputs";

@@ -9,7 +9,12 @@ import { ChildOptions } from "./children";
  * from the mesh must drop the label, never delete the namespace and its workloads. The resource name depends on the
  * namespace only, so excluding a namespace later updates the label in place.
  */
-export function labelNamespaces(name: string, plan: InjectionPlan, opts: ChildOptions, dependsOn: pulumi.Resource[]): k8s.core.v1.NamespacePatch[] {
+export function labelNamespaces(
+  name: string,
+  plan: InjectionPlan,
+  opts: ChildOptions,
+  dependsOn: pulumi.Resource[],
+): k8s.core.v1.NamespacePatch[] {
   return plan.namespaces.map(
     ({ namespace, label }) =>
       new k8s.core.v1.NamespacePatch(

@@ -1,5 +1,6 @@
-import { isDnsLabel, IssueList, SYSTEM_NAMESPACES } from "../mesh";
-import { InjectionArgs } from "./args";
+import { IssueList, SYSTEM_NAMESPACES } from "../mesh";
+import { checkDnsLabel, isDeferred, quoteValue, readList, readObject } from "../mesh/checks";
+import { InjectionPolicy } from "./args";
 
 /** The `istio-injection` label value each enrolled namespace gets. */
 export interface NamespaceInjection {
@@ -14,38 +15,57 @@ export interface InjectionPlan {
   excluded: string[];
 }
 
+const FIELDS = ["namespaces", "allNamespaces", "exclude"];
+
 /**
  * The injection policy as labels. Exclusion wins over enrolment and turns the label to `disabled` rather than
  * dropping the namespace, so editing `exclude` changes a label in place and never removes or replaces a resource.
  */
-export function planInjection(issues: IssueList, path: string, args: InjectionArgs | undefined): InjectionPlan {
-  const all = args?.allNamespaces ?? false;
-  if (typeof all !== "boolean") issues.add(`${path}.allNamespaces`, "must be true or false");
-  const namespaces = readNames(issues, `${path}.namespaces`, args?.namespaces);
-  const excluded = readNames(issues, `${path}.exclude`, args?.exclude);
+export function planInjection(issues: IssueList, path: string, args: InjectionPolicy | undefined): InjectionPlan {
+  const o = args === undefined || args === null ? {} : (readObject(issues, path, args, FIELDS) ?? {});
+  const all = checkBoolean(issues, `${path}.allNamespaces`, o.allNamespaces, false);
+  const namespaces = readNames(issues, `${path}.namespaces`, o.namespaces);
+  const excluded = readNames(issues, `${path}.exclude`, o.exclude);
   const enrolled: NamespaceInjection[] = [];
-  namespaces.forEach((namespace, i) => {
+  for (const { name: namespace, path: at } of namespaces) {
     if (SYSTEM_NAMESPACES.includes(namespace)) {
       if (!all)
-        issues.add(`${path}.namespaces[${i}]`, `${namespace} is a system namespace and never gets sidecars (system namespaces: ${SYSTEM_NAMESPACES.join(", ")}); remove it`);
-      return;
+        issues.add(
+          at,
+          `"${namespace}" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) never get sidecars; remove it`,
+        );
+      continue;
     }
-    enrolled.push({ namespace, label: excluded.includes(namespace) ? "disabled" : "enabled" });
-  });
-  return { namespaces: enrolled, excluded: [...excluded].sort() };
+    const label = excluded.some((e) => e.name === namespace) ? "disabled" : "enabled";
+    enrolled.push({ namespace, label });
+  }
+  return { namespaces: enrolled, excluded: excluded.map((e) => e.name).sort() };
 }
 
-function readNames(issues: IssueList, path: string, v: unknown): string[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) {
-    issues.add(path, "must be a list of namespace names");
-    return [];
-  }
-  const seen = new Set<string>();
-  v.forEach((n, i) => {
-    if (typeof n !== "string" || !isDnsLabel(n)) issues.add(`${path}[${i}]`, `${JSON.stringify(n)} is not a namespace name (a DNS-1123 label)`);
-    else if (seen.has(n)) issues.add(`${path}[${i}]`, `${n} is listed twice`);
-    else seen.add(n);
+/** A literal true or false; `fallback` when absent or bad. */
+function checkBoolean(issues: IssueList, path: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined || v === null) return fallback;
+  if (isDeferred(v))
+    issues.add(
+      path,
+      `is ${quoteValue(v)}, known only at deploy time; this field decides which objects exist, so give a literal boolean (e.g. ${fallback})`,
+    );
+  else if (typeof v !== "boolean") issues.add(path, `${quoteValue(v)} is not a boolean; give true or false`);
+  else return v;
+  return fallback;
+}
+
+/** A list of namespace names, each once; each good name with the path it was given at. */
+function readNames(issues: IssueList, path: string, v: unknown): { name: string; path: string }[] {
+  const list = readList(issues, path, v, { example: '["shop", "payments"]' }) ?? [];
+  const firstAt = new Map<string, string>();
+  list.forEach((n, i) => {
+    const at = `${path}[${i}]`;
+    const name = checkDnsLabel(issues, at, n, { example: "shop", required: true });
+    if (name === undefined) return;
+    const first = firstAt.get(name);
+    if (first !== undefined) issues.add(at, `"${name}" is listed twice (first at ${first}); list each namespace once`);
+    else firstAt.set(name, at);
   });
-  return [...seen];
+  return [...firstAt].map(([name, at]) => ({ name, path: at }));
 }

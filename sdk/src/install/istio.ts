@@ -65,8 +65,23 @@ export function installIstio(
     );
   const o = plan.overrides;
   const base = release("base", RELEASES.base, "base", deepMerge(baseValues(), o.base), []);
-  const istiod = release("istiod", RELEASES.istiod, "istiod", deepMerge(istiodValues(identity), o.istiod), [base, cacerts]);
-  const ingressGateway = release("ingress-gateway", RELEASES.ingressGateway, "gateway", deepMerge(ingressGatewayValues(), o.ingressGateway), [istiod]);
-  const egressGateway = release("egress-gateway", RELEASES.egressGateway, "gateway", deepMerge(egressGatewayValues(), o.egressGateway), [istiod]);
+  const istiod = release("istiod", RELEASES.istiod, "istiod", deepMerge(istiodValues(identity), o.istiod), [
+    base,
+    cacerts,
+  ]);
+  const ingressGateway = release(
+    "ingress-gateway",
+    RELEASES.ingressGateway,
+    "gateway",
+    deepMerge(ingressGatewayValues(), o.ingressGateway),
+    [istiod],
+  );
+  const egressGateway = release(
+    "egress-gateway",
+    RELEASES.egressGateway,
+    "gateway",
+    deepMerge(egressGatewayValues(), o.egressGateway),
+    [istiod],
+  );
   return { namespace, cacerts, base, istiod, ingressGateway, egressGateway };
 }

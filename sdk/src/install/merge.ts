@@ -1,5 +1,9 @@
 /** Every field optional, at any depth; arrays and non-plain values are replaced as a whole. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 /** Object literals only: Outputs, arrays and class instances are leaves. */
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
+import { checkWhenKnown } from "../whenKnown";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_INGRESS_PORT, GatewaysSpec } from "../mesh";
+import { DEFAULT_INGRESS_PORT } from "../mesh";
 import { installAgent } from "./agent";
 import { MeshClusterArgs } from "./args";
 import { planMeshCluster } from "./clusterPlan";
 import { ISTIO_NAMESPACE, RELEASES } from "./defaults";
-import { ClusterIngress } from "../clusters/connection";
-import { GatewayPrincipals } from "./principals";
+import { GatewayPlacement, GatewayPrincipals, IngressEndpoint } from "./outputs";
 import { gatewayIdentity, loadBalancerAddress } from "./gateways";
 import { meshIdentityData } from "./identity";
 import { labelNamespaces } from "./injection";
@@ -42,9 +42,9 @@ export class MeshCluster extends pulumi.ComponentResource {
   /** The Istio release installed. */
   public readonly istioVersion: string;
   /** Where the gateways run and the labels that select them: what the wiring's objects name. */
-  public readonly gateways: Required<GatewaysSpec>;
+  public readonly gateways: GatewayPlacement;
   /** Where other clusters reach this one: the ingress gateway's external address, port 443. */
-  public readonly ingress: ClusterIngress;
+  public readonly ingress: IngressEndpoint;
   /** The ingress gateway's external address (load-balancer IP or hostname, or `ingressAddress` when given). */
   public readonly ingressAddress: pulumi.Output<string>;
   /** In-cluster DNS name of the egress gateway Service (sidecars send cross-cluster traffic to its port 443). */
@@ -66,7 +66,12 @@ export class MeshCluster extends pulumi.ComponentResource {
     const ingressGateway = gatewayIdentity(RELEASES.ingressGateway, ISTIO_NAMESPACE, plan.trustDomain);
     const egressGateway = gatewayIdentity(RELEASES.egressGateway, ISTIO_NAMESPACE, plan.trustDomain);
 
-    const identity = { clusterName: plan.clusterName, network: plan.network, meshId: plan.meshId, trustDomain: plan.trustDomain };
+    const identity = {
+      clusterName: plan.clusterName,
+      network: plan.network,
+      meshId: plan.meshId,
+      trustDomain: plan.trustDomain,
+    };
     const istio = installIstio(name, plan, identity, pulumi.output(args.ca), child);
     // Label after istiod: a namespace marked for sidecars while no injector exists starts pods without them yet looks enrolled.
     labelNamespaces(name, plan.injection, child, [istio.istiod]);
@@ -125,11 +130,20 @@ export class MeshCluster extends pulumi.ComponentResource {
   }
 
   /** The gateway Service's load-balancer address, read once its release is installed. */
-  private loadBalancerAddressOf(name: string, release: k8s.helm.v3.Release, serviceName: string, provider: k8s.Provider): pulumi.Output<string> {
+  private loadBalancerAddressOf(
+    name: string,
+    release: k8s.helm.v3.Release,
+    serviceName: string,
+    provider: k8s.Provider,
+  ): pulumi.Output<string> {
     const service = `${ISTIO_NAMESPACE}/${serviceName}`;
     // The ID comes from the release's output: on a first preview it is unknown, so the read is skipped instead of
     // failing on a Service that does not exist yet (a read ignores plain dependsOn in previews, pulumi/pulumi#16395).
-    const svc = k8s.core.v1.Service.get(`${name}-ingress-service`, release.id.apply(() => service), { parent: this, provider, dependsOn: [release] });
-    return svc.status.apply((status) => loadBalancerAddress(status, service));
+    const svc = k8s.core.v1.Service.get(
+      `${name}-ingress-service`,
+      release.id.apply(() => service),
+      { parent: this, provider, dependsOn: [release] },
+    );
+    return checkWhenKnown(svc.status, (status) => loadBalancerAddress(status, service));
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { SpecError } from "../mesh";
+import { IssueList, SpecError } from "../mesh";
+import { checkLiteral, quoteValue } from "../mesh/checks";
 import { ClusterCa, MeshTrustArgs } from "./args";
 import { CA_USAGES, certChain } from "./certs";
 import { ISTIO_NAMESPACE } from "./defaults";
@@ -35,15 +36,18 @@ export class MeshTrust extends pulumi.ComponentResource {
     const plan = planMeshTrust(name, args);
     // No args to super: a root key given as a plain string must not be recorded as a component input.
     super("globalmesh:index:MeshTrust", name, {}, opts);
-    const root = plan.ownRoot
-      ? { certPem: pulumi.output(args.rootCertPem!), keyPem: pulumi.secret(args.rootKeyPem!) }
-      : generateRoot(name, plan, this);
+    const root =
+      args.rootCertPem !== undefined && args.rootKeyPem !== undefined
+        ? { certPem: pulumi.output(args.rootCertPem), keyPem: pulumi.secret(args.rootKeyPem) }
+        : generateRoot(name, plan, this);
 
     this.meshId = plan.meshId;
     this.trustDomain = plan.trustDomain;
     this.clusters = plan.clusters;
     this.rootCertPem = root.certPem;
-    this.intermediates = Object.fromEntries(plan.clusters.map((cluster) => [cluster, signIntermediate(`${name}-${cluster}`, cluster, root, plan, this)]));
+    this.intermediates = Object.fromEntries(
+      plan.clusters.map((cluster) => [cluster, signIntermediate(`${name}-${cluster}`, cluster, root, plan, this)]),
+    );
     this.registerOutputs({
       meshId: this.meshId,
       trustDomain: this.trustDomain,
@@ -60,8 +64,16 @@ export class MeshTrust extends pulumi.ComponentResource {
   caFor(clusterName: string): ClusterCa {
     const ca = this.clusters.includes(clusterName) ? this.intermediates[clusterName] : undefined;
     if (ca) return ca;
-    const message = `MeshTrust has no intermediate CA for ${JSON.stringify(clusterName)}; add it to MeshTrust's clusters (now: ${this.clusters.join(", ") || "none"})`;
-    throw new SpecError([{ path: "clusterName", message }], "MeshTrust.caFor", "invalid arguments");
+    const issues = new IssueList();
+    if (checkLiteral(issues, "clusterName", clusterName, "cluster1")) {
+      const listed = this.clusters.join(", ") || "none";
+      const example = `[${[...this.clusters, clusterName].map(quoteValue).join(", ")}]`;
+      issues.add(
+        "clusterName",
+        `${quoteValue(clusterName)} is not one of MeshTrust's clusters (${listed}), so it has no intermediate CA; add it to MeshTrust's clusters, e.g. clusters: ${example}`,
+      );
+    }
+    throw new SpecError(issues.issues, "MeshTrust.caFor", "invalid arguments");
   }
 }
 
@@ -89,7 +101,13 @@ function generateRoot(name: string, plan: MeshTrustPlan, parent: pulumi.Resource
 }
 
 /** One cluster's intermediate, shaped like those of Istio's tools/certs (Makefile.selfsigned.mk): L=<cluster>, SAN istiod. */
-function signIntermediate(base: string, cluster: string, root: RootCa, plan: MeshTrustPlan, parent: pulumi.Resource): ClusterCa {
+function signIntermediate(
+  base: string,
+  cluster: string,
+  root: RootCa,
+  plan: MeshTrustPlan,
+  parent: pulumi.Resource,
+): ClusterCa {
   const key = new tls.PrivateKey(`${base}-ca-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent });
   const keyPem = pulumi.secret(key.privateKeyPem);
   const csr = new tls.CertRequest(

@@ -86,7 +86,8 @@ export const OWNED_VALUES = {
     name: "the gateway's labels and service account derive from its release name, and the wiring selects them",
     "labels.app": "the wiring selects gateways by the labels the chart derives from the release name",
     "labels.istio": "the wiring selects gateways by the labels the chart derives from the release name",
-    "serviceAccount.name": "authorization policies name the gateway by the service account the chart derives from the release name",
+    "serviceAccount.name":
+      "authorization policies name the gateway by the service account the chart derives from the release name",
   },
 } as const;
 
@@ -114,7 +115,10 @@ export function ingressGatewayValues(): GatewayValues {
   return {
     service: {
       type: "LoadBalancer",
-      ports: [STATUS_PORT, { name: "https", port: DEFAULT_INGRESS_PORT, targetPort: DEFAULT_INGRESS_PORT, protocol: "TCP" }],
+      ports: [
+        STATUS_PORT,
+        { name: "https", port: DEFAULT_INGRESS_PORT, targetPort: DEFAULT_INGRESS_PORT, protocol: "TCP" },
+      ],
     },
   };
 }
@@ -124,7 +128,10 @@ export function egressGatewayValues(): GatewayValues {
   return {
     service: {
       type: "ClusterIP",
-      ports: [STATUS_PORT, { name: "https", port: EGRESS_GATEWAY_PORT, targetPort: EGRESS_GATEWAY_PORT, protocol: "TCP" }],
+      ports: [
+        STATUS_PORT,
+        { name: "https", port: EGRESS_GATEWAY_PORT, targetPort: EGRESS_GATEWAY_PORT, protocol: "TCP" },
+      ],
     },
   };
 }

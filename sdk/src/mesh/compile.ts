@@ -82,7 +82,11 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
   };
   // The order of this list is the order of the YAML documents.
   return [
-    serviceEntry(m(names.main), s, owners.map((o) => ingressEndpoint(o, s))),
+    serviceEntry(
+      m(names.main),
+      s,
+      owners.map((o) => ingressEndpoint(o, s)),
+    ),
     meshRoute(m(names.main), s, toEgress),
     remoteTls(m(names.main), s, { nearestFirst: owners.length > 1 }),
     tunnelGateway(egress, s),
@@ -97,7 +101,10 @@ function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
   const gw = cluster.gateways;
   const m = (name: string) => meta(mesh, cluster, s, name);
   const toLocal = (p: ResolvedPort): Destination => ({ host: localFqdn(s), port: { number: p.number } });
-  const resolveLocally: MeshObject<A>[] = [serviceEntry(m(names.main), s, [localEndpoint(s)]), meshRoute(m(names.main), s, toLocal)];
+  const resolveLocally: MeshObject<A>[] = [
+    serviceEntry(m(names.main), s, [localEndpoint(s)]),
+    meshRoute(m(names.main), s, toLocal),
+  ];
   const calledFromElsewhere = mesh.clusters.some((c) => !s.clusters.includes(c.name));
   if (!calledFromElsewhere) return resolveLocally;
 
@@ -105,20 +112,29 @@ function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
     gateway: m(names.ingress),
     route: (port) => m(names.ingressRoute(port)),
     selector: gw.ingressSelector,
-    port: cluster.ingress!.port,
+    port: ingressOf(cluster).port,
   };
   return [...resolveLocally, tunnelGateway(ingress, s), ...tunnelRoutes(ingress, s, toLocal)];
 }
 
 /** An owner's ingress gateway: every port of the service arrives on the gateway's one cross-cluster port. */
 function ingressEndpoint<A>(owner: ResolvedCluster<A>, s: GlobalService): WorkloadEntry<A> {
-  const ingress = owner.ingress!;
+  const ingress = ingressOf(owner);
   return {
     address: ingress.address,
     ports: Object.fromEntries(s.ports.map((p) => [p.name, ingress.port])),
     ...(owner.locality && ({ locality: owner.locality } satisfies Pick<WorkloadEntry, "locality">)),
     labels: { "topology.istio.io/cluster": owner.name },
   };
+}
+
+/**
+ * The ingress gateway of a cluster that other member clusters call. resolveMesh guarantees one there (checkIngress
+ * rejects the spec otherwise), so a missing one is a MeshModel that did not come from resolveMesh.
+ */
+function ingressOf<A>(cluster: ResolvedCluster<A>): NonNullable<ResolvedCluster<A>["ingress"]> {
+  if (!cluster.ingress) throw new Error(`internal: cluster ${cluster.name} serves other clusters but has no ingress`);
+  return cluster.ingress;
 }
 
 /** The service's own Service; the tlsMode label makes sidecars send Istio mTLS to it, as to any meshed pod. */

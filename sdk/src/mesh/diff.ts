@@ -65,16 +65,25 @@ export function fieldChanges(before: unknown, after: unknown, path = ""): FieldC
   if (before === undefined && after === undefined) return [];
   if (before === undefined) return [{ path, op: "added", after }];
   if (after === undefined) return [{ path, op: "removed", before }];
-  const comparable = isContainer(before) && isContainer(after) && Array.isArray(before) === Array.isArray(after);
-  if (!comparable) return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, op: "changed", before, after }];
-  const keys = Array.isArray(before)
-    ? Array.from({ length: Math.max(before.length, (after as unknown[]).length) }, (_, i) => i)
-    : [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys.flatMap((k) => fieldChanges((before as any)[k], (after as any)[k], childPath(path, k)));
+  if (isList(before) && isList(after)) {
+    const indexes = Array.from({ length: Math.max(before.length, after.length) }, (_, i) => i);
+    return indexes.flatMap((i) => fieldChanges(before[i], after[i], childPath(path, i)));
+  }
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((k) => fieldChanges(before[k], after[k], childPath(path, k)));
+  }
+  // Leaves, or an array against an object: compared whole.
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, op: "changed", before, after }];
 }
 
-function isContainer(v: unknown): v is object {
-  return typeof v === "object" && v !== null;
+function isList(v: unknown): v is readonly unknown[] {
+  return Array.isArray(v);
+}
+
+/** Any non-array object; its own enumerable keys are its fields. */
+function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function childPath(path: string, key: string | number): string {
@@ -93,7 +102,8 @@ function meshChanges(a: MeshModel, b: MeshModel): string[] {
   for (const cb of b.clusters) {
     const ca = a.clusters.find((c) => c.name === cb.name);
     if (!ca) continue;
-    for (const f of fieldChanges(clusterSettings(ca), clusterSettings(cb))) out.push(`cluster ${cb.name}: ${describeField(f)}`);
+    for (const f of fieldChanges(clusterSettings(ca), clusterSettings(cb)))
+      out.push(`cluster ${cb.name}: ${describeField(f)}`);
   }
   const rule = (r: { cluster: string; namespace: string }) => `{ cluster: ${r.cluster}, namespace: ${r.namespace} }`;
   const rules = (m: MeshModel) => m.members.map(rule);
@@ -120,14 +130,28 @@ function serviceChanges(a: MeshModel, b: MeshModel): ServiceDiff[] {
   for (const name of names) {
     const sa = a.services.find((s) => s.name === name);
     const sb = b.services.find((s) => s.name === name);
-    const changes = !sa
-      ? [`added (runs in ${sb!.clusters.join(", ")}; ${sb!.ports.map(portLabel).join(", ")})`]
-      : !sb
-        ? [`removed (ran in ${sa.clusters.join(", ")})`]
-        : changesOf(sa, sb, a, b);
-    if (changes.length > 0) out.push({ service: name, host: (sa ?? sb)!.host, changes });
+    const diff = serviceDiff(name, sa, sb, a, b);
+    if (diff) out.push(diff);
   }
   return out;
+}
+
+/** One service name's change: added, removed, or changed in place; undefined when it stays as it was. */
+function serviceDiff(
+  name: string,
+  sa: GlobalService | undefined,
+  sb: GlobalService | undefined,
+  a: MeshModel,
+  b: MeshModel,
+): ServiceDiff | undefined {
+  if (!sa) {
+    if (!sb) return undefined; // in neither model: nothing to say
+    const ports = sb.ports.map(portLabel).join(", ");
+    return { service: name, host: sb.host, changes: [`added (runs in ${sb.clusters.join(", ")}; ${ports})`] };
+  }
+  if (!sb) return { service: name, host: sa.host, changes: [`removed (ran in ${sa.clusters.join(", ")})`] };
+  const changes = changesOf(sa, sb, a, b);
+  return changes.length > 0 ? { service: name, host: sa.host, changes } : undefined;
 }
 
 function changesOf(a: GlobalService, b: GlobalService, ma: MeshModel, mb: MeshModel): string[] {

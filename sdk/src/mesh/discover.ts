@@ -1,4 +1,4 @@
-import { isDns1035Label } from "./dns";
+import { checkServiceName } from "./checks";
 import { IssueList } from "./errors";
 import { isPlainObject, Plain } from "./fields";
 import { isMapped } from "./membership";
@@ -48,34 +48,45 @@ export function discoverServices(rules: readonly MemberRule[], manifests: readon
   for (const m of manifests) {
     for (const obj of m.objects) {
       if (!isService(obj)) continue;
-      const meta = obj.metadata as Plain;
+      const meta = obj.metadata;
       const name = meta.name as string;
       const namespace = typeof meta.namespace === "string" ? meta.namespace : (m.defaultNamespace ?? "default");
       if (!isMapped(rules, m.cluster, namespace)) continue;
       const where = `${m.cluster}: ${m.source} Service ${namespace}/${name}`;
-      if (!isDns1035Label(name)) {
-        issues.add(where, `"${name}" is not a valid Service name`);
-        continue;
-      }
+      if (checkServiceName(issues, where, name, { example: "catalog" }) === undefined) continue;
       const spec = isPlainObject(obj.spec) ? obj.spec : {};
       if (spec.type === "ExternalName") {
-        skipped.push({ cluster: m.cluster, service: `${namespace}/${name}`, reason: "type ExternalName has no workloads to route to" });
+        skipped.push({
+          cluster: m.cluster,
+          service: `${namespace}/${name}`,
+          reason: "type ExternalName has no workloads to route to",
+        });
         continue;
       }
       const { ports, dropped } = servicePorts(spec.ports);
       if (ports.length === 0) {
-        skipped.push({ cluster: m.cluster, service: `${namespace}/${name}`, reason: dropped.length ? `only ${dropped.join(", ")}, which Istio does not carry` : "no ports" });
+        skipped.push({
+          cluster: m.cluster,
+          service: `${namespace}/${name}`,
+          reason: dropped.length ? `only ${dropped.join(", ")}, which Istio does not carry` : "no ports",
+        });
         continue;
       }
       const seen = byName.get(name);
       if (!seen) {
         byName.set(name, { name, namespace, clusters: [m.cluster], ports, origin: where });
       } else if (seen.namespace !== namespace) {
-        issues.add(where, `a global name maps to one namespace, but "${name}" is also in namespace ${seen.namespace} (${seen.origin}); rename one Service or narrow the member rules`);
+        issues.add(
+          where,
+          `a global name maps to one namespace, but "${name}" is also in namespace ${seen.namespace} (${seen.origin}); rename one Service or narrow the member rules`,
+        );
       } else if (seen.clusters.includes(m.cluster)) {
         issues.add(where, `Service ${namespace}/${name} appears twice in the manifests of ${m.cluster}`);
       } else if (portKey(seen.ports) !== portKey(ports)) {
-        issues.add(where, `ports ${portKey(ports)} differ from ${portKey(seen.ports)} in ${seen.origin}; a global service has one set of ports`);
+        issues.add(
+          where,
+          `ports ${portKey(ports)} differ from ${portKey(seen.ports)} in ${seen.origin}; a global service has one set of ports`,
+        );
       } else {
         seen.clusters.push(m.cluster);
       }

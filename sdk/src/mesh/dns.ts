@@ -54,7 +54,12 @@ export function formatIpv4(n: number): string {
 export function isIpv6(s: string): boolean {
   if (!/^[0-9a-fA-F:]+$/.test(s) || s.split("::").length > 2) return false;
   const groups = s.split(":").filter((g) => g !== "");
-  return groups.length >= 1 && groups.length <= 8 && groups.every((g) => g.length <= 4) && (s.includes("::") || groups.length === 8);
+  return (
+    groups.length >= 1 &&
+    groups.length <= 8 &&
+    groups.every((g) => g.length <= 4) &&
+    (s.includes("::") || groups.length === 8)
+  );
 }
 
 /** An address a ServiceEntry endpoint can carry: an IP or a DNS name. */

@@ -29,7 +29,9 @@ export function checkInjectionExclusions(
       if (!matchesPattern(rule.cluster, cluster)) continue;
       const mapped = exact
         ? [rule.namespace]
-        : services.filter((s) => s.clusters.includes(cluster) && matchesPattern(rule.namespace, s.namespace)).map((s) => s.namespace);
+        : services
+            .filter((s) => s.clusters.includes(cluster) && matchesPattern(rule.namespace, s.namespace))
+            .map((s) => s.namespace);
       for (const namespace of new Set(mapped)) {
         if (!namespaces.includes(namespace) || SYSTEM_NAMESPACES.includes(namespace)) continue;
         issues.add(

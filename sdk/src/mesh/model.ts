@@ -57,7 +57,10 @@ export interface GlobalService {
 export const DEFAULT_INGRESS_PORT = 443;
 export const DEFAULT_GATEWAY_NAMESPACE = "istio-system";
 
-export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: readonly DiscoveredService[] = []): MeshModel<A> {
+export function resolveMesh<A>(
+  spec: GlobalNamespaceSpec<A>,
+  discovered: readonly DiscoveredService[] = [],
+): MeshModel<A> {
   const issues = new IssueList();
   const clusterNames = checkClusters(issues, spec.clusters);
   checkRules(issues, spec.members, clusterNames);
@@ -69,7 +72,9 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: readonl
     name: spec.name,
     domain: spec.domain,
     clusters: spec.clusters.map(resolveCluster).sort(byName),
-    members: [...spec.members].sort((a, b) => `${a.cluster}/${a.namespace}`.localeCompare(`${b.cluster}/${b.namespace}`)),
+    members: [...spec.members].sort((a, b) =>
+      `${a.cluster}/${a.namespace}`.localeCompare(`${b.cluster}/${b.namespace}`),
+    ),
     services: services.map((s) => s.service).sort(byName),
   };
 }
@@ -97,7 +102,11 @@ function resolveCluster<A>(c: ClusterSpec<A>): ResolvedCluster<A> {
 function checkClusters<A>(issues: IssueList, clusters: ClusterSpec<A>[]): Set<string> {
   const names = new Set<string>();
   clusters.forEach((c, i) => {
-    if (names.has(c.name)) issues.add(join(join("clusters", i), "name"), `cluster "${c.name}" is listed twice; cluster names must be unique`);
+    if (names.has(c.name))
+      issues.add(
+        join(join("clusters", i), "name"),
+        `cluster "${c.name}" is listed twice; cluster names must be unique`,
+      );
     names.add(c.name);
   });
   return names;
@@ -111,13 +120,19 @@ function checkRules(issues: IssueList, rules: MemberRule[], clusters: Set<string
     if (seen.has(key)) issues.add(path, `rule { cluster: ${r.cluster}, namespace: ${r.namespace} } is listed twice`);
     seen.add(key);
     if (![...clusters].some((c) => matchesPattern(r.cluster, c)))
-      issues.add(join(path, "cluster"), r.cluster.endsWith("*")
-        ? `pattern "${r.cluster}" matches no cluster; clusters are: ${[...clusters].join(", ")}`
-        : `unknown cluster "${r.cluster}"; add it to clusters or use one of: ${[...clusters].join(", ")}`);
+      issues.add(
+        join(path, "cluster"),
+        r.cluster.endsWith("*")
+          ? `pattern "${r.cluster}" matches no cluster; clusters are: ${[...clusters].join(", ")}`
+          : `unknown cluster "${r.cluster}"; add it to clusters or use one of: ${[...clusters].join(", ")}`,
+      );
   });
   for (const c of clusters) {
     if (!rules.some((r) => matchesPattern(r.cluster, c)))
-      issues.add("members", `no rule maps a namespace of cluster "${c}"; add e.g. { cluster: ${c}, namespace: default } or remove the cluster`);
+      issues.add(
+        "members",
+        `no rule maps a namespace of cluster "${c}"; add e.g. { cluster: ${c}, namespace: default } or remove the cluster`,
+      );
   }
 }
 
@@ -126,6 +141,16 @@ interface ServiceWithPath {
   path: string;
 }
 
+/** A service as the spec lists it, and where. */
+interface ListedService {
+  s: ServiceSpec;
+  path: string;
+}
+
+/** One global service name with its spec entry (`e`), its discovered Service (`d`), or both: never neither. */
+type ServiceSources =
+  { name: string; e: ListedService; d?: DiscoveredService } | { name: string; e?: undefined; d: DiscoveredService };
+
 /** Explicit services, plus discovered ones; a service both listed and discovered runs in the union of clusters. */
 function mergeServices<A>(
   issues: IssueList,
@@ -133,32 +158,51 @@ function mergeServices<A>(
   discovered: readonly DiscoveredService[],
   clusters: Set<string>,
 ): ServiceWithPath[] {
-  const explicit = new Map<string, { s: ServiceSpec; path: string }>();
+  const explicit = new Map<string, ListedService>();
   (spec.services ?? []).forEach((s, i) => {
     const path = join("services", i);
-    if (explicit.has(s.name)) issues.add(join(path, "name"), `service "${s.name}" is listed twice (also ${explicit.get(s.name)!.path}); global names must be unique`);
+    const first = explicit.get(s.name);
+    if (first)
+      issues.add(
+        join(path, "name"),
+        `service "${s.name}" is listed twice (also ${first.path}); global names must be unique`,
+      );
     else explicit.set(s.name, { s, path });
   });
   const found = new Map(discovered.map((d) => [d.name, d]));
   const out: ServiceWithPath[] = [];
-  for (const name of new Set([...explicit.keys(), ...found.keys()])) {
-    const e = explicit.get(name);
-    const d = found.get(name);
-    const path = e?.path ?? d!.origin;
+  for (const { name, e, d } of sourcesByName(explicit, found)) {
+    const path = e ? e.path : d.origin;
     if (e && d && e.s.namespace !== d.namespace) {
-      issues.add(join(path, "namespace"), `is ${e.s.namespace}, but the manifests have Service ${name} in namespace ${d.namespace} (${d.origin})`);
+      issues.add(
+        join(path, "namespace"),
+        `is ${e.s.namespace}, but the manifests have Service ${name} in namespace ${d.namespace} (${d.origin})`,
+      );
       continue;
     }
-    const namespace = e?.s.namespace ?? d!.namespace;
+    const namespace = e ? e.s.namespace : d.namespace;
     const runsIn = [...new Set([...(e?.s.clusters ?? []), ...(d?.clusters ?? [])])].sort();
     const ports = e?.s.ports ?? d?.ports ?? [];
-    if (runsIn.length === 0) issues.add(join(path, "clusters"), `service ${name} runs in no cluster; list its clusters or pass the manifests of a cluster that runs it`);
-    if (ports.length === 0) issues.add(join(path, "ports"), `service ${name} has no ports; list them or pass manifests that define the Service`);
-    if (e?.s.clusters && new Set(e.s.clusters).size !== e.s.clusters.length) issues.add(join(path, "clusters"), "lists a cluster twice");
+    if (runsIn.length === 0)
+      issues.add(
+        join(path, "clusters"),
+        `service ${name} runs in no cluster; list its clusters or pass the manifests of a cluster that runs it`,
+      );
+    if (ports.length === 0)
+      issues.add(
+        join(path, "ports"),
+        `service ${name} has no ports; list them or pass manifests that define the Service`,
+      );
+    if (e?.s.clusters && new Set(e.s.clusters).size !== e.s.clusters.length)
+      issues.add(join(path, "clusters"), "lists a cluster twice");
     for (const c of runsIn) {
-      if (!clusters.has(c)) issues.add(join(path, "clusters"), `unknown cluster "${c}"; known clusters: ${[...clusters].join(", ")}`);
+      if (!clusters.has(c))
+        issues.add(join(path, "clusters"), `unknown cluster "${c}"; known clusters: ${[...clusters].join(", ")}`);
       else if (!isMapped(spec.members, c, namespace))
-        issues.add(path, `namespace ${namespace} of cluster ${c} is not in the GlobalNamespace; add the member rule { cluster: ${c}, namespace: ${namespace} } or move the service`);
+        issues.add(
+          path,
+          `namespace ${namespace} of cluster ${c} is not in the GlobalNamespace; add the member rule { cluster: ${c}, namespace: ${namespace} } or move the service`,
+        );
     }
     const resolvedPorts = ports
       .map((p) => {
@@ -184,6 +228,13 @@ function mergeServices<A>(
   return out;
 }
 
+/** Every service name, listed ones in spec order first, then the discovered ones the spec does not list. */
+function sourcesByName(explicit: Map<string, ListedService>, found: Map<string, DiscoveredService>): ServiceSources[] {
+  const listed = [...explicit].map(([name, e]) => ({ name, e, d: found.get(name) }));
+  const discoveredOnly = [...found].filter(([name]) => !explicit.has(name)).map(([name, d]) => ({ name, d }));
+  return [...listed, ...discoveredOnly];
+}
+
 /** Virtual IPs must be unique in the GlobalNamespace. A derived collision asks for a pin; it never shifts an address. */
 function checkAddresses(issues: IssueList, services: ServiceWithPath[]): void {
   const byAddress = new Map<string, ServiceWithPath>();
@@ -194,12 +245,22 @@ function checkAddresses(issues: IssueList, services: ServiceWithPath[]): void {
       continue;
     }
     const [a, b] = [other.service, s.service];
-    if (a.pinned && b.pinned) issues.add(join(s.path, "address"), `${b.address} is pinned for both ${a.name} and ${b.name}; each service needs its own address`);
+    if (a.pinned && b.pinned)
+      issues.add(
+        join(s.path, "address"),
+        `${b.address} is pinned for both ${a.name} and ${b.name}; each service needs its own address`,
+      );
     else if (a.pinned || b.pinned) {
       const [pinned, derived] = a.pinned ? [a, b] : [b, a];
-      issues.add(join(pinned === a ? other.path : s.path, "address"), `${pinned.address}, pinned for ${pinned.name}, is the derived address of ${derived.name}; pin another address`);
+      issues.add(
+        join(pinned === a ? other.path : s.path, "address"),
+        `${pinned.address}, pinned for ${pinned.name}, is the derived address of ${derived.name}; pin another address`,
+      );
     } else
-      issues.add(s.path, `the derived addresses of ${a.name} and ${b.name} collide (${a.address}); pin one of them with "address:" to any free class E address, e.g. 241.0.0.10`);
+      issues.add(
+        s.path,
+        `the derived addresses of ${a.name} and ${b.name} collide (${a.address}); pin one of them with "address:" to any free class E address, e.g. 241.0.0.10`,
+      );
   }
 }
 
@@ -211,6 +272,9 @@ function checkIngress<A>(issues: IssueList, clusters: ClusterSpec<A>[], services
       .map((s) => s.service)
       .filter((s) => s.clusters.includes(c.name) && clusters.some((o) => !s.clusters.includes(o.name)));
     if (exported.length > 0)
-      issues.add(join(join("clusters", i), "ingress"), `cluster ${c.name} runs ${exported.map((s) => s.name).join(", ")}, called from other clusters, so it needs ingress.address (its ingress gateway's load-balancer IP or hostname)`);
+      issues.add(
+        join(join("clusters", i), "ingress"),
+        `cluster ${c.name} runs ${exported.map((s) => s.name).join(", ")}, called from other clusters, so it needs ingress.address (its ingress gateway's load-balancer IP or hostname)`,
+      );
   });
 }

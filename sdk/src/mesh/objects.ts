@@ -17,7 +17,8 @@ export type {
  * `kind` gives the typed `spec`. Values of type `A` appear only as ServiceEntry endpoint addresses (remote ingress
  * gateways).
  */
-export type MeshObject<A = string> = ServiceEntryObject<A> | VirtualServiceObject | DestinationRuleObject | GatewayObject;
+export type MeshObject<A = string> =
+  ServiceEntryObject<A> | VirtualServiceObject | DestinationRuleObject | GatewayObject;
 
 /** `<kind>/<namespace>/<name>`: unique among the objects of one cluster. */
 export function objectKey(o: Pick<MeshObject<unknown>, "kind" | "metadata">): string {

@@ -2,7 +2,7 @@ import { compileMesh, CompiledMesh } from "./compile";
 import { ClusterManifests, discoverServices, Discovery } from "./discover";
 import { IssueList } from "./errors";
 import { MeshModel, resolveMesh } from "./model";
-import { validateSpec, ValidateOptions } from "./validate";
+import { validateSpec } from "./validate";
 
 /** Everything one GlobalNamespace compiles to, and how it got there. */
 export interface MeshBuild<A = string> {
@@ -15,13 +15,12 @@ export interface MeshBuild<A = string> {
  * Spec (untyped input) + manifests → validated, resolved and compiled mesh. Throws SpecError, having written or
  * registered nothing, when any part of the input is wrong.
  */
-export function buildMesh<A = string>(
-  input: unknown,
-  manifests: readonly ClusterManifests[] = [],
-  options: ValidateOptions = {},
-): MeshBuild<A> {
-  const spec = validateSpec<A>(input, options);
-  checkManifestClusters(spec.clusters.map((c) => c.name), manifests);
+export function buildMesh<A = string>(input: unknown, manifests: readonly ClusterManifests[] = []): MeshBuild<A> {
+  const spec = validateSpec<A>(input);
+  checkManifestClusters(
+    spec.clusters.map((c) => c.name),
+    manifests,
+  );
   const discovery = discoverServices(spec.members, manifests);
   const model = resolveMesh(spec, discovery.services);
   return { model, compiled: compileMesh(model), discovery };
@@ -31,7 +30,11 @@ export function buildMesh<A = string>(
 function checkManifestClusters(clusters: string[], manifests: readonly ClusterManifests[]): void {
   const issues = new IssueList();
   for (const m of manifests) {
-    if (!clusters.includes(m.cluster)) issues.add(m.source, `manifests given for cluster "${m.cluster}", which is not a member; known clusters: ${clusters.join(", ")}`);
+    if (!clusters.includes(m.cluster))
+      issues.add(
+        m.source,
+        `manifests given for cluster "${m.cluster}", which is not a member; known clusters: ${clusters.join(", ")}`,
+      );
   }
   issues.throwIfAny();
 }

@@ -59,7 +59,9 @@ const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", 
 export function buildTopology<A>(build: MeshBuild<A>, manifests: readonly ClusterManifests[] = []): Topology {
   const { model } = build;
   const routes: TopologyRoute[] = model.services.flatMap((s) =>
-    model.clusters.filter((c) => !s.clusters.includes(c.name)).map((c) => ({ service: s.name, from: c.name, to: s.clusters })),
+    model.clusters
+      .filter((c) => !s.clusters.includes(c.name))
+      .map((c) => ({ service: s.name, from: c.name, to: s.clusters })),
   );
   return {
     name: model.name,
@@ -70,7 +72,13 @@ export function buildTopology<A>(build: MeshBuild<A>, manifests: readonly Cluste
       ...(routes.some((r) => r.to.includes(c.name)) && { ingressPort: c.ingress?.port }),
       egress: routes.some((r) => r.from === c.name),
     })),
-    services: model.services.map((s) => ({ name: s.name, namespace: s.namespace, host: s.host, ports: s.ports.map((p) => p.number), clusters: s.clusters })),
+    services: model.services.map((s) => ({
+      name: s.name,
+      namespace: s.namespace,
+      host: s.host,
+      ports: s.ports.map((p) => p.number),
+      clusters: s.clusters,
+    })),
     routes,
     callers: findCallers(build, manifests),
   };
@@ -86,8 +94,9 @@ function findCallers<A>(build: MeshBuild<A>, manifests: readonly ClusterManifest
   const seen = new Set<string>();
   for (const m of manifests) {
     for (const obj of m.objects) {
-      if (!isPlainObject(obj) || !WORKLOAD_KINDS.includes(obj.kind as string) || !isPlainObject(obj.metadata)) continue;
-      const namespace = typeof obj.metadata.namespace === "string" ? obj.metadata.namespace : (m.defaultNamespace ?? "default");
+      if (!isPlainObject(obj) || !isWorkloadKind(obj.kind) || !isPlainObject(obj.metadata)) continue;
+      const namespace =
+        typeof obj.metadata.namespace === "string" ? obj.metadata.namespace : (m.defaultNamespace ?? "default");
       if (!isMapped(build.model.members, m.cluster, namespace)) continue;
       const workload = `${obj.kind}/${String(obj.metadata.name)}`;
       for (const { name, value } of envVars(obj)) {
@@ -102,14 +111,25 @@ function findCallers<A>(build: MeshBuild<A>, manifests: readonly ClusterManifest
   return out;
 }
 
+/** One of WORKLOAD_KINDS; a manifest's `kind` may be anything, or missing. */
+function isWorkloadKind(kind: unknown): kind is string {
+  return typeof kind === "string" && WORKLOAD_KINDS.includes(kind);
+}
+
 /** Literal env values of every container of a workload's pod template (CronJob: its job template's). */
 function envVars(workload: Plain): { name: string; value: string }[] {
   const spec = get(workload, "spec");
-  const template = get(spec, "jobTemplate") ? get(get(get(spec, "jobTemplate"), "spec"), "template") : get(spec, "template");
+  const template = get(spec, "jobTemplate")
+    ? get(get(get(spec, "jobTemplate"), "spec"), "template")
+    : get(spec, "template");
   const pod = get(template, "spec");
   const containers = [...asArray(get(pod, "initContainers")), ...asArray(get(pod, "containers"))];
   return containers.flatMap((c) =>
-    asArray(get(c, "env")).flatMap((e) => (isPlainObject(e) && typeof e.name === "string" && typeof e.value === "string" ? [{ name: e.name, value: e.value }] : [])),
+    asArray(get(c, "env")).flatMap((e) =>
+      isPlainObject(e) && typeof e.name === "string" && typeof e.value === "string"
+        ? [{ name: e.name, value: e.value }]
+        : [],
+    ),
   );
 }
 
@@ -154,7 +174,13 @@ export function topologyGraph(t: Topology): TopologyGraph {
     egress: (c: string) => `${c}/gw/egress`,
     ingress: (c: string) => `${c}/gw/ingress`,
   };
-  const serviceNamed = new Map(t.services.map((s) => [s.name, s]));
+  const servicesByName = new Map(t.services.map((s) => [s.name, s]));
+  // Routes and callers name services of the same topology: a missing one is a Topology built inconsistently.
+  const serviceNamed = (name: string): TopologyService => {
+    const s = servicesByName.get(name);
+    if (!s) throw new Error(`internal: the topology has no service ${name}`);
+    return s;
+  };
   const edges = new Map<string, GraphEdge>();
   const edge = (from: string, to: string, detail: string, caller = false, label?: string) => {
     const e = edges.get(`${from}\n${to}`) ?? { from, to, detail: [], caller: false };
@@ -164,7 +190,7 @@ export function topologyGraph(t: Topology): TopologyGraph {
     edges.set(`${from}\n${to}`, e);
   };
   const tunnel = (from: string, service: string, caller: boolean) => {
-    const s = serviceNamed.get(service)!;
+    const s = serviceNamed(service);
     for (const owner of s.clusters) {
       edge(id.egress(from), id.ingress(owner), s.host, caller);
       edge(id.ingress(owner), id.service(owner, service), s.host, caller);
@@ -174,13 +200,16 @@ export function topologyGraph(t: Topology): TopologyGraph {
 
   const workloads = new Map<string, GraphNode[]>();
   for (const c of t.callers) {
-    const s = serviceNamed.get(c.service)!;
+    const s = serviceNamed(c.service);
     const [kind, name] = c.workload.split("/");
     // A workload backing a global service of the same name and namespace in its cluster is drawn as that service.
-    const isService = t.services.some((x) => x.name === name && x.namespace === c.namespace && x.clusters.includes(c.cluster));
+    const isService = t.services.some(
+      (x) => x.name === name && x.namespace === c.namespace && x.clusters.includes(c.cluster),
+    );
     const from = isService ? id.service(c.cluster, name) : `${c.cluster}/wl/${c.namespace}/${c.workload}`;
     const drawn = workloads.get(c.cluster) ?? [];
-    if (!isService && !drawn.some((n) => n.id === from)) workloads.set(c.cluster, [...drawn, { id: from, kind: "workload", label: [name, `${kind} in ${c.namespace}`] }]);
+    if (!isService && !drawn.some((n) => n.id === from))
+      workloads.set(c.cluster, [...drawn, { id: from, kind: "workload", label: [name, `${kind} in ${c.namespace}`] }]);
     const detail = `${c.workload} (${c.namespace}): ${c.evidence}`;
     if (s.clusters.includes(c.cluster)) {
       edge(from, id.service(c.cluster, c.service), detail, true, s.host);
@@ -190,7 +219,8 @@ export function topologyGraph(t: Topology): TopologyGraph {
     }
   }
   for (const e of edges.values()) {
-    if (!e.label && e.from.endsWith("/gw/egress")) e.label = e.detail.length === 1 ? e.detail[0] : `${e.detail.length} hosts`;
+    if (!e.label && e.from.endsWith("/gw/egress"))
+      e.label = e.detail.length === 1 ? e.detail[0] : `${e.detail.length} hosts`;
   }
 
   const groups = t.clusters.map((c) => ({
@@ -199,10 +229,16 @@ export function topologyGraph(t: Topology): TopologyGraph {
     nodes: [
       ...t.services
         .filter((s) => s.clusters.includes(c.name))
-        .map((s): GraphNode => ({ id: id.service(c.name, s.name), kind: "service", label: [s.name, `${s.host}:${s.ports.join(",")}`] })),
+        .map((s): GraphNode => ({
+          id: id.service(c.name, s.name),
+          kind: "service",
+          label: [s.name, `${s.host}:${s.ports.join(",")}`],
+        })),
       ...(workloads.get(c.name) ?? []),
       ...(c.egress ? [{ id: id.egress(c.name), kind: "egress" as const, label: ["egress gateway"] }] : []),
-      ...(c.ingressPort !== undefined ? [{ id: id.ingress(c.name), kind: "ingress" as const, label: ["ingress gateway", `mTLS :${c.ingressPort}`] }] : []),
+      ...(c.ingressPort !== undefined
+        ? [{ id: id.ingress(c.name), kind: "ingress" as const, label: ["ingress gateway", `mTLS :${c.ingressPort}`] }]
+        : []),
     ],
   }));
   return { groups, edges: [...edges.values()] };
@@ -215,8 +251,7 @@ export function topologyToDot(t: Topology): string {
   const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
   const attrs = (a: Record<string, string | undefined>) =>
     `[${Object.entries(a)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${q(v!)}`)
+      .flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${q(v)}`]))
       .join(", ")}]`;
   const shapes: Record<GraphNode["kind"], Record<string, string>> = {
     service: { shape: "box", style: "rounded,filled", fillcolor: "#e8f0fe" },
@@ -231,12 +266,18 @@ export function topologyToDot(t: Topology): string {
     `  edge ${attrs({ fontname: "Helvetica", fontsize: "9", color: "#7a7a7a" })};`,
   ];
   for (const group of g.groups) {
-    lines.push(`  subgraph ${q(`cluster_${group.cluster}`)} {`, `    graph ${attrs({ label: group.label, style: "rounded", color: "#5f6368" })};`);
-    for (const n of group.nodes) lines.push(`    ${q(n.id)} ${attrs({ label: n.label.join("\n"), ...shapes[n.kind] })};`);
+    lines.push(
+      `  subgraph ${q(`cluster_${group.cluster}`)} {`,
+      `    graph ${attrs({ label: group.label, style: "rounded", color: "#5f6368" })};`,
+    );
+    for (const n of group.nodes)
+      lines.push(`    ${q(n.id)} ${attrs({ label: n.label.join("\n"), ...shapes[n.kind] })};`);
     lines.push("  }");
   }
   for (const e of g.edges) {
-    const style = e.caller ? { color: "#d62728", fontcolor: "#d62728", penwidth: "2.5", class: "caller" } : { style: "dashed", class: "route" };
+    const style = e.caller
+      ? { color: "#d62728", fontcolor: "#d62728", penwidth: "2.5", class: "caller" }
+      : { style: "dashed", class: "route" };
     lines.push(`  ${q(e.from)} -> ${q(e.to)} ${attrs({ label: e.label, tooltip: e.detail.join("\n"), ...style })};`);
   }
   lines.push("}");

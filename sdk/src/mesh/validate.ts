@@ -31,46 +31,36 @@ import {
 } from "./spec";
 import { vipProblem } from "./vip";
 
-/**
- * Field-level checks: shapes, grammars and ranges of every field, reported with the field path.
- * Cross-references (which cluster exists, which namespace is mapped, duplicates, address collisions) are checked
- * when the spec is resolved into a mesh model (`resolveMesh`), after discovery has added services.
- */
-export interface ValidateOptions {
-  /**
-   * Tells an ingress address known only at deploy time (a load balancer's) from a bad one; such an address passes
-   * through untouched. Default `isDeferred`: Pulumi Outputs and Promises.
-   */
-  isDeferred?: (value: unknown) => boolean;
-}
-
 /** Longest domain that leaves room for `<port>.<service>.` in a 253-character name. */
 const MAX_DOMAIN_LENGTH = 253 - "65535.".length - 64;
 
-/** Checks an untyped spec (parsed YAML, or a component's args); throws a SpecError listing every problem. */
-export function validateSpec<Address = string>(
-  input: unknown,
-  options: ValidateOptions = {},
-): GlobalNamespaceSpec<Address> {
+/**
+ * Checks an untyped spec (parsed YAML, or a component's args); throws a SpecError listing every problem.
+ *
+ * Field-level checks: shapes, grammars and ranges of every field, reported with the field path.
+ * Cross-references (which cluster exists, which namespace is mapped, duplicates, address collisions) are checked
+ * when the spec is resolved into a mesh model (`resolveMesh`), after discovery has added services.
+ * An ingress address known only at deploy time (a Pulumi Output or a Promise: `isDeferred`) passes through
+ * untouched; every other field must be a literal.
+ */
+export function validateSpec<Address = string>(input: unknown): GlobalNamespaceSpec<Address> {
   const issues = new IssueList();
-  const spec = readSpec(issues, input, options.isDeferred ?? isDeferred);
+  const spec = readSpec(issues, input);
   issues.throwIfAny();
   return spec as GlobalNamespaceSpec<Address>;
 }
-
-type IsDeferred = (value: unknown) => boolean;
 
 const CLUSTERS_EXAMPLE = "[{ name: cluster1, ingress: { address: 203.0.113.10 } }]";
 const MEMBERS_EXAMPLE = "[{ cluster: cluster1, namespace: default }]";
 const SERVICES_EXAMPLE = "[{ name: catalog, namespace: default }]";
 
-function readSpec(issues: IssueList, input: unknown, deferred: IsDeferred): GlobalNamespaceSpec<unknown> | undefined {
+function readSpec(issues: IssueList, input: unknown): GlobalNamespaceSpec<unknown> | undefined {
   const o = readObject(issues, "", input, ["name", "domain", "clusters", "members", "services"]);
   if (!o) return undefined;
   const name = checkDnsLabel(issues, "name", o.name, { example: "acme-fitness", required: true });
   const domain = readDomain(issues, o.domain);
   const clusters = readItems(issues, "clusters", o.clusters, { example: CLUSTERS_EXAMPLE, required: true }, (path, c) =>
-    readCluster(issues, path, c, deferred),
+    readCluster(issues, path, c),
   );
   const members = readItems(issues, "members", o.members, { example: MEMBERS_EXAMPLE, required: true }, (path, m) =>
     readRule(issues, path, m),
@@ -121,16 +111,11 @@ function readDomain(issues: IssueList, v: unknown): string | undefined {
   return undefined;
 }
 
-function readCluster(
-  issues: IssueList,
-  path: string,
-  v: unknown,
-  deferred: IsDeferred,
-): ClusterSpec<unknown> | undefined {
+function readCluster(issues: IssueList, path: string, v: unknown): ClusterSpec<unknown> | undefined {
   const o = readObject(issues, path, v, ["name", "ingress", "locality", "network", "gateways"]);
   if (!o) return undefined;
   const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "cluster1", required: true });
-  const ingress = o.ingress === undefined ? undefined : readIngress(issues, join(path, "ingress"), o.ingress, deferred);
+  const ingress = o.ingress === undefined ? undefined : readIngress(issues, join(path, "ingress"), o.ingress);
   const locality = checkLocality(issues, join(path, "locality"), o.locality);
   const network = checkNetwork(issues, join(path, "network"), o.network);
   const gateways = o.gateways === undefined ? undefined : readGateways(issues, join(path, "gateways"), o.gateways);
@@ -147,16 +132,11 @@ const checkIngressAddress = fieldCheck(
   textGrammar("an IP address or DNS name", "give the ingress gateway's load-balancer IP or hostname", isHostOrIp),
 );
 
-function readIngress(
-  issues: IssueList,
-  path: string,
-  v: unknown,
-  deferred: IsDeferred,
-): IngressSpec<unknown> | undefined {
+function readIngress(issues: IssueList, path: string, v: unknown): IngressSpec<unknown> | undefined {
   const o = readObject(issues, path, v, ["address", "port"]);
   if (!o) return undefined;
   // The one field that may wait for deployment: it decides no object, only where the objects point.
-  const address = deferred(o.address)
+  const address = isDeferred(o.address)
     ? o.address
     : checkIngressAddress(issues, join(path, "address"), o.address, {
         example: "203.0.113.10",

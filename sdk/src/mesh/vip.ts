@@ -9,11 +9,18 @@ import { hashToInt } from "./hash";
  * address; that is reported as an error asking to pin one (`address:` in the spec), never resolved by shifting one.
  * Excluded: 240.240.0.0/16, where Istio auto-allocates ServiceEntry addresses, and the broadcast 255.255.255.255.
  */
-const CLASS_E_START = parseIpv4("240.0.0.0")!;
+const CLASS_E_START = ipv4("240.0.0.0");
 const CLASS_E_SIZE = 2 ** 28;
-const ISTIO_AUTO_START = parseIpv4("240.240.0.0")!;
+const ISTIO_AUTO_START = ipv4("240.240.0.0");
 const ISTIO_AUTO_SIZE = 2 ** 16;
-const BROADCAST = parseIpv4("255.255.255.255")!;
+const BROADCAST = ipv4("255.255.255.255");
+
+/** A dotted-quad constant of this file as a number; a typo in one fails at load time, not as a NaN address. */
+function ipv4(dotted: string): number {
+  const n = parseIpv4(dotted);
+  if (n === undefined) throw new Error(`internal: "${dotted}" is not an IPv4 address`);
+  return n;
+}
 
 /** How many addresses the allocator can hand out. */
 export const VIP_POOL_SIZE = CLASS_E_SIZE - ISTIO_AUTO_SIZE - 1;
@@ -30,7 +37,8 @@ export function deriveVip(gns: string, host: string): string {
 export function vipProblem(address: string): string | undefined {
   const n = parseIpv4(address);
   if (n === undefined) return `"${address}" is not an IPv4 address; pin a class E address such as 241.0.0.10`;
-  if (n < CLASS_E_START) return `${address} is outside the class E block 240.0.0.0/4; pin an address from 240.0.0.0–255.255.255.254`;
+  if (n < CLASS_E_START)
+    return `${address} is outside the class E block 240.0.0.0/4; pin an address from 240.0.0.0–255.255.255.254`;
   if (n >= ISTIO_AUTO_START && n < ISTIO_AUTO_START + ISTIO_AUTO_SIZE)
     return `${address} is in 240.240.0.0/16, where Istio auto-allocates ServiceEntry addresses; pick another class E address`;
   if (n === BROADCAST) return `255.255.255.255 is the broadcast address; pick another class E address`;

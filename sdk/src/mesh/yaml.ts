@@ -5,17 +5,27 @@ import { MeshObject } from "./objects";
 /** YAML in and out: the spec file (with line numbers in messages), manifests, and rendered objects. */
 
 /** Parses a spec file. Syntax errors and duplicate keys become a SpecError naming the line. */
-export function parseSpecYaml(text: string, source: string): { value: unknown; locate: (path: string) => string | undefined } {
+export function parseSpecYaml(
+  text: string,
+  source: string,
+): { value: unknown; locate: (path: string) => string | undefined } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new SpecError(doc.errors.map((e) => ({ path: position(lines, e.pos[0]), message: e.message.split("\n")[0] })), source);
+    throw new SpecError(
+      doc.errors.map((e) => ({ path: position(lines, e.pos[0]), message: e.message.split("\n")[0] })),
+      source,
+    );
   }
   return { value: doc.toJS({ maxAliasCount: 100 }), locate: (path) => locate(doc, lines, path) };
 }
 
 /** Adds `line:column` of the offending node to each issue, when the path leads to one. */
-export function withLocations(error: SpecError, source: string, locate: (path: string) => string | undefined): SpecError {
+export function withLocations(
+  error: SpecError,
+  source: string,
+  locate: (path: string) => string | undefined,
+): SpecError {
   const issues: SpecIssue[] = error.issues.map((i) => {
     const at = locate(i.path);
     return at ? { ...i, path: `${i.path} (line ${at})` } : i;
@@ -28,7 +38,9 @@ export function parseManifests(text: string, source: string): unknown[] {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
   if (!Array.isArray(docs)) return [];
-  const issues = docs.flatMap((d) => d.errors.map((e) => ({ path: `${source}:${position(lines, e.pos[0])}`, message: e.message.split("\n")[0] })));
+  const issues = docs.flatMap((d) =>
+    d.errors.map((e) => ({ path: `${source}:${position(lines, e.pos[0])}`, message: e.message.split("\n")[0] })),
+  );
   if (issues.length > 0) throw new SpecError(issues, source);
   return docs.map((d) => d.toJS({ maxAliasCount: 100 })).filter((o) => o !== null && o !== undefined);
 }

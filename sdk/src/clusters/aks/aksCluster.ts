@@ -1,4 +1,5 @@
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import { checkWhenKnown } from "../../whenKnown";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConnection } from "../connection";
@@ -33,7 +34,8 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterConne
     super("globalmesh:index:AksCluster", name, {}, opts);
 
     const resourceGroupName = pulumi.output(
-      args.resourceGroupName ?? new resources.ResourceGroup(`${name}-rg`, { location: s.location }, { parent: this }).name,
+      args.resourceGroupName ??
+        new resources.ResourceGroup(`${name}-rg`, { location: s.location }, { parent: this }).name,
     );
     const cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
@@ -60,9 +62,12 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterConne
       { parent: this },
     );
 
-    const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name }, { parent: this });
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+      { resourceGroupName, resourceName: cluster.name },
+      { parent: this },
+    );
     this.clusterName = s.clusterName;
-    this.kubeconfig = pulumi.secret(credentials.kubeconfigs.apply(decodeAksKubeconfig));
+    this.kubeconfig = pulumi.secret(checkWhenKnown(credentials.kubeconfigs, decodeAksKubeconfig));
     this.locality = s.location;
     this.network = s.network;
     this.resourceGroupName = resourceGroupName;

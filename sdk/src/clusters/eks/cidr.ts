@@ -6,9 +6,11 @@ export function checkVpcCidr(cidr: string): string | undefined {
   const m = /^([0-9.]+)\/(\d{1,2})$/.exec(cidr);
   const base = m ? parseIpv4(m[1]) : undefined;
   const prefix = m ? Number(m[2]) : NaN;
-  if (base === undefined || !(prefix >= 16 && prefix <= 20)) return `"${cidr}" is not an IPv4 CIDR from /16 to /20; use e.g. 10.0.0.0/16`;
+  if (base === undefined || !(prefix >= 16 && prefix <= 20))
+    return `"${cidr}" is not an IPv4 CIDR from /16 to /20; use e.g. 10.0.0.0/16`;
   const size = 2 ** (32 - prefix);
-  if (base % size !== 0) return `"${cidr}" is not aligned; the /${prefix} block containing it starts at ${formatIpv4(base - (base % size))}`;
+  if (base % size !== 0)
+    return `"${cidr}" is not aligned; the /${prefix} block containing it starts at ${formatIpv4(base - (base % size))}`;
   return undefined;
 }
 
@@ -21,7 +23,9 @@ export const MAX_ZONES = 8;
  */
 export function subnetCidrs(vpcCidr: string, zones: number): { public: string[]; private: string[] } {
   const [ip, prefix] = vpcCidr.split("/");
-  const base = parseIpv4(ip)!;
+  const base = parseIpv4(ip);
+  if (base === undefined)
+    throw new Error(`internal: subnetCidrs needs a CIDR that passes checkVpcCidr, got "${vpcCidr}"`);
   const sub = Number(prefix) + 4;
   const size = 2 ** (32 - sub);
   const block = (i: number) => `${formatIpv4(base + i * size)}/${sub}`;

@@ -48,7 +48,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterConne
     super("globalmesh:index:EksCluster", name, {}, opts);
     const region = s.region;
 
-    const subnets: EksSubnets = s.vpc.create ? createVpc(name, { region, vpcCidr: s.vpc.vpcCidr, zones: s.vpc.zones }, this) : s.vpc;
+    const subnets: EksSubnets = s.vpc.create
+      ? createVpc(name, { region, vpcCidr: s.vpc.vpcCidr, zones: s.vpc.zones }, this)
+      : s.vpc;
     const clusterRole = serviceRole(`${name}-cluster-role`, "eks.amazonaws.com", CLUSTER_POLICIES, region, this);
     const nodeRole = serviceRole(`${name}-node-role`, "ec2.amazonaws.com", NODE_POLICIES, region, this);
 
@@ -58,7 +60,11 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterConne
         region,
         version: s.kubernetesVersion,
         roleArn: clusterRole.role.arn,
-        vpcConfig: { subnetIds: [...subnets.privateSubnetIds, ...subnets.publicSubnetIds], endpointPublicAccess: true, endpointPrivateAccess: true },
+        vpcConfig: {
+          subnetIds: [...subnets.privateSubnetIds, ...subnets.publicSubnetIds],
+          endpointPublicAccess: true,
+          endpointPrivateAccess: true,
+        },
         // Access entries: whoever runs `pulumi up` becomes cluster admin; managed nodes get their entry from EKS.
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       },
@@ -69,7 +75,11 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterConne
     const tagSubnets = (kind: string, ids: pulumi.Input<string>[]) =>
       ids.forEach(
         (id, i) =>
-          new ec2.Tag(`${name}-${kind}-${i}-cluster-tag`, { resourceId: id, key: pulumi.interpolate`kubernetes.io/cluster/${cluster.name}`, value: "shared", region }, { parent: this }),
+          new ec2.Tag(
+            `${name}-${kind}-${i}-cluster-tag`,
+            { resourceId: id, key: pulumi.interpolate`kubernetes.io/cluster/${cluster.name}`, value: "shared", region },
+            { parent: this },
+          ),
       );
     tagSubnets("public", subnets.publicSubnetIds);
     tagSubnets("private", subnets.privateSubnetIds);
@@ -79,7 +89,15 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterConne
     for (const { port, what } of ISTIO_CONTROL_PORTS)
       new vpc.SecurityGroupIngressRule(
         `${name}-istio-${port}`,
-        { securityGroupId, referencedSecurityGroupId: securityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, description: `${what} from the control plane`, region },
+        {
+          securityGroupId,
+          referencedSecurityGroupId: securityGroupId,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description: `${what} from the control plane`,
+          region,
+        },
         { parent: this },
       );
 
@@ -99,9 +117,24 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterConne
 
     const kubeconfig = pulumi
       // The node group's id only orders: whatever uses the kubeconfig waits for nodes.
-      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, s.kubeconfigProfile, s.kubeconfigRoleArn, nodeGroup.id])
+      .all([
+        cluster.name,
+        cluster.endpoint,
+        cluster.certificateAuthority.data,
+        s.kubeconfigProfile,
+        s.kubeconfigRoleArn,
+        nodeGroup.id,
+      ])
       .apply(([eksClusterName, endpoint, certificateAuthority, profile, roleArn]) =>
-        eksKubeconfig({ clusterName: s.clusterName, eksClusterName, endpoint, certificateAuthority, region, profile, roleArn }),
+        eksKubeconfig({
+          clusterName: s.clusterName,
+          eksClusterName,
+          endpoint,
+          certificateAuthority,
+          region,
+          profile,
+          roleArn,
+        }),
       );
 
     this.clusterName = s.clusterName;

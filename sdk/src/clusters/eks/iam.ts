@@ -5,7 +5,11 @@ import { managedPolicyArn } from "./region";
 /** AWS managed policies of the EKS control plane's role. */
 export const CLUSTER_POLICIES = ["AmazonEKSClusterPolicy"] as const;
 /** AWS managed policies of the nodes' role: join the cluster, run the VPC CNI, pull images from ECR. */
-export const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
+export const NODE_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEKS_CNI_Policy",
+  "AmazonEC2ContainerRegistryReadOnly",
+] as const;
 
 /** A role the given AWS service assumes, with the managed policies attached. */
 export function serviceRole(
@@ -21,7 +25,12 @@ export function serviceRole(
   });
   const role = new iam.Role(name, { assumeRolePolicy }, { parent });
   const attachments = policies.map(
-    (policy) => new iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: managedPolicyArn(region, policy) }, { parent }),
+    (policy) =>
+      new iam.RolePolicyAttachment(
+        `${name}-${policy}`,
+        { role: role.name, policyArn: managedPolicyArn(region, policy) },
+        { parent },
+      ),
   );
   return { role, attachments };
 }

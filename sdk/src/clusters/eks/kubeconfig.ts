@@ -34,7 +34,9 @@ export function eksKubeconfig(p: EksKubeconfigParts): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: p.clusterName, cluster: { server: p.endpoint, "certificate-authority-data": p.certificateAuthority } }],
+    clusters: [
+      { name: p.clusterName, cluster: { server: p.endpoint, "certificate-authority-data": p.certificateAuthority } },
+    ],
     contexts: [{ name: p.clusterName, context: { cluster: p.clusterName, user: p.clusterName } }],
     "current-context": p.clusterName,
     users: [{ name: p.clusterName, user: { exec } }],

@@ -24,11 +24,19 @@ export class KubeconfigCluster extends pulumi.ComponentResource implements Clust
     const s = validateKubeconfigClusterArgs(name, args);
     super("globalmesh:index:KubeconfigCluster", name, {}, opts);
 
-    const text = typeof s.kubeconfig === "string" ? pulumi.output(s.kubeconfig) : checkedKubeconfig(`KubeconfigCluster "${name}"`, s.kubeconfig, s.context);
+    const text =
+      typeof s.kubeconfig === "string"
+        ? pulumi.output(s.kubeconfig)
+        : checkedKubeconfig(`KubeconfigCluster "${name}"`, s.kubeconfig, s.context);
     this.clusterName = s.clusterName;
     this.kubeconfig = pulumi.secret(text);
     this.locality = s.locality;
     this.network = s.network;
-    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, locality: this.locality, network: this.network });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      locality: this.locality,
+      network: this.network,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkWhenKnown } from "../../whenKnown";
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,8 @@ export function isKubeconfigText(v: string): boolean {
 }
 
 /** The fix for a missing or unreadable kubeconfig arg. */
-export const GIVE_KUBECONFIG = 'give the kubeconfig text (YAML or JSON) or the path of a kubeconfig file, e.g. "~/.kube/config"';
+export const GIVE_KUBECONFIG =
+  'give the kubeconfig text (YAML or JSON) or the path of a kubeconfig file, e.g. "~/.kube/config"';
 
 /** The text of a kubeconfig arg: the text itself, or the contents of the file it names. */
 export function readKubeconfigArg(issues: IssueList, v: string): string | undefined {
@@ -30,7 +32,11 @@ export function readKubeconfigArg(issues: IssueList, v: string): string | undefi
 }
 
 /** A kubeconfig arg → checked text whose current-context is the one to use; problems go to `issues`. */
-export function readCheckedKubeconfig(issues: IssueList, value: string, context: string | undefined): string | undefined {
+export function readCheckedKubeconfig(
+  issues: IssueList,
+  value: string,
+  context: string | undefined,
+): string | undefined {
   const text = readKubeconfigArg(issues, value);
   if (text === undefined) return undefined;
   const chosen = checkKubeconfigText(issues, text, context);
@@ -46,6 +52,10 @@ export function loadKubeconfig(component: string, value: string, context: string
 }
 
 /** A kubeconfig arg that is an Output, checked when it resolves: a bad value fails the deployment with the same message. */
-export function checkedKubeconfig(component: string, kubeconfig: pulumi.Input<string>, context: string | undefined): pulumi.Output<string> {
-  return pulumi.output(kubeconfig).apply((v) => loadKubeconfig(component, v, context));
+export function checkedKubeconfig(
+  component: string,
+  kubeconfig: pulumi.Input<string>,
+  context: string | undefined,
+): pulumi.Output<string> {
+  return checkWhenKnown(pulumi.output(kubeconfig), (v) => loadKubeconfig(component, v, context));
 }

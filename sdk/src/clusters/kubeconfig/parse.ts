@@ -12,12 +12,18 @@ import { isPlainObject, Plain } from "../../mesh/fields";
 export function checkKubeconfigText(issues: IssueList, text: string, context: string | undefined): string | undefined {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    issues.add("kubeconfig", `is not valid YAML or JSON (${doc.errors[0].message.split("\n")[0]}); give it as \`kubectl config view --raw --flatten --minify\` prints it`);
+    issues.add(
+      "kubeconfig",
+      `is not valid YAML or JSON (${doc.errors[0].message.split("\n")[0]}); give it as \`kubectl config view --raw --flatten --minify\` prints it`,
+    );
     return undefined;
   }
   const root: unknown = doc.toJS();
   if (!isPlainObject(root)) {
-    issues.add("kubeconfig", "is not a kubeconfig (a mapping with clusters, contexts and users); give its text or the path of a kubeconfig file");
+    issues.add(
+      "kubeconfig",
+      "is not a kubeconfig (a mapping with clusters, contexts and users); give its text or the path of a kubeconfig file",
+    );
     return undefined;
   }
   const list = (key: string): Plain[] => (Array.isArray(root[key]) ? root[key].filter(isPlainObject) : []);
@@ -46,21 +52,38 @@ export function checkKubeconfigText(issues: IssueList, text: string, context: st
   const clusterName = isPlainObject(ctx) ? ctx.cluster : undefined;
   const userName = isPlainObject(ctx) ? ctx.user : undefined;
   const cluster = byName("clusters", clusterName)?.cluster;
-  if (!isPlainObject(cluster)) issues.add("kubeconfig", `context "${chosen}" refers to cluster ${quoteValue(clusterName)}, which the kubeconfig does not define; ${defineOneOf("clusters")}`);
+  if (!isPlainObject(cluster))
+    issues.add(
+      "kubeconfig",
+      `context "${chosen}" refers to cluster ${quoteValue(clusterName)}, which the kubeconfig does not define; ${defineOneOf("clusters")}`,
+    );
   else if (typeof cluster.server !== "string" || cluster.server === "")
-    issues.add("kubeconfig", `cluster ${quoteValue(clusterName)} has no server URL; set its server, e.g. "https://127.0.0.1:6443"`);
+    issues.add(
+      "kubeconfig",
+      `cluster ${quoteValue(clusterName)} has no server URL; set its server, e.g. "https://127.0.0.1:6443"`,
+    );
   const user = userName === undefined ? {} : byName("users", userName)?.user;
-  if (!isPlainObject(user)) issues.add("kubeconfig", `context "${chosen}" refers to user ${quoteValue(userName)}, which the kubeconfig does not define; ${defineOneOf("users")}`);
+  if (!isPlainObject(user))
+    issues.add(
+      "kubeconfig",
+      `context "${chosen}" refers to user ${quoteValue(userName)}, which the kubeconfig does not define; ${defineOneOf("users")}`,
+    );
   // The provider gets text, not the file: relative references have nothing to be relative to.
   const files: [string, unknown][] = [
-    [`cluster ${quoteValue(clusterName)} certificate-authority`, isPlainObject(cluster) ? cluster["certificate-authority"] : undefined],
+    [
+      `cluster ${quoteValue(clusterName)} certificate-authority`,
+      isPlainObject(cluster) ? cluster["certificate-authority"] : undefined,
+    ],
     [`user ${quoteValue(userName)} client-certificate`, isPlainObject(user) ? user["client-certificate"] : undefined],
     [`user ${quoteValue(userName)} client-key`, isPlainObject(user) ? user["client-key"] : undefined],
     [`user ${quoteValue(userName)} tokenFile`, isPlainObject(user) ? user.tokenFile : undefined],
   ];
   for (const [what, file] of files)
     if (typeof file === "string" && !isAbsolute(file))
-      issues.add("kubeconfig", `${what} "${file}" is a relative path; embed the data instead (kubectl config view --raw --flatten --minify)`);
+      issues.add(
+        "kubeconfig",
+        `${what} "${file}" is a relative path; embed the data instead (kubectl config view --raw --flatten --minify)`,
+      );
   return chosen;
 }
 

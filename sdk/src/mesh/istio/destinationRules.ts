@@ -41,7 +41,11 @@ export function egressSubsets(
  * The rule for the global host on the egress gateway: to the remote ingress gateways with ISTIO_MUTUAL (the shared
  * root) and the port's tunnel name as SNI. With owners in several clusters, the nearest healthy one is used.
  */
-export function remoteTls(metadata: ObjectMeta, service: GlobalService, { nearestFirst }: { nearestFirst: boolean }): DestinationRuleObject {
+export function remoteTls(
+  metadata: ObjectMeta,
+  service: GlobalService,
+  { nearestFirst }: { nearestFirst: boolean },
+): DestinationRuleObject {
   return {
     apiVersion: API_NETWORKING,
     kind: "DestinationRule",
@@ -64,7 +68,12 @@ export function remoteTls(metadata: ObjectMeta, service: GlobalService, { neares
 function nearestHealthyFirst(): Pick<TrafficPolicy, "loadBalancer" | "outlierDetection"> {
   return {
     loadBalancer: { simple: "LEAST_REQUEST", localityLbSetting: { enabled: true } },
-    outlierDetection: { consecutiveGatewayErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 100 },
+    outlierDetection: {
+      consecutiveGatewayErrors: 5,
+      interval: "10s",
+      baseEjectionTime: "30s",
+      maxEjectionPercent: 100,
+    },
   };
 }
 

@@ -1,6 +1,13 @@
 import { GlobalService, ResolvedPort } from "../model";
 import { routeKind } from "../ports";
-import { API_NETWORKING, Destination, ObjectMeta, RouteDestination, VirtualServiceObject, VirtualServiceSpec } from "./types";
+import {
+  API_NETWORKING,
+  Destination,
+  ObjectMeta,
+  RouteDestination,
+  VirtualServiceObject,
+  VirtualServiceSpec,
+} from "./types";
 
 /**
  * The sidecars' route for a global host: each port to `destination(port)`, in the section its protocol needs, so the

@@ -5,7 +5,11 @@ import { API_NETWORKING, ObjectMeta, Port, ServiceEntryObject, WorkloadEntry } f
  * A global host with its virtual IP and real ports. MESH_INTERNAL, because every endpoint speaks Istio mTLS (a remote
  * ingress gateway or a meshed local Service); resolved by DNS, because endpoints are hostnames as often as IPs.
  */
-export function serviceEntry<A>(metadata: ObjectMeta, service: GlobalService, endpoints: WorkloadEntry<A>[]): ServiceEntryObject<A> {
+export function serviceEntry<A>(
+  metadata: ObjectMeta,
+  service: GlobalService,
+  endpoints: WorkloadEntry<A>[],
+): ServiceEntryObject<A> {
   return {
     apiVersion: API_NETWORKING,
     kind: "ServiceEntry",

@@ -41,7 +41,11 @@ export function tunnelGateway(end: TunnelEnd, service: GlobalService): GatewayOb
  * Per port, from its tunnel name on the gateway to `next(port)`. TCP routes: the gateway has terminated the tunnel's
  * TLS and forwards the inner stream whatever its protocol; the sidecars at both ends keep L7.
  */
-export function tunnelRoutes(end: TunnelEnd, service: GlobalService, next: (port: ResolvedPort) => Destination): VirtualServiceObject[] {
+export function tunnelRoutes(
+  end: TunnelEnd,
+  service: GlobalService,
+  next: (port: ResolvedPort) => Destination,
+): VirtualServiceObject[] {
   const gateway = `${end.gateway.namespace}/${end.gateway.name}`;
   return service.ports.map((p): VirtualServiceObject => ({
     apiVersion: API_NETWORKING,

@@ -1,0 +1,123 @@
+import { RunResult } from "./runProgram";
+import { isSecret, reveal } from "./wire";
+
+/**
+ * The Pulumi programs of this repository and what a user configures to run them (from each README and Pulumi.yaml).
+ * Only this table knows anything program-specific; programs.test.ts checks the generic facts (./checks) for all.
+ * The component APIs and the examples are being rewritten: keep `expect` small and update it here.
+ */
+
+/** Kubeconfig text as `kubectl config view --raw --flatten --minify` gives it (JSON is valid YAML). The token is the
+ * secret the checks look for in plain text (SECRET_NEEDLE). */
+export const kubeconfig = (name: string) =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: `https://${name}.example.net`,
+          "certificate-authority-data": Buffer.from(`CA of ${name}`).toString("base64"),
+        },
+      },
+    ],
+    users: [{ name, user: { token: `stand-in-token-${name}` } }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    "current-context": name,
+  });
+
+export interface ProgramCase {
+  /** Directory of the program's Pulumi.yaml, relative to the repository root. */
+  dir: string;
+  /** Stack config, as `pulumi config set` would hold it (project keys without the project prefix). */
+  config: Record<string, string>;
+  /** Keys set with `pulumi config set --secret`. */
+  secretKeys: string[];
+  expect: {
+    /** Exact registration counts of a few types (components, mostly). */
+    counts: Record<string, number>;
+    /** The stack outputs (exports). */
+    outputs: string[];
+    /** A few program-specific facts; throw (expect) when one does not hold. */
+    check?: (r: RunResult) => void;
+  };
+}
+
+/** Host names a GlobalNamespace exported in its `hosts` output. */
+const hostNames = (r: RunResult) => {
+  const hosts = reveal(r.stackOutputs.hosts);
+  return Array.isArray(hosts) ? hosts.map((h: { host: string }) => h.host) : [];
+};
+
+export const PROGRAMS: ProgramCase[] = [
+  {
+    // README "Examples": acme-fitness on two existing Istio clusters given by kubeconfig.
+    dir: ".",
+    config: {
+      cluster1Kubeconfig: kubeconfig("c1"),
+      cluster2Kubeconfig: kubeconfig("c2"),
+      cluster1Ingress: "203.0.113.10",
+      cluster2Ingress: "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com",
+    },
+    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig"],
+    expect: {
+      counts: { "globalmesh:index:GlobalNamespace": 1, "globalmesh:index:KubeconfigCluster": 2 },
+      outputs: ["hosts", "objectNames", "topology"],
+      check: (r) => expect(hostNames(r)).toContain("catalog.acme.example.com"),
+    },
+  },
+  {
+    // examples/eks-aks/README.md "Run": only the cloud regions.
+    dir: "examples/eks-aks",
+    config: { "aws:region": "us-west-2", "azure-native:location": "westeurope" },
+    secretKeys: [],
+    expect: {
+      counts: {
+        "globalmesh:index:EksCluster": 1,
+        "globalmesh:index:AksCluster": 1,
+        "globalmesh:index:MeshTrust": 1,
+        "globalmesh:index:MeshCluster": 2,
+        "globalmesh:index:GlobalNamespace": 1,
+        "aws:eks/cluster:Cluster": 1,
+        "azure-native:containerservice:ManagedCluster": 1,
+      },
+      outputs: ["hosts", "ingressAddresses", "kubeconfigs", "topology"],
+      check: (r) => {
+        expect(hostNames(r)).toContain("catalog.acme.example.com");
+        const kubeconfigs = r.stackOutputs.kubeconfigs as Record<string, unknown>;
+        if (!r.preview) {
+          // Both kubeconfigs exported as secrets, and the ingress addresses read from the gateways' Services.
+          expect(Object.values(kubeconfigs).every(isSecret)).toBe(true);
+          expect(Object.values(reveal(r.stackOutputs.ingressAddresses) as object)).toEqual([
+            expect.stringMatching(/^203\.0\.113\./),
+            expect.stringMatching(/^203\.0\.113\./),
+          ]);
+        }
+      },
+    },
+  },
+  {
+    // examples/onboard-existing/README.md "Run it": three kubeconfigs (secret) and an optional locality.
+    dir: "examples/onboard-existing",
+    config: {
+      cluster1Kubeconfig: kubeconfig("cluster1"),
+      cluster2Kubeconfig: kubeconfig("cluster2"),
+      cluster3Kubeconfig: kubeconfig("cluster3"),
+      cluster1Locality: "europe-west1",
+    },
+    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig", "cluster3Kubeconfig"],
+    expect: {
+      counts: {
+        "globalmesh:index:MeshTrust": 1,
+        "globalmesh:index:MeshCluster": 3,
+        "globalmesh:index:GlobalNamespace": 1,
+      },
+      outputs: ["hosts", "ingressAddresses", "meshId"],
+      check: (r) =>
+        expect(hostNames(r)).toEqual(
+          expect.arrayContaining(["productpage.bookinfo.example.com", "reviews.bookinfo.example.com"]),
+        ),
+    },
+  },
+];
