@@ -60,7 +60,9 @@ describe("examples/onboard-existing: readiness and upgrades", () => {
     const kept = (r: RunResult) =>
       r.registrations
         .filter((g) => g.type === "pulumi:providers:kubernetes" || g.type.startsWith("kubernetes:networking.istio.io/"))
-        .map((g) => ({ urn: g.urn, inputs: g.inputs, provider: g.provider }));
+        .map((g) => ({ urn: g.urn, inputs: g.inputs, provider: g.provider }))
+        // Registrations arrive in whatever order the program's outputs resolve.
+        .sort((a, b) => a.urn.localeCompare(b.urn));
     expect(kept(before).length).toBeGreaterThan(0);
     // Same URNs, same inputs, same provider: Pulumi shows no change, so nothing is replaced.
     expect(kept(after)).toEqual(kept(before));
