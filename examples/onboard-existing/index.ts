@@ -20,7 +20,8 @@ const meshes = names.map((clusterName) => {
     kubeconfig: config.requireSecret(`${clusterName}Kubeconfig`),
     locality: config.get(`${clusterName}Locality`) || undefined,
   });
-  return new MeshCluster(`${clusterName}-mesh`, {
+  // Named like the cluster, as before MeshCluster took plain data: its Helm releases and namespaces keep their URNs.
+  return new MeshCluster(clusterName, {
     cluster,
     ca: trust.caFor(clusterName),
     meshId: trust.meshId,

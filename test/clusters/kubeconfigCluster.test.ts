@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { KubeconfigCluster } from "../../sdk/src/clusters";
 import { installMocks, isSecret, Recorder, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
-import { GKE_JSON, TWO_CONTEXTS } from "./kubeconfigs";
+import { GKE_JSON, TWO_CONTEXTS } from "../helpers/kubeconfigs";
 
 describe.each([true, false])("KubeconfigCluster (preview=%s)", (preview) => {
   let rec: Recorder;

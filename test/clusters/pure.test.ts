@@ -14,7 +14,7 @@ import {
   withCurrentContext,
 } from "../../sdk/src/clusters";
 import { b64 } from "./cloudMocks";
-import { GKE_JSON, TWO_CONTEXTS } from "./kubeconfigs";
+import { GKE_JSON, TWO_CONTEXTS } from "../helpers/kubeconfigs";
 
 describe("AWS names", () => {
   test.each([

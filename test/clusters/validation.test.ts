@@ -10,7 +10,7 @@ import { SpecError, validateSpec } from "../../sdk/src/mesh";
 import { baseSpec } from "../helpers/fixtures";
 import { installMocks, Recorder, valueOf } from "../helpers/pulumiHarness";
 import { cloudMocks } from "./cloudMocks";
-import { twoContextsWith, TWO_CONTEXTS } from "./kubeconfigs";
+import { twoContextsWith, TWO_CONTEXTS } from "../helpers/kubeconfigs";
 
 /**
  * Each bad argument is reported on its own field with the fix, as a SpecError, and the
@@ -298,6 +298,26 @@ describe("KubeconfigCluster", () => {
         [
           "kubeconfig",
           /^file "\/nonexistent\/kube.yaml" does not exist; give the kubeconfig text \(YAML or JSON\) or the path of a kubeconfig file/,
+        ],
+      ],
+    ],
+    [
+      "a one-line token (a credential, never printed)",
+      { kubeconfig: "stand-in-token-c1" },
+      [
+        [
+          "kubeconfig",
+          /^is neither kubeconfig text \(it has no line break and is not JSON\) nor the path of a file: a 17-character value, not shown; give/,
+        ],
+      ],
+    ],
+    [
+      "a base64-encoded kubeconfig (never printed; the fix says to decode it)",
+      { kubeconfig: Buffer.from(TWO_CONTEXTS).toString("base64") },
+      [
+        [
+          "kubeconfig",
+          /^is neither kubeconfig text .* a \d+-character value, not shown and looks base64-encoded \(decode it first\); give/,
         ],
       ],
     ],

@@ -1,16 +1,18 @@
 import { RunResult } from "./runProgram";
 import { Registration } from "./standInEngine";
-import { isSecret, isUnknown, plaintextStrings } from "./wire";
+import { isSecret, isUnknown, plaintextStrings, reveal } from "./wire";
 
 /**
- * Facts every globalmesh Pulumi program must satisfy, whatever its components look like. Each check returns the list
- * of violations (empty = fine), so a failing test prints what is wrong and where.
+ * Facts every globalmesh Pulumi program must satisfy, whatever its components look like. Each check (`…Problems`)
+ * returns the list of violations (empty = fine), so a failing test prints what is wrong and where; fixtures/leaky
+ * breaks each one once (harness.test.ts).
  */
 
 const STACK = "pulumi:pulumi:Stack";
-const K8S_PROVIDER = "pulumi:providers:kubernetes";
-const ISTIO = "kubernetes:networking.istio.io/";
-const GLOBAL_NAMESPACE = "globalmesh:index:GlobalNamespace";
+export const K8S_PROVIDER = "pulumi:providers:kubernetes";
+export const ISTIO = "kubernetes:networking.istio.io/";
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+export const GLOBAL_NAMESPACE = "globalmesh:index:GlobalNamespace";
 
 /** Marks secret material in the test config: the programs must never let it out in plain text. */
 export const SECRET_NEEDLE = /stand-in-token-[a-z0-9-]+/;
@@ -86,6 +88,70 @@ export function istioParentProblems(r: RunResult): string[] {
     .filter((g) => !ancestors(r, g).some((a) => a.type === GLOBAL_NAMESPACE))
     .map((g) => `${short(g.urn)}: not under a ${GLOBAL_NAMESPACE}`);
 }
+
+/**
+ * The cluster a Kubernetes registration goes to, told by its provider's kubeconfig text (revealed from its Secret): two
+ * provider registrations with the same kubeconfig reach the same cluster, whatever they or their owners are named.
+ * Undefined when that cannot be told: the kubeconfig is not known yet (a preview), is not given (the provider would read
+ * ~/.kube/config), or there is no registered Kubernetes provider (kubernetesProviderProblems reports that).
+ */
+export function clusterOf(
+  r: RunResult,
+  g: { provider: string; providers?: Record<string, string> },
+): string | undefined {
+  const urn = providerUrnOf(kubernetesProvider(g));
+  return kubeconfigOf(r.registrations.find((p) => p.type === K8S_PROVIDER && p.urn === urn));
+}
+
+/** A Kubernetes provider registration's kubeconfig text (revealed), or undefined when not known or not given. */
+export function kubeconfigOf(provider: Registration | undefined): string | undefined {
+  const kubeconfig = reveal(provider?.inputs.kubeconfig);
+  return typeof kubeconfig === "string" ? kubeconfig : undefined;
+}
+
+/** Helm releases of Istio's istiod chart (`chart: istiod`). */
+export const istiodReleases = (r: RunResult) =>
+  r.registrations.filter((g) => g.type === HELM_RELEASE && reveal(g.inputs.chart) === "istiod");
+
+export interface IstiodReadiness {
+  /** Istio objects whose recorded dependencies miss an istiod release on their cluster. */
+  problems: string[];
+  /** URNs of the Istio objects on a cluster where the program installs istiod: their dependencies were compared. */
+  compared: string[];
+  /** Istio objects and istiod releases whose cluster could not be told (see clusterOf), so were not compared. */
+  skipped: string[];
+}
+
+/**
+ * Istio objects wait for istiod: where the program installs istiod (a Helm release of the `istiod` chart) on an Istio
+ * object's cluster (see clusterOf), the object's recorded `dependencies` include that release, so Pulumi creates it
+ * only once istiod's CRDs and validating webhook are there. Objects on clusters without such a release (Istio installed
+ * by someone else) need nothing. Returns what it compared and skipped too, so a caller can see it did not pass by
+ * comparing nothing: in a preview a kubeconfig computed by the program is unknown, in an update none is.
+ */
+export function istiodReadiness(r: RunResult): IstiodReadiness {
+  const out: IstiodReadiness = { problems: [], compared: [], skipped: [] };
+  const istiods = istiodReleases(r).map((g) => ({ urn: g.urn, cluster: clusterOf(r, g) }));
+  for (const i of istiods.filter((i) => i.cluster === undefined))
+    out.skipped.push(`${short(i.urn)}: istiod release on a cluster that cannot be told (kubeconfig unknown or unset)`);
+  for (const o of r.registrations.filter((g) => g.type.startsWith(ISTIO))) {
+    const cluster = clusterOf(r, o);
+    if (cluster === undefined) {
+      out.skipped.push(`${short(o.urn)}: on a cluster that cannot be told (kubeconfig unknown or unset)`);
+      continue;
+    }
+    const own = istiods.filter((i) => i.cluster === cluster);
+    if (own.length === 0) continue;
+    out.compared.push(o.urn);
+    for (const i of own)
+      if (!o.dependencies.includes(i.urn))
+        out.problems.push(`${short(o.urn)}: does not wait for its cluster's istiod ${short(i.urn)}`);
+  }
+  return out;
+}
+
+/** istiodReadiness's violations, like the other checks. */
+export const istiodReadinessProblems = (r: RunResult) => istiodReadiness(r).problems;
 
 /**
  * Secrets stay secret: Kubernetes providers get their kubeconfig as a secret, Kubernetes Secrets their data; and no

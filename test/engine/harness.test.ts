@@ -1,5 +1,7 @@
 import { join } from "node:path";
+import * as checks from "./checks";
 import {
+  istiodReadiness,
   istioParentProblems,
   kubernetesProviderProblems,
   runProblems,
@@ -26,7 +28,7 @@ import {
 /**
  * Self-tests of the harness: a small program (fixtures/basic) run as a preview and as an update, checked field by
  * field; programs that fail in each way a program can (fixtures/broken, fixtures/type-error); and a program that
- * breaks each generic rule once (fixtures/leaky), so the checks programs.test.ts relies on are seen to fail.
+ * breaks each generic rule once (fixtures/leaky), so every check programs.test.ts relies on is seen to fail.
  */
 
 const FIXTURES = join(__dirname, "fixtures");
@@ -301,6 +303,13 @@ describe("the generic checks fail on a program that breaks them (fixtures/leaky)
   beforeAll(() => (r = runs.leaky));
 
   test("it runs", () => expect(runProblems(r)).toEqual([]));
+  test("every generic check finds something (a new check needs its violation here)", () => {
+    const found = Object.entries(checks)
+      .filter(([name]) => name.endsWith("Problems") && name !== "runProblems")
+      .map(([name, check]) => [name, (check as (r: RunResult) => string[])(r).length > 0]);
+    expect(found.length).toBeGreaterThanOrEqual(5);
+    expect(found.filter(([, failed]) => !failed)).toEqual([]);
+  });
   test("a Kubernetes object on the default provider", () =>
     expect(kubernetesProviderProblems(r)).toEqual([
       expect.stringContaining("kubernetes:core/v1:ConfigMap::uses-default-provider: default Kubernetes provider"),
@@ -313,6 +322,37 @@ describe("the generic checks fail on a program that breaks them (fixtures/leaky)
         "odd-dependency: depends on unknown urn:pulumi:dev::engine-leaky::nowhere:index:Thing::ghost",
       ),
     ]));
+  test("an Istio object that does not wait for its cluster's istiod", () => {
+    const { problems, compared, skipped } = istiodReadiness(r);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /VirtualService::races-istiod: does not wait for its cluster's istiod .*kubernetes:helm\.sh\/v3:Release::leaky-istiod$/,
+      ),
+    ]);
+    // The objects go through `leaky`, istiod through `leaky-mesh`: one cluster, told by the kubeconfig text.
+    const name = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+    expect(compared.map(name).sort()).toEqual(["races-istiod", "stray-route", "waits-for-istiod"]);
+    expect(skipped).toEqual([]);
+  });
+  test("an unknown kubeconfig (a preview) cannot be compared: skipped, not passed or failed", () => {
+    const unknown: RunResult = {
+      ...r,
+      registrations: r.registrations.map((g) =>
+        g.type === "pulumi:providers:kubernetes" ? { ...g, inputs: { ...g.inputs, kubeconfig: UNKNOWN } } : g,
+      ),
+    };
+    const { problems, compared, skipped } = istiodReadiness(unknown);
+    expect({ problems, compared }).toEqual({ problems: [], compared: [] });
+    expect(skipped).toHaveLength(4);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("Release::leaky-istiod: istiod release on a cluster that cannot be told"),
+        expect.stringContaining("VirtualService::races-istiod: on a cluster that cannot be told"),
+        expect.stringContaining("VirtualService::stray-route: on a cluster that cannot be told"),
+        expect.stringContaining("VirtualService::waits-for-istiod: on a cluster that cannot be told"),
+      ]),
+    );
+  });
   test("a plain-text kubeconfig and config secret", () =>
     expect(secretProblems(r).sort()).toEqual(
       [

@@ -1,7 +1,10 @@
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { parse } from "yaml";
 import {
   countTypes,
+  ISTIO,
+  istiodReadiness,
   istioParentProblems,
   kubernetesProviderProblems,
   ofType,
@@ -9,7 +12,7 @@ import {
   secretProblems,
   structureProblems,
 } from "./checks";
-import { PROGRAMS } from "./programs";
+import { OTHER_PROGRAMS, PROGRAMS } from "./programs";
 import { RunResult, runProgram } from "./runProgram";
 
 /**
@@ -48,6 +51,47 @@ test("the sdk build is current (the programs below run against sdk/dist)", () =>
   expect({ stale: staleBuild(), fix: "npm run build" }).toEqual({ stale: [], fix: "npm run build" });
 });
 
+/** Project files (Pulumi.yaml, or the .yml / .json the CLI also reads) of the repository, by directory. */
+function projectFiles(): Map<string, string> {
+  const skip = (rel: string) =>
+    /(^|\/)(node_modules|\.git)$/.test(rel) || rel === "sdk/dist" || /^test\/(.+\/)?fixtures$/.test(rel);
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, entry.name);
+      const rel = relative(ROOT, file).split(sep).join("/");
+      if (entry.isDirectory() && !skip(rel)) walk(file);
+      else if (entry.isFile() && /^Pulumi\.(yaml|yml|json)$/.test(entry.name))
+        out.set(relative(ROOT, dir).split(sep).join("/") || ".", file);
+    }
+  };
+  walk(ROOT);
+  return out;
+}
+
+test("every Pulumi program of the repository is run here (PROGRAMS) or known to be checked elsewhere", () => {
+  const found = [...projectFiles()].map(([dir, file]) => {
+    const runtime = (parse(readFileSync(file, "utf8")) as { runtime?: string | { name?: string } }).runtime;
+    return { dir, runtime: typeof runtime === "string" ? runtime : runtime?.name };
+  });
+  const key = ({ dir, runtime }: { dir: string; runtime?: string }) => `${dir} (runtime: ${runtime})`;
+  const nodejs = found.filter((p) => p.runtime === "nodejs").map(key);
+  const other = found.filter((p) => p.runtime !== "nodejs").map(key);
+  const listed = PROGRAMS.map((p) => key({ dir: p.dir, runtime: "nodejs" }));
+  const listedOther = OTHER_PROGRAMS.map(key);
+  // Both ways: a program nobody runs or knows about, or a table entry whose program is gone.
+  expect({
+    "not in PROGRAMS": nodejs.filter((p) => !listed.includes(p)),
+    "not in OTHER_PROGRAMS": other.filter((p) => !listedOther.includes(p)),
+    "listed, not found": [...listed, ...listedOther].filter((p) => !nodejs.includes(p) && !other.includes(p)),
+  }).toEqual({ "not in PROGRAMS": [], "not in OTHER_PROGRAMS": [], "listed, not found": [] });
+  // Each of the others is named by the test file said to check it.
+  const unnamed = OTHER_PROGRAMS.filter(
+    ({ dir, checkedBy }) => !readFileSync(join(ROOT, checkedBy), "utf8").includes(dir),
+  );
+  expect(unnamed).toEqual([]);
+});
+
 // All programs at once (each a preview, then an update), as separate node processes: jest gives the whole suite one
 // worker on 2 cores. One program's update waits for its preview, which fills ts-node's compile cache.
 const runs = new Map<string, Record<"preview" | "up", RunResult>>();
@@ -83,6 +127,19 @@ describe.each(PROGRAMS)("program $dir", (program) => {
     test("every Istio object belongs to a GlobalNamespace", () => {
       expect(ofType(run(), "kubernetes:networking.istio.io/").length).toBeGreaterThan(0);
       expect(istioParentProblems(run())).toEqual([]);
+    });
+
+    test("every Istio object waits for its cluster's istiod, where the program installs one", () => {
+      const { problems, compared, skipped } = istiodReadiness(run());
+      expect(problems).toEqual([]);
+      if (mode === "up") {
+        // Every kubeconfig is known in an update, so nothing a preview had to skip goes unchecked, and the check is seen
+        // to compare every Istio object of a program that installs istiod.
+        expect(skipped).toEqual([]);
+        const istio = ofType(run(), ISTIO).map((g) => g.urn);
+        expect(istio.length).toBeGreaterThan(0);
+        expect([...compared].sort()).toEqual(program.expect.installsIstiod ? istio.sort() : []);
+      }
     });
 
     test("kubeconfigs, Kubernetes Secrets, keys and config secrets stay secret", () => {

@@ -1,16 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, providerUrn, Recorder, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 import { acmeBuild } from "../helpers/fixtures";
-
-const KUBECONFIG = (name: string) =>
-  JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name, cluster: { server: `https://${name}.example.net` } }],
-    users: [{ name, user: { token: "t" } }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-    "current-context": name,
-  });
+import { kubeconfigText } from "../helpers/kubeconfigs";
 
 /** The repository's own Pulumi program (Pulumi.yaml → index.ts), run under mocks with the config it documents. */
 describe("the root demo program", () => {
@@ -20,8 +11,8 @@ describe("the root demo program", () => {
   beforeAll(async () => {
     rec = await installMocks({ preview: true, project: "globalmesh-demo" });
     const config = {
-      "globalmesh-demo:cluster1Kubeconfig": KUBECONFIG("c1"),
-      "globalmesh-demo:cluster2Kubeconfig": KUBECONFIG("c2"),
+      "globalmesh-demo:cluster1Kubeconfig": kubeconfigText("c1"),
+      "globalmesh-demo:cluster2Kubeconfig": kubeconfigText("c2"),
       "globalmesh-demo:cluster1Ingress": "203.0.113.10",
       "globalmesh-demo:cluster2Ingress": "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com",
       // The same localities as examples/acme-fitness/gns.yaml.
@@ -47,7 +38,7 @@ describe("the root demo program", () => {
     ).toEqual(["acme-fitness-cluster1", "acme-fitness-cluster2"]);
     for (const [cluster, objects] of rendered) {
       const p = rec.byName(`acme-fitness-${cluster}`, "pulumi:providers:kubernetes");
-      expect(p.inputs.kubeconfig).toBe(KUBECONFIG(cluster === "cluster1" ? "c1" : "c2"));
+      expect(p.inputs.kubeconfig).toBe(kubeconfigText(cluster === "cluster1" ? "c1" : "c2"));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
       const provider = p.urn;
       for (const o of objects) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { GlobalNamespace, GlobalNamespaceArgs } from "../../sdk/src/gns";
 import { buildMesh, SpecError } from "../../sdk/src/mesh";
 import { ACME_DIR, acmeManifests } from "../helpers/fixtures";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import {
   installMocks,
   isSecret,
@@ -14,6 +15,7 @@ import {
   SECRET_SIG,
   valueOf,
 } from "../helpers/pulumiHarness";
+import { registrationsDuring } from "../install/support";
 
 const manifests = ["cluster1", "cluster2"].map((c) => ({
   cluster: c,
@@ -63,10 +65,10 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
         domain: "acme.example.com",
         clusters: [
           // A plain-string kubeconfig (kept secret all the same), and an ingress address only known at deploy time.
-          { clusterName: "cluster1", kubeconfig: "kc1", ingress: { address: "203.0.113.10" } },
+          { clusterName: "cluster1", kubeconfig: kubeconfigText("cluster1"), ingress: { address: "203.0.113.10" } },
           {
             clusterName: "cluster2",
-            kubeconfig: pulumi.secret("kc2"),
+            kubeconfig: pulumi.secret(kubeconfigText("cluster2")),
             ingress: { address: pulumi.output("lb2.example.net") },
           },
         ],
@@ -103,8 +105,8 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     const component = rec.ofType("globalmesh:index:GlobalNamespace")[0].urn;
     const providers = rec.ofType(K8S_PROVIDER);
     expect(providers.map((p) => [p.name, p.inputs.kubeconfig]).sort()).toEqual([
-      ["acme-cluster1", "kc1"],
-      ["acme-cluster2", "kc2"],
+      ["acme-cluster1", kubeconfigText("cluster1")],
+      ["acme-cluster2", kubeconfigText("cluster2")],
     ]);
     for (const p of providers) {
       expect(p.parent).toBe(component);
@@ -162,10 +164,10 @@ describe("without dependsOn", () => {
       clusters: [
         {
           clusterName: "east",
-          kubeconfig: "apiVersion: v1\nkind: Config\n# east",
+          kubeconfig: kubeconfigText("east"),
           ingress: { address: "198.51.100.1" },
         },
-        { clusterName: "west", kubeconfig: pulumi.output("apiVersion: v1\nkind: Config\n# west") },
+        { clusterName: "west", kubeconfig: pulumi.output(kubeconfigText("west")) },
       ],
       members: [{ cluster: "*", namespace: "bookinfo" }],
       services: [
@@ -179,7 +181,7 @@ describe("without dependsOn", () => {
     const se = rec.byName("bi-west-gns.bi.reviews", "kubernetes:networking.istio.io/v1:ServiceEntry");
     expect(providerUrn(se.provider)).toBe(rec.byName("bi-west", K8S_PROVIDER).urn);
     expect(rec.byName("bi-west", K8S_PROVIDER).rawInputs.kubeconfig).toEqual(
-      expect.objectContaining({ value: expect.stringContaining("# west") }),
+      expect.objectContaining({ value: kubeconfigText("west") }),
     );
   });
 });
@@ -191,7 +193,7 @@ describe("bad args fail before anything is registered", () => {
   });
   const cluster = (clusterName: unknown, extra: object = {}) => ({
     clusterName,
-    kubeconfig: "kc",
+    kubeconfig: kubeconfigText(typeof clusterName === "string" ? clusterName : "c1"),
     ingress: { address: "10.1.1.1" },
     ...extra,
   });
@@ -200,6 +202,17 @@ describe("bad args fail before anything is registered", () => {
     clusters: [c],
     members: [{ cluster: "c1", namespace: "a" }],
   });
+
+  /** The SpecError `new GlobalNamespace(resourceName, args)` throws, having registered nothing. */
+  function refused(args: unknown, resourceName = "bad"): SpecError {
+    const { count, error } = registrationsDuring(() => new GlobalNamespace(resourceName, args as GlobalNamespaceArgs));
+    expect(error).toBeInstanceOf(SpecError);
+    expect(count).toBe(0);
+    return error as SpecError;
+  }
+  const paths = (e: SpecError) => e.issues.map((i) => i.path);
+  /** Every issue as `path: message`. */
+  const lines = (e: SpecError) => e.issues.map((i) => `${i.path}: ${i.message}`);
 
   const deployTime = (literal: string) =>
     `is an Output, known only at deploy time; this field decides which objects exist, so give ${literal}`;
@@ -227,11 +240,14 @@ describe("bad args fail before anything is registered", () => {
       "a cluster that is not a mapping",
       { ...one(), clusters: ["c1"] },
       "clusters[0]",
-      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, ingress, locality, network, gateways, injectionExcluded',
+      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, gateways, injectionExcluded',
     ],
     [
       "two clusters with one name",
-      { ...one(), clusters: [cluster("c1"), cluster("c2"), cluster("c1", { kubeconfig: "other" })] },
+      {
+        ...one(),
+        clusters: [cluster("c1"), cluster("c2"), cluster("c1", { kubeconfig: kubeconfigText("another-c1") })],
+      },
       "clusters[2].clusterName",
       '"c1" is listed twice (first at clusters[0].clusterName); list each member cluster once',
     ],
@@ -333,14 +349,161 @@ describe("bad args fail before anything is registered", () => {
     expect(rec.registrations.length).toBe(before);
   });
 
-  test("a cluster entry may carry fields beyond its own: a MeshCluster fits as it is, or spread", async () => {
-    const { argsToSpec } = await import("../../sdk/src/gns/toSpec");
-    const spread = {
+  test("a misspelt cluster-entry field is refused, not lost", () => {
+    const typo = { ...cluster("c1"), localty: "us-east-2", gateway: { namespace: "istio-gateways" } };
+    expect(refused(one(typo)).message).toBe(
+      [
+        'GlobalNamespace "bad": invalid arguments (2 problems)',
+        '  - clusters[0].localty: unknown field; did you mean "locality"?',
+        '  - clusters[0].gateway: unknown field; did you mean "gateways"?',
+      ].join("\n"),
+    );
+  });
+
+  test("a misspelt ingress field is refused, not lost", () => {
+    expect(lines(refused(one(cluster("c1", { ingress: { address: "10.1.1.1", prot: 15443 } }))))).toEqual([
+      'clusters[0].ingress.prot: unknown field; did you mean "port"?',
+    ]);
+  });
+
+  describe("a plain-string kubeconfig is read as the Kubernetes provider reads it and checked", () => {
+    test("a one-line value that is not a path is refused without being quoted (it may be a credential)", () => {
+      const token = "s3cr3t-bearer-token";
+      const e = refused(one(cluster("c1", { kubeconfig: token })));
+      expect(paths(e)).toEqual(["clusters[0].kubeconfig"]);
+      expect(e.issues[0].message).toContain("not shown");
+      expect(e.message).not.toContain(token);
+    });
+
+    test("kubeconfig text without a current-context is refused", () => {
+      const e = refused(one(cluster("c1", { kubeconfig: kubeconfigText("c1", { "current-context": undefined }) })));
+      expect(paths(e)).toEqual(["clusters[0].kubeconfig"]);
+      expect(e.issues[0].message).toMatch(/no current-context/);
+    });
+  });
+
+  test("a mapping has an entry's fields only, whatever it carries", () => {
+    const extra = {
       ...cluster("c1"),
       urn: pulumi.output("urn:pulumi:stack::project::globalmesh:index:MeshCluster::c1"),
-      clusterName: "c1",
     };
-    expect(argsToSpec("x", one(spread) as GlobalNamespaceArgs).clusters.get("c1")).toBe(spread);
+    expect(lines(refused(one(extra)))).toEqual([
+      "clusters[0].urn: unknown field; use one of clusterName, kubeconfig, locality, network, ingress, gateways, injectionExcluded",
+    ]);
+  });
+
+  test("a component spread with fields of one's own keeps its other outputs, but not a misspelt field", async () => {
+    const { compileArgs } = await import("../../sdk/src/gns/toSpec");
+    const mesh = new MeshLike("c1");
+    const own = { ...mesh, ingress: { address: "10.1.1.1" } };
+    expect(compileArgs("x", one(own as never) as GlobalNamespaceArgs).clusters.get("c1")).toBe(own);
+    expect(lines(refused(one({ ...mesh, ingres: { address: "10.1.1.1" }, localty: "us-east-2" } as never)))).toEqual([
+      'clusters[0].ingres: unknown field; did you mean "ingress"?',
+      'clusters[0].localty: unknown field; did you mean "locality"?',
+    ]);
+  });
+
+  describe("the GlobalNamespace's name is reported as globalNamespaceName", () => {
+    const fix = `use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. "acme-fitness"`;
+    test.each<[string, unknown, string, string]>([
+      ["one that is not a DNS-1123 label", "Acme_Fitness", "bad", `"Acme_Fitness" is not a DNS-1123 label; ${fix}`],
+      [
+        "one known only at deploy time",
+        pulumi.output("acme"),
+        "bad",
+        deployTime('a literal string (e.g. "acme-fitness")'),
+      ],
+      [
+        "a resource name, its default, that is not a DNS-1123 label",
+        undefined,
+        "Bad_Name",
+        `is not set, and the resource name "Bad_Name", its default, is not a DNS-1123 label; ${fix}`,
+      ],
+    ])("%s", (_case, globalNamespaceName, resourceName, message) => {
+      const e = refused({ ...one(), globalNamespaceName }, resourceName);
+      expect(lines(e)).toEqual([`globalNamespaceName: ${message}`]);
+    });
+  });
+
+  describe("every problem at once: the component's and the core's, each once, in the args' order", () => {
+    test("a bad kubeconfig and a bad domain", () => {
+      expect(refused({ ...one(cluster("c1", { kubeconfig: "" })), domain: "nodots" }).message).toBe(
+        [
+          'GlobalNamespace "bad": invalid arguments (2 problems)',
+          '  - domain: "nodots" is not a DNS domain; use lowercase labels joined by dots, e.g. "acme.example.com"',
+          `  - clusters[0].kubeconfig: is empty; ${kubeconfigFix}`,
+        ].join("\n"),
+      );
+    });
+
+    test("a bad name with a bad domain: the core goes on with the resource name", () => {
+      expect(paths(refused({ ...one(), globalNamespaceName: pulumi.output("acme"), domain: "nodots" }))).toEqual([
+        "globalNamespaceName",
+        "domain",
+      ]);
+    });
+
+    test("the core's clusters[i] is the args' clusters[i], even past an entry the component refused", () => {
+      const e = refused({ ...one(), clusters: ["c0", cluster("c1", { locality: "Not A Locality" })] });
+      expect(lines(e)).toEqual([
+        'clusters[0]: "c0" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, gateways, injectionExcluded',
+        'clusters[1].locality: "Not A Locality" is not an Istio locality; use region[/zone[/subzone]], e.g. "us-east-2/us-east-2a"',
+      ]);
+    });
+
+    test("a misspelt field and the core's problem in the same entry", () => {
+      const e = refused(one(cluster("c1", { localty: "us-east-2", network: "Net 1" })));
+      expect(lines(e)).toEqual([
+        'clusters[0].localty: unknown field; did you mean "locality"?',
+        `clusters[0].network: "Net 1" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. "network1"`,
+      ]);
+    });
+
+    test("a problem both find is listed once, in the component's words", () => {
+      const label = `"Cluster_1" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, e.g. "cluster1"`;
+      expect(lines(refused(one(cluster("Cluster_1"))))).toEqual([`clusters[0].clusterName: ${label}`]);
+      expect(lines(refused(one(cluster(pulumi.output("c1")))))).toEqual([
+        `clusters[0].clusterName: ${deployTime('a literal string (e.g. "cluster1")')}`,
+      ]);
+      expect(
+        lines(
+          refused({ ...one(), clusters: [cluster("c1"), cluster("c1", { kubeconfig: kubeconfigText("another-c1") })] }),
+        ),
+      ).toEqual([
+        'clusters[1].clusterName: "c1" is listed twice (first at clusters[0].clusterName); list each member cluster once',
+      ]);
+      expect(lines(refused({ ...one(), clusters: [] }))).toEqual([
+        'clusters: is empty; give at least one, e.g. [{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }]',
+      ]);
+      expect(lines(refused({ ...one(), clusters: pulumi.output([cluster("c1")]), domain: "nodots" }))).toEqual([
+        'domain: "nodots" is not a DNS domain; use lowercase labels joined by dots, e.g. "acme.example.com"',
+        `clusters: ${deployTime('a literal list (e.g. [{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }])')}`,
+      ]);
+    });
+
+    test("the core's later checks run too when only the component found problems", () => {
+      const e = refused({
+        ...one(cluster("c1", { kubeconfig: undefined, injectionExcluded: ["a"] })),
+        members: [
+          { cluster: "c1", namespace: "a" },
+          { cluster: "c9", namespace: "a" },
+        ],
+      });
+      expect(paths(e)).toEqual(["clusters[0].kubeconfig", "members[1].cluster"]);
+      const excluded = refused(one(cluster("c1", { kubeconfig: undefined, injectionExcluded: ["a"] })));
+      expect(paths(excluded)).toEqual(["clusters[0].kubeconfig", "members[0]"]);
+      expect(excluded.issues[1].message).toMatch(/^maps namespace a of cluster c1, which that cluster excludes/);
+    });
+
+    test("bad manifests with a bad domain and a bad member rule", () => {
+      const e = refused({
+        ...one(),
+        domain: "nodots",
+        members: [{ cluster: "c1", namespace: "kube-system" }],
+        manifests: [{ cluster: "c1", yaml: pulumi.output("kind: Service") }],
+      });
+      expect(paths(e)).toEqual(["domain", "members[0].namespace", "manifests[0].yaml"]);
+    });
   });
 
   test("broken manifest YAML is reported at its manifests entry", () => {
@@ -355,6 +518,64 @@ describe("bad args fail before anything is registered", () => {
   });
 });
 
+/** Stands in for a MeshCluster as a GlobalNamespace's cluster entry: an entry's outputs and others beside them. */
+class MeshLike extends pulumi.ComponentResource {
+  readonly clusterName: string;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly ingress: { address: pulumi.Output<string>; port: number };
+  readonly gateways = {
+    namespace: "istio-system",
+    ingressSelector: { istio: "ingressgateway" },
+    egressSelector: { istio: "egressgateway" },
+    egressService: "istio-egressgateway.istio-system.svc.cluster.local",
+  };
+  readonly injectionExcluded: string[] = [];
+  readonly meshId = "mesh1";
+  readonly istioVersion = "1.24.2";
+  constructor(clusterName: string) {
+    super("test:index:MeshLike", `${clusterName}-mesh`);
+    this.clusterName = clusterName;
+    this.kubeconfig = pulumi.secret(kubeconfigText(clusterName));
+    this.ingress = { address: pulumi.output(`lb.${clusterName}.example.net`), port: 443 };
+    this.registerOutputs({});
+  }
+}
+
+describe("a component passed as a cluster entry", () => {
+  let rec: Recorder;
+  beforeAll(async () => {
+    rec = await installMocks({ preview: true });
+  });
+  const args = (clusters: unknown[]) =>
+    ({
+      domain: "a.example.com",
+      clusters,
+      members: [{ cluster: "*", namespace: "shop" }],
+      services: [{ name: "cart", namespace: "shop", clusters: ["m2"], ports: [{ number: 8080 }] }],
+    }) as GlobalNamespaceArgs;
+
+  test("fits as it is, its other outputs with it", async () => {
+    const { compileArgs } = await import("../../sdk/src/gns/toSpec");
+    const [m1, m2] = [new MeshLike("m1"), new MeshLike("m2")];
+    expect(compileArgs("x", args([m1, m2])).clusters.get("m1")).toBe(m1);
+    new GlobalNamespace("fits", args([m1, m2]), { dependsOn: [m1, m2] });
+    await rec.settled();
+    expect(rec.ofType(K8S_PROVIDER).map((p) => [p.name, p.inputs.kubeconfig])).toEqual([
+      ["fits-m1", kubeconfigText("m1")],
+      ["fits-m2", kubeconfigText("m2")],
+    ]);
+    const se = rec.byName("fits-m1-gns.fits.cart", "kubernetes:networking.istio.io/v1:ServiceEntry");
+    expect(se.inputs.spec.endpoints[0].address).toBe("lb.m2.example.net");
+  });
+
+  test("has its entry's fields checked all the same", () => {
+    const bad = Object.assign(new MeshLike("m3"), { clusterName: "M_3" });
+    const { count, error } = registrationsDuring(() => new GlobalNamespace("bad", args([bad])));
+    expect(count).toBe(0);
+    expect((error as SpecError).issues.map((i) => i.path)).toEqual(["clusters[0].clusterName"]);
+  });
+});
+
 describe("one cluster in several member rules", () => {
   let rec: Recorder;
   beforeAll(async () => {
@@ -364,7 +585,7 @@ describe("one cluster in several member rules", () => {
   test("is one member cluster with one provider", async () => {
     const gns = new GlobalNamespace("spread", {
       domain: "a.example.com",
-      clusters: [{ clusterName: "c1", kubeconfig: "kc", ingress: { address: "10.0.0.1" } }],
+      clusters: [{ clusterName: "c1", kubeconfig: kubeconfigText("c1"), ingress: { address: "10.0.0.1" } }],
       members: [
         { cluster: "c1", namespace: "shop" },
         { cluster: "c1", namespace: "data" },
@@ -383,7 +604,7 @@ describe("an ingress address known only at deploy time", () => {
   });
 
   test("is checked when it resolves, naming the cluster", async () => {
-    const { argsToSpec, resolvedIngressAddress } = await import("../../sdk/src/gns/toSpec");
+    const { compileArgs, resolvedIngressAddress } = await import("../../sdk/src/gns/toSpec");
     // (A rejected Output cannot be observed in-process without an unhandled rejection, so the check is tested alone.)
     expect(() => resolvedIngressAddress("not an address!", "east")).toThrow(
       /cluster east: ingress address "not an address!" is neither an IP address nor a DNS name/,
@@ -391,14 +612,14 @@ describe("an ingress address known only at deploy time", () => {
     expect(() => resolvedIngressAddress(undefined, "east")).toThrow(/cluster east: ingress address undefined/);
     const args = (address: pulumi.Input<string>) => ({
       domain: "a.example.com",
-      clusters: [{ clusterName: "east", kubeconfig: "kc", ingress: { address } }],
+      clusters: [{ clusterName: "east", kubeconfig: kubeconfigText("east"), ingress: { address } }],
       members: [{ cluster: "east", namespace: "shop" }],
     });
-    const good = argsToSpec("x", args(pulumi.output("lb.example.net"))).spec.clusters[0].ingress!
+    const good = compileArgs("x", args(pulumi.output("lb.example.net"))).spec.clusters[0].ingress!
       .address as pulumi.Output<string>;
     expect(pulumi.Output.isInstance(good)).toBe(true);
     expect(await valueOf(good)).toBe("lb.example.net");
     // Plain strings are checked up front by the spec validation instead.
-    expect(argsToSpec("x", args("10.0.0.1")).spec.clusters[0].ingress!.address).toBe("10.0.0.1");
+    expect(compileArgs("x", args("10.0.0.1")).spec.clusters[0].ingress!.address).toBe("10.0.0.1");
   });
 });

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { installMocks } from "../helpers/pulumiHarness";
 import { computedState, connection, registrationsDuring } from "./support";
 import type { MeshClusterArgs, SpecError as SpecErrorT } from "../../sdk/src";
@@ -149,7 +150,11 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
   test.each<[string, (a: MeshClusterArgs) => unknown, string[]]>([
     ["no cluster", (a) => ({ ...a, cluster: undefined }), ["cluster"]],
     ["a cluster that is not an object", (a) => ({ ...a, cluster: "c1" }), ["cluster"]],
-    ["a cluster without a name", (a) => ({ ...a, cluster: { kubeconfig: "kc" } }), ["cluster.clusterName"]],
+    [
+      "a cluster without a name",
+      (a) => ({ ...a, cluster: { kubeconfig: kubeconfigText("c1") } }),
+      ["cluster.clusterName"],
+    ],
     [
       "a cluster name that is not a DNS-1123 label",
       (a) => ({ ...a, cluster: connection("Cluster_1") }),
@@ -157,7 +162,7 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
     ],
     [
       "a cluster name known only at deploy time",
-      (a) => ({ ...a, cluster: { clusterName: pulumi.output("c1"), kubeconfig: "kc" } }),
+      (a) => ({ ...a, cluster: { clusterName: pulumi.output("c1"), kubeconfig: kubeconfigText("c1") } }),
       ["cluster.clusterName"],
     ],
     ["a cluster without a kubeconfig", (a) => ({ ...a, cluster: { clusterName: "c1" } }), ["cluster.kubeconfig"]],
@@ -207,12 +212,12 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
     ],
     [
       "a cluster name known only at deploy time",
-      (a) => ({ ...a, cluster: { clusterName: pulumi.output("c1"), kubeconfig: "kc" } }),
+      (a) => ({ ...a, cluster: { clusterName: pulumi.output("c1"), kubeconfig: kubeconfigText("c1") } }),
       [`cluster.clusterName: ${deployTime("an Output", 'a literal string (e.g. "cluster1")')}`],
     ],
     [
       "a cluster without a name",
-      (a) => ({ ...a, cluster: { kubeconfig: "kc" } }),
+      (a) => ({ ...a, cluster: { kubeconfig: kubeconfigText("c1") } }),
       ['cluster.clusterName: is required; give a DNS-1123 label, e.g. "cluster1"'],
     ],
     [
@@ -371,6 +376,27 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
   test("chart values may hold Outputs", () => {
     const args = { ...base(), istio: { values: { istiod: { pilot: { resources: pulumi.output({ cpu: "1" }) } } } } };
     expect(registrationsDuring(() => new lib.MeshCluster("outputs-in-values", args)).error).toBeUndefined();
+  });
+
+  describe("a plain-string kubeconfig is read as the Kubernetes provider reads it and checked", () => {
+    /** The MeshCluster with this kubeconfig; its args (their MeshTrust) made before the count starts. */
+    const withKubeconfig = (kubeconfig: string) => {
+      const args = { ...base(), cluster: { clusterName: "c1", kubeconfig } };
+      return () => new lib.MeshCluster("bad-args", args);
+    };
+
+    test("a one-line value that is not a path is refused without being quoted (it may be a credential)", () => {
+      const e = refused(withKubeconfig(secretKey));
+      expect(paths(e)).toEqual(["cluster.kubeconfig"]);
+      expect(issue(e, "cluster.kubeconfig")).toContain("not shown");
+      expect(e.message).not.toContain(secretKey);
+    });
+
+    test("kubeconfig text without a current-context is refused", () => {
+      const e = refused(withKubeconfig(kubeconfigText("c1", { "current-context": undefined })));
+      expect(paths(e)).toEqual(["cluster.kubeconfig"]);
+      expect(issue(e, "cluster.kubeconfig")).toMatch(/no current-context/);
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, providerUrn, Recorder, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { computedState } from "./support";
 
 /** examples/onboard-existing, evaluated as a preview: three onboarded clusters and bookinfo across them. */
@@ -7,19 +8,10 @@ let rec: Recorder;
 let example: typeof import("../../examples/onboard-existing/index");
 
 const CLUSTERS = ["cluster1", "cluster2", "cluster3"];
-/** A kubeconfig per cluster, as `pulumi config set --secret clusterNKubeconfig` would hold it. */
-const kubeconfigText = (c: string) =>
-  JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: c, cluster: { server: `https://${c}.example.net` } }],
-    users: [{ name: c, user: { token: "t" } }],
-    contexts: [{ name: c, context: { cluster: c, user: c } }],
-    "current-context": c,
-  });
 
 beforeAll(async () => {
   rec = await installMocks({ preview: true, state: computedState, project: "onboard" });
+  // A kubeconfig per cluster, as `pulumi config set --secret clusterNKubeconfig` would hold it.
   const kubeconfigs = Object.fromEntries(CLUSTERS.map((c) => [`onboard:${c}Kubeconfig`, kubeconfigText(c)]));
   pulumi.runtime.setAllConfig({ ...kubeconfigs, "onboard:cluster1Locality": "europe-west1" }, Object.keys(kubeconfigs));
   example = await import("../../examples/onboard-existing/index");
@@ -41,7 +33,7 @@ test("MeshTrust signs one intermediate per cluster; each cluster gets the four I
     .map((r) => r.name)
     .sort();
   const expected = CLUSTERS.flatMap((c) =>
-    ["base", "istiod", "ingress-gateway", "egress-gateway"].map((s) => `${c}-mesh-${s}`),
+    ["base", "istiod", "ingress-gateway", "egress-gateway"].map((s) => `${c}-${s}`),
   );
   expect(releases).toEqual(expected.sort());
 });
@@ -51,7 +43,7 @@ test("each MeshCluster installs through its own provider, built from its cluster
     const releases = rec.ofType("kubernetes:helm.sh/v3:Release").filter((r) => r.name.startsWith(`${c}-`));
     for (const r of releases) {
       const p = provider(r.provider);
-      expect(p.name).toBe(`${c}-mesh-k8s`);
+      expect(p.name).toBe(`${c}-k8s`);
       expect(p.inputs.kubeconfig).toBe(kubeconfigText(c));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
     }
@@ -73,7 +65,7 @@ test("the GlobalNamespace's objects go to their cluster and wait for the MeshClu
     (r) => r.parent === rec.byName("bookinfo").urn && r.custom && r.type !== "pulumi:providers:kubernetes",
   );
   expect(objects.length).toBeGreaterThan(0);
-  const istiods = CLUSTERS.map((c) => rec.byName(`${c}-mesh-istiod`).urn);
+  const istiods = CLUSTERS.map((c) => rec.byName(`${c}-istiod`).urn);
   for (const r of objects) {
     const p = provider(r.provider);
     const cluster = CLUSTERS.find((c) => p.name === `bookinfo-${c}`)!;

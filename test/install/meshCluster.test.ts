@@ -1,3 +1,4 @@
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import {
   installMocks,
   isSecret,
@@ -12,7 +13,6 @@ import {
   computedState,
   connection,
   deps,
-  kubeconfigOf,
   LOAD_BALANCERS,
   mockCert,
   mockCsr,
@@ -117,7 +117,7 @@ const K8S_PROVIDER = "pulumi:providers:kubernetes";
 const meshProvider = (mc: MeshClusterT) => rec.child(reg(mc.clusterName).urn, K8S_PROVIDER, `${mc.clusterName}-k8s`);
 /** Written to `cluster`: through a provider built from that cluster's kubeconfig. */
 const onCluster = (r: Registration, mc: MeshClusterT) =>
-  providerOf(rec, r)?.inputs.kubeconfig === kubeconfigOf(mc.clusterName);
+  providerOf(rec, r)?.inputs.kubeconfig === kubeconfigText(mc.clusterName);
 
 describe("install order", () => {
   test.each(["c1", "c2"])("%s: istio-system → cacerts, base → istiod → gateways, each edge explicit", (c) => {
@@ -161,10 +161,10 @@ describe("MeshCluster's own provider", () => {
   test("one per MeshCluster, built from the cluster's kubeconfig as a secret; the kubeconfig output stays secret", async () => {
     for (const mc of [c1, c2, byo]) {
       const p = meshProvider(mc);
-      expect(p.inputs.kubeconfig).toBe(kubeconfigOf(mc.clusterName));
+      expect(p.inputs.kubeconfig).toBe(kubeconfigText(mc.clusterName));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
       expect(deps(p)).toEqual([]);
-      expect(await valueOf(mc.kubeconfig)).toBe(kubeconfigOf(mc.clusterName));
+      expect(await valueOf(mc.kubeconfig)).toBe(kubeconfigText(mc.clusterName));
       expect(await isSecret(mc.kubeconfig)).toBe(true);
     }
   });
@@ -173,8 +173,8 @@ describe("MeshCluster's own provider", () => {
     const providers = rec.ofType(K8S_PROVIDER).map((p) => `${p.name} → ${p.inputs.kubeconfig}`);
     expect(providers.sort()).toEqual(
       [
-        ...["c1", "c2", "c3"].map((c) => `${c}-k8s → ${kubeconfigOf(c)}`),
-        ...["c1", "c2"].map((c) => `bookinfo-${c} → ${kubeconfigOf(c)}`),
+        ...["c1", "c2", "c3"].map((c) => `${c}-k8s → ${kubeconfigText(c)}`),
+        ...["c1", "c2"].map((c) => `bookinfo-${c} → ${kubeconfigText(c)}`),
       ].sort(),
     );
     const onDefault = rec.registrations.filter(
@@ -531,8 +531,8 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
   test("the GlobalNamespace takes the MeshClusters as they are: one provider per cluster, from its kubeconfig, secret", () => {
     const providers = rec.childrenOf(reg("bookinfo").urn).filter((r) => r.type === K8S_PROVIDER);
     expect(providers.map((p) => [p.name, p.inputs.kubeconfig]).sort()).toEqual([
-      ["bookinfo-c1", kubeconfigOf("c1")],
-      ["bookinfo-c2", kubeconfigOf("c2")],
+      ["bookinfo-c1", kubeconfigText("c1")],
+      ["bookinfo-c2", kubeconfigText("c2")],
     ]);
     for (const p of providers) expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
   });

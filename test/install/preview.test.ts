@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, isSecret, providerUrn, Recorder, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { computedState, connection, deps, mockCert, mockKey, plaintextStrings } from "./support";
 
 /**
@@ -19,7 +20,7 @@ beforeAll(async () => {
     clusters: ["p1", "p2"],
   });
   // p2's kubeconfig is a plain string, as a program might read it from a file: it is kept secret all the same.
-  const cluster = (c: string) => (c === "p2" ? { clusterName: c, kubeconfig: "kubeconfig-of-p2" } : connection(c));
+  const cluster = (c: string) => (c === "p2" ? { clusterName: c, kubeconfig: kubeconfigText(c) } : connection(c));
   const clusters = (meshes = ["p1", "p2"].map(
     (c) =>
       new lib.MeshCluster(c, {
@@ -77,12 +78,13 @@ test("no private key outside a secret", () => {
 });
 
 test("a kubeconfig given as a plain string is secret in every provider built from it and in MeshCluster's output", async () => {
-  const fromP2 = rec.ofType("pulumi:providers:kubernetes").filter((p) => p.inputs.kubeconfig === "kubeconfig-of-p2");
+  const p2 = kubeconfigText("p2");
+  const fromP2 = rec.ofType("pulumi:providers:kubernetes").filter((p) => p.inputs.kubeconfig === p2);
   expect(fromP2.map((p) => p.name).sort()).toEqual(["p2-k8s", "shop-p2"]);
   for (const p of fromP2) expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
-  expect(plaintextStrings(rec.registrations.map((r) => r.rawInputs))).not.toContain("kubeconfig-of-p2");
+  expect(plaintextStrings(rec.registrations.map((r) => r.rawInputs))).not.toContain(p2);
   expect(await isSecret(meshes[1].kubeconfig)).toBe(true);
-  expect(await valueOf(meshes[1].kubeconfig)).toBe("kubeconfig-of-p2");
+  expect(await valueOf(meshes[1].kubeconfig)).toBe(p2);
 });
 
 test("GlobalNamespace objects go through its provider for their cluster and depend on both clusters' istiod", () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConnection } from "../../sdk/src/clusters/connection";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { providerUrn, Recorder, Registration, SECRET_SIG } from "../helpers/pulumiHarness";
 
 /** Mock PEM blocks, named after the resource that "computed" them, so a test can tell whose material went where. */
@@ -34,15 +35,15 @@ export function computedState(args: pulumi.runtime.MockResourceArgs): Record<str
   }
 }
 
-/** The kubeconfig text `connection(clusterName)` carries, so a test can tell which cluster a provider points at. */
-export const kubeconfigOf = (clusterName: string) => `kubeconfig-of-${clusterName}`;
-
-/** A cluster as an existing-cluster program gives it: plain data, the kubeconfig a secret (as `config.requireSecret` gives it). */
+/**
+ * A cluster as an existing-cluster program gives it: plain data, the kubeconfig a secret (as `config.requireSecret`
+ * gives it), `kubeconfigText(clusterName)`, so a test can tell which cluster a provider points at.
+ */
 export function connection(
   clusterName: string,
   extra: { network?: string; locality?: string } = {},
 ): ClusterConnection {
-  return { clusterName, kubeconfig: pulumi.secret(kubeconfigOf(clusterName)), ...extra };
+  return { clusterName, kubeconfig: pulumi.secret(kubeconfigText(clusterName)), ...extra };
 }
 
 /** The Kubernetes provider registration a resource is written through ("" → undefined: the default provider). */

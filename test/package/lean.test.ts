@@ -89,4 +89,23 @@ describe("the globalmesh npm package", () => {
     expect(r.status).toBe(0);
     expect(r.exports).toEqual(expect.arrayContaining(["buildMesh", "compileMesh", "validateSpec", "SpecError"]));
   });
+
+  test("the built package, resolved by name through its exports map, loads the same way", () => {
+    // What a consumer's `require("globalmesh")` runs: sdk/dist (npm test builds it first).
+    const script = (entry: string) => `console.log(Object.keys(require(${JSON.stringify(entry)})).sort().join(","))`;
+    const run = (entry: string, blocked: string[]) =>
+      spawnSync(process.execPath, ["--require", join(__dirname, "block-cloud-sdks.js"), "-e", script(entry)], {
+        cwd: join(SDK, ".."),
+        env: { ...process.env, BLOCKED_PACKAGES: blocked.join(",") },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const root = run("globalmesh", CLOUD_SDKS);
+    expect(root.stderr).toBe("");
+    expect(root.stdout).toContain("MeshCluster");
+    const core = run("globalmesh/core", [...CLOUD_SDKS, "@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/tls"]);
+    expect(core.stderr).toBe("");
+    expect(core.stdout).toContain("buildMesh");
+    expect(run("globalmesh/eks", ["@pulumi/aws"]).stderr).toContain("globalmesh/eks needs @pulumi/aws");
+  });
 });

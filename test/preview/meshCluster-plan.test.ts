@@ -1,3 +1,4 @@
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { planOf, Plan, Program } from "../helpers/plan";
 
 /**
@@ -6,7 +7,7 @@ import { planOf, Plan, Program } from "../helpers/plan";
  */
 interface Onboarding {
   istioVersion?: string;
-  /** Kubeconfig per cluster. Default `kubeconfig-of-<cluster>`. */
+  /** Kubeconfig per cluster. Default `kubeconfigText(<cluster>)`. */
   kubeconfigs?: Record<string, string>;
 }
 
@@ -19,7 +20,7 @@ function onboarding({ istioVersion, kubeconfigs = {} }: Onboarding): Program {
     const meshes = CLUSTERS.map(
       (c) =>
         new lib.MeshCluster(c, {
-          cluster: { clusterName: c, kubeconfig: kubeconfigs[c] ?? `kubeconfig-of-${c}` },
+          cluster: { clusterName: c, kubeconfig: kubeconfigs[c] ?? kubeconfigText(c) },
           ca: trust.caFor(c),
           meshId: trust.meshId,
           trustDomain: trust.trustDomain,
@@ -96,7 +97,7 @@ describe("an Istio version change (istio.version 1.29.2 → 1.28.3)", () => {
 describe("pointing c2 at another kubeconfig (the cluster was rebuilt)", () => {
   let plan: Plan;
   beforeAll(async () => {
-    plan = await planOf(onboarding({}), onboarding({ kubeconfigs: { c2: "kubeconfig-of-a-new-c2" } }));
+    plan = await planOf(onboarding({}), onboarding({ kubeconfigs: { c2: kubeconfigText("rebuilt-c2") } }));
   });
 
   test("replaces c2's providers and everything written through them, and nothing of c1", () => {

@@ -1,3 +1,4 @@
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { diffRegistrations, planOf } from "../helpers/plan";
 import { Registration } from "../helpers/pulumiHarness";
 import { acmeDef, acmeObjects } from "./acme";
@@ -81,7 +82,7 @@ test("moving to another provider replaces; a new type token is a delete and a cr
 
 test("on a real program: pointing cluster2 at another kubeconfig replaces its provider and all its objects, nothing else", async () => {
   const after = acmeDef();
-  after.clusters.find((c) => c.name === "cluster2")!.kubeconfig = "kubeconfig-of-a-new-cluster2";
+  after.clusters.find((c) => c.name === "cluster2")!.kubeconfig = kubeconfigText("rebuilt-cluster2");
   const plan = await planOf(meshProgram(acmeDef()), meshProgram(after));
   const cluster2 = acmeObjects(["cluster2"]);
   expect(plan).toEqual({ create: [], delete: [], update: {}, replace: expect.any(Object) });

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { GlobalNamespace, GlobalNamespaceService } from "../../sdk/src/gns";
 import { GatewaysSpec, MemberRule } from "../../sdk/src/mesh";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { Program } from "../helpers/plan";
 
 /** A GlobalNamespace as plain data, so a test can write "before" and "after" as two values and diff their plans. */
@@ -29,7 +30,7 @@ export function meshProgram(def: MeshDef): Program {
   return () => {
     const clusters = def.clusters.map((c) => ({
       clusterName: c.name,
-      kubeconfig: c.kubeconfig ?? `kubeconfig-of-${c.name}`,
+      kubeconfig: c.kubeconfig ?? kubeconfigText(c.name),
       ...(c.ingress && { ingress: c.ingress }),
       ...(c.locality && { locality: c.locality }),
       ...(c.gateways && { gateways: c.gateways }),

@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { GlobalNamespace } from "../../sdk/src/gns";
 import { buildMesh, buildTopology, ClusterManifests, topologyGraph, topologyToMermaid } from "../../sdk/src/mesh";
 import { acmeBuild, acmeManifests } from "../helpers/fixtures";
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { installMocks, valueOf } from "../helpers/pulumiHarness";
 
 /** The topology model behind `globalmesh graph` and the component's `topology` output. */
@@ -110,8 +111,8 @@ test("the GlobalNamespace's topology output is known at preview even when an ing
     globalNamespaceName: "acme-fitness",
     domain: "acme.example.com",
     clusters: [
-      { clusterName: "cluster1", kubeconfig: "kc1", ingress: { address: "203.0.113.10" } },
-      { clusterName: "cluster2", kubeconfig: "kc2", ingress: { address: unknownAddress } },
+      { clusterName: "cluster1", kubeconfig: kubeconfigText("cluster1"), ingress: { address: "203.0.113.10" } },
+      { clusterName: "cluster2", kubeconfig: kubeconfigText("cluster2"), ingress: { address: unknownAddress } },
     ],
     members: [
       { cluster: "cluster1", namespace: "default" },

@@ -1,5 +1,10 @@
-import { checkDnsLabel, FieldCheck, fieldCheck, isDeferred, quoteValue, textGrammar } from "../mesh/checks";
+import * as pulumi from "@pulumi/pulumi";
+import { checkDnsLabel, FieldCheck, fieldCheck, isDeferred, quoteValue, readObject, textGrammar } from "../mesh/checks";
 import { IssueList } from "../mesh/errors";
+import { Plain } from "../mesh/fields";
+import { nearestName } from "../mesh/nearest";
+import { readKubeconfigArg } from "./kubeconfig/load";
+import { checkKubeconfigDocument } from "./kubeconfig/parse";
 
 /** Field checks the cluster components share beyond mesh/checks (which has network, locality and integers). */
 
@@ -64,12 +69,39 @@ const GIVE_KUBECONFIG_TEXT =
 
 /**
  * The kubeconfig of a ClusterConnection that a component writes through (MeshCluster's `cluster`, a GlobalNamespace's
- * `clusters[i]`): text, or a value known only at deploy time (an Output, kept secret). Text is never quoted: a
- * kubeconfig may carry credentials.
+ * `clusters[i]`): a value known only at deploy time (an Output, kept secret), or a string read as the Kubernetes
+ * provider would read it (text, or the path of a file) and checked as KubeconfigCluster checks it, so a typo shows now
+ * rather than as a connection error mid-deployment. Nothing of it is ever quoted: a kubeconfig may carry credentials.
  */
 export function checkKubeconfigText(issues: IssueList, path: string, v: unknown): void {
   if (v === undefined || v === null) issues.add(path, `is required; ${GIVE_KUBECONFIG_TEXT}`);
   else if (isDeferred(v)) return;
   else if (typeof v !== "string") issues.add(path, `${quoteValue(v)} is not kubeconfig text; ${GIVE_KUBECONFIG_TEXT}`);
   else if (v.trim() === "") issues.add(path, `is empty; ${GIVE_KUBECONFIG_TEXT}`);
+  else {
+    const found = new IssueList();
+    const text = readKubeconfigArg(found, v);
+    if (text !== undefined) checkKubeconfigDocument(found, text, undefined, false);
+    // Its checks speak of `kubeconfig` (and of `context`, the current-context here): all of it is this field.
+    for (const issue of found.issues) issues.add(path, issue.message);
+  }
+}
+
+/** Fields of a ClusterConnection, the `cluster` entries of MeshCluster and GlobalNamespace build on. */
+export const CONNECTION_FIELDS = ["clusterName", "kubeconfig", "locality", "network"] as const;
+
+/**
+ * A cluster entry with the given fields. A Pulumi resource (a component passed as it is, or spread with fields of
+ * one's own: `{ ...eks, ingress }`) may carry fields beyond them, its other outputs and Pulumi's own, except one within
+ * a letter or two of an entry field, which is a misspelling; any other mapping has the entry's fields only. A misspelt
+ * field is refused, not lost.
+ */
+export function readClusterEntry(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  fields: readonly string[],
+): Plain | undefined {
+  const others = pulumi.Resource.isInstance(v) ? Object.keys(v).filter((k) => !nearestName(k, fields)) : [];
+  return readObject(issues, path, v, [...fields, ...others]);
 }

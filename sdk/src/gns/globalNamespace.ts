@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { buildMesh, buildTopology, checkInjectionExclusions, MeshBuild, objectKey, topologyToMermaid } from "../mesh";
+import { buildTopology, objectKey, topologyToMermaid } from "../mesh";
 import { GlobalNamespaceArgs } from "./args";
-import { argsToSpec, inArgsTerms } from "./toSpec";
+import { compileArgs } from "./toSpec";
 
 /** A global host as the stack outputs show it. */
 export interface GlobalHost {
@@ -37,19 +37,8 @@ export class GlobalNamespace extends pulumi.ComponentResource {
   public readonly topology: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Compile first: a bad spec must fail before the component or any child is registered.
-    const { spec, clusters, manifests } = argsToSpec(name, args);
-    let build: MeshBuild<pulumi.Input<string>>;
-    try {
-      build = buildMesh(spec, manifests);
-      checkInjectionExclusions(
-        spec.members,
-        build.model.services,
-        new Map([...clusters].map(([c, entry]) => [c, entry.injectionExcluded ?? []])),
-      );
-    } catch (e) {
-      throw inArgsTerms(e, name);
-    }
+    // Check and compile first: bad args must fail, every problem listed, before the component or any child is registered.
+    const { build, clusters, manifests } = compileArgs(name, args);
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
 
     // Components' dependsOn does not reach their children: pass it on, so every object waits for what the

@@ -1,104 +1,198 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkWhenKnown } from "../whenKnown";
-import { checkKubeconfigText } from "../clusters/checks";
+import { checkKubeconfigText, CONNECTION_FIELDS, readClusterEntry } from "../clusters/checks";
 import {
+  buildMesh,
+  checkInjectionExclusions,
   ClusterManifests,
   GlobalNamespaceSpec,
   IngressSpec,
   isHostOrIp,
   IssueList,
+  MeshBuild,
   parseManifests,
   SpecError,
+  SpecIssue,
 } from "../mesh";
-import { checkDnsLabel, checkLiteral, isDeferred, quoteValue, readList, readObject } from "../mesh/checks";
-import { isPlainObject } from "../mesh/fields";
+import {
+  checkArgFields,
+  checkDnsLabel,
+  checkLiteral,
+  isDeferred,
+  quoteValue,
+  readList,
+  readObject,
+} from "../mesh/checks";
+import { isPlainObject, Plain } from "../mesh/fields";
 import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
 
-/** GlobalNamespace args → the core's plain spec, the cluster entries by name, and the manifests to discover from. */
-export interface ArgsAsSpec {
+/** GlobalNamespace args, checked and compiled: the core's spec and build, the cluster entries by name, the manifests. */
+export interface CompiledArgs {
   spec: GlobalNamespaceSpec<pulumi.Input<string>>;
+  build: MeshBuild<pulumi.Input<string>>;
   clusters: Map<string, GlobalNamespaceCluster>;
   manifests: ClusterManifests[];
 }
 
-const CLUSTER_FIELDS = ["clusterName", "kubeconfig", "ingress", "locality", "network", "gateways", "injectionExcluded"];
+const CLUSTER_FIELDS = [...CONNECTION_FIELDS, "ingress", "gateways", "injectionExcluded"];
 const CLUSTERS_EXAMPLE = '[{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }]';
 const MANIFEST_FIELDS = ["cluster", "yaml", "defaultNamespace"];
 const MANIFESTS_EXAMPLE = '[{ cluster: "cluster1", yaml: readFileSync("cluster1.yaml", "utf8") }]';
+/** The args in the order problems are listed. */
+const ARGS_ORDER = ["globalNamespaceName", "domain", "clusters", "members", "services", "manifests"];
+
+/** Whether a field was given: the vocabulary reads null as absent, like undefined. */
+const given = (v: unknown) => v !== undefined && v !== null;
+
+/** The args' fields, kept whole by the compiler: a misspelt one is refused. */
+const GLOBAL_NAMESPACE_FIELDS = Object.keys({
+  globalNamespaceName: 0,
+  domain: 0,
+  clusters: 0,
+  members: 0,
+  services: 0,
+  manifests: 0,
+} satisfies Record<keyof GlobalNamespaceArgs, 0>);
 
 /**
- * Checks what only the component has (the cluster entries' names and kubeconfigs, the manifests) and hands the rest
- * to the core, which checks it when it builds the mesh. Throws SpecError before anything is registered.
+ * Checks what only the component has (its name, the cluster entries' names, fields and kubeconfigs, the manifests),
+ * has the core check and compile the rest, and throws one SpecError listing every problem of both, in the args'
+ * terms, before anything is registered.
  */
-export function argsToSpec(name: string, args: GlobalNamespaceArgs): ArgsAsSpec {
+export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledArgs {
   const issues = new IssueList();
-  const clusters = readClusters(issues, args?.clusters);
-  const manifests = readManifests(issues, args?.manifests);
-  // Past this point args is a mapping: its clusters were found good.
-  issues.throwIfBadArgs(`GlobalNamespace "${name}"`);
-  const spec: GlobalNamespaceSpec<pulumi.Input<string>> = {
-    name: args.globalNamespaceName ?? name,
-    domain: args.domain,
-    clusters: [...clusters.values()].map((c) => ({
-      name: c.clusterName,
-      ...(c.ingress && { ingress: ingressOf(c) }),
-      ...(c.locality && { locality: c.locality }),
-      ...(c.network && { network: c.network }),
-      ...(c.gateways && { gateways: c.gateways }),
-    })),
-    members: args.members,
-    ...(args.services && { services: args.services }),
+  const a: Partial<GlobalNamespaceArgs> = args ?? {};
+  checkArgFields(issues, args, GLOBAL_NAMESPACE_FIELDS);
+  const globalNamespaceName = checkDnsLabel(issues, "globalNamespaceName", a.globalNamespaceName, {
+    example: "acme-fitness",
+    default: name,
+    defaultFrom: "the resource name",
+  });
+  const { clusters, excluded, forCore } = readClusters(issues, a.clusters);
+  const manifests = readManifests(issues, a.manifests);
+  // The core checks what it can even when the component found problems, so one run reports them all.
+  const spec = {
+    name: globalNamespaceName,
+    domain: a.domain,
+    clusters: forCore,
+    members: a.members,
+    ...(given(a.services) && { services: a.services }),
+  } as GlobalNamespaceSpec<pulumi.Input<string>>;
+  let build: MeshBuild<pulumi.Input<string>> | undefined;
+  let coreIssues: SpecIssue[] = [];
+  try {
+    build = buildMesh(spec, manifests);
+    checkInjectionExclusions(spec.members, build.model.services, excluded);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    coreIssues = e.issues.map(inArgsTerms);
+  }
+  const problems = union(issues.issues, coreIssues);
+  if (problems.length > 0 || !build) throw new SpecError(problems, `GlobalNamespace "${name}"`, "invalid arguments");
+  return { spec, build, clusters, manifests };
+}
+
+/**
+ * The component's issues and the core's, in the order of the args; a core issue at a path the component already
+ * reported is the same problem, worded for the core's spec, and is left out.
+ */
+function union(own: SpecIssue[], core: SpecIssue[]): SpecIssue[] {
+  const reported = new Set(own.map((i) => i.path));
+  const rank = (i: SpecIssue) => {
+    const r = ARGS_ORDER.indexOf(i.path.split(/[.[]/)[0]);
+    return r < 0 ? ARGS_ORDER.length : r;
   };
-  return { spec, clusters, manifests };
+  // Array.prototype.sort is stable: within one arg, the component's issues come first, each list in its own order.
+  return [...own, ...core.filter((i) => !reported.has(i.path))].sort((x, y) => rank(x) - rank(y));
+}
+
+/**
+ * The core names the GlobalNamespace's name `name` and a cluster's name field `clusters[i].name`; the args call them
+ * `globalNamespaceName` and `clusters[i].clusterName`.
+ */
+function inArgsTerms(issue: SpecIssue): SpecIssue {
+  const path = issue.path
+    .replace(/^name(?=$|[.[])/, "globalNamespaceName")
+    .replace(/^clusters\[(\d+)\]\.name(?=$|[.[])/, "clusters[$1].clusterName");
+  return { ...issue, path };
+}
+
+/** The cluster entries read: the good ones by name, their injection exclusions, and what the core is to check. */
+interface ClusterEntries {
+  clusters: Map<string, GlobalNamespaceCluster>;
+  excluded: Map<string, string[]>;
+  /**
+   * Every entry, in the args' order, so that the core's `clusters[i]` is the args' `clusters[i]`: a mapping as the
+   * core's cluster (named by whatever clusterName it has), anything else as it is; the core reports the problems it
+   * finds there at the paths the component reports its own.
+   */
+  forCore: unknown;
 }
 
 /** The member clusters by name, each named once, each with a kubeconfig to write through. */
-function readClusters(issues: IssueList, v: unknown): Map<string, GlobalNamespaceCluster> {
+function readClusters(issues: IssueList, v: unknown): ClusterEntries {
   const clusters = new Map<string, GlobalNamespaceCluster>();
+  const excluded = new Map<string, string[]>();
   const firstAt = new Map<string, string>();
-  const list = readList(issues, "clusters", v, { example: CLUSTERS_EXAMPLE, required: true }) ?? [];
-  list.forEach((c, i) => {
+  const list = readList(issues, "clusters", v, { example: CLUSTERS_EXAMPLE, required: true });
+  if (list?.length === 0) issues.add("clusters", `is empty; give at least one, e.g. ${CLUSTERS_EXAMPLE}`);
+  const forCore = list?.map((c, i) => {
     const path = `clusters[${i}]`;
-    // A MeshCluster fits as it is (TypeScript), or spread with an ingress of one's own: fields beyond an entry's pass.
-    const entry = readObject(issues, path, c, isPlainObject(c) ? Object.keys(c) : CLUSTER_FIELDS);
-    if (!entry) return;
+    const entry = readClusterEntry(issues, path, c, CLUSTER_FIELDS);
+    if (!entry) return c;
     const clusterName = checkDnsLabel(issues, `${path}.clusterName`, entry.clusterName, {
       example: "cluster1",
       required: true,
     });
     checkKubeconfigText(issues, `${path}.kubeconfig`, entry.kubeconfig);
-    readNamespaces(issues, `${path}.injectionExcluded`, entry.injectionExcluded);
-    if (clusterName === undefined) return;
-    const first = firstAt.get(clusterName);
-    if (first !== undefined)
-      issues.add(
-        `${path}.clusterName`,
-        `"${clusterName}" is listed twice (first at ${first}); list each member cluster once`,
-      );
-    else {
-      firstAt.set(clusterName, `${path}.clusterName`);
-      clusters.set(clusterName, entry as unknown as GlobalNamespaceCluster);
+    const exclusions = readNamespaces(issues, `${path}.injectionExcluded`, entry.injectionExcluded);
+    if (clusterName !== undefined) {
+      const first = firstAt.get(clusterName);
+      if (first !== undefined)
+        issues.add(
+          `${path}.clusterName`,
+          `"${clusterName}" is listed twice (first at ${first}); list each member cluster once`,
+        );
+      else {
+        firstAt.set(clusterName, `${path}.clusterName`);
+        clusters.set(clusterName, entry as unknown as GlobalNamespaceCluster);
+        excluded.set(clusterName, exclusions ?? []);
+      }
     }
+    return coreCluster(entry, clusterName ?? path);
   });
-  return clusters;
+  return { clusters, excluded, forCore: forCore ?? v };
+}
+
+/** A cluster entry as the core's spec has it; its fields go as they are, for the core to check. */
+function coreCluster(entry: Plain, cluster: string): Plain {
+  return {
+    name: entry.clusterName,
+    ...(given(entry.ingress) && { ingress: ingressOf(entry.ingress, cluster) }),
+    ...(given(entry.locality) && { locality: entry.locality }),
+    ...(given(entry.network) && { network: entry.network }),
+    ...(given(entry.gateways) && { gateways: entry.gateways }),
+  };
 }
 
 /** Namespace names (a MeshCluster's `injectionExcluded`): what the exclusion check compares the members with. */
-function readNamespaces(issues: IssueList, path: string, v: unknown): void {
-  readList(issues, path, v, { example: '["legacy"]' })?.forEach((n, i) =>
-    checkDnsLabel(issues, `${path}[${i}]`, n, { example: "legacy", required: true }),
-  );
+function readNamespaces(issues: IssueList, path: string, v: unknown): string[] | undefined {
+  return readList(issues, path, v, { example: '["legacy"]' })
+    ?.map((n, i) => checkDnsLabel(issues, `${path}[${i}]`, n, { example: "legacy", required: true }))
+    .filter((n): n is string => n !== undefined);
 }
 
 /**
  * The ingress as the core reads it. An address known only at deploy time is checked when it resolves; anything but a
  * mapping (an Output of the whole ingress) goes to the core as it is, which refuses it.
  */
-function ingressOf(c: GlobalNamespaceCluster): IngressSpec<pulumi.Input<string>> {
-  const ingress: unknown = c.ingress;
+function ingressOf(ingress: unknown, cluster: string): IngressSpec<pulumi.Input<string>> {
   if (!isPlainObject(ingress) || isDeferred(ingress)) return ingress as IngressSpec<pulumi.Input<string>>;
-  const { address, port } = ingress as { address: pulumi.Input<string>; port?: number };
-  return { address: checkedLater(address, c.clusterName), ...(port !== undefined && { port }) };
+  // Its other fields go as they are, for the core to check (a misspelt one among them).
+  const { address } = ingress as { address?: pulumi.Input<string> };
+  return { ...ingress, ...(given(address) && { address: checkedLater(address, cluster) }) } as IngressSpec<
+    pulumi.Input<string>
+  >;
 }
 
 /** The manifests to discover services from, parsed; a manifest's cluster must be a member (checked by the core). */
@@ -134,16 +228,6 @@ function readYamlText(issues: IssueList, path: string, v: unknown): string | und
   else if (typeof v !== "string") issues.add(path, `${quoteValue(v)} is not YAML text; ${GIVE_YAML}`);
   else return v;
   return undefined;
-}
-
-/** The core names a cluster's name field `name`; the component's entries call it `clusterName`. */
-export function inArgsTerms(e: unknown, name: string): unknown {
-  if (!(e instanceof SpecError)) return e;
-  const issues = e.issues.map((i) => ({
-    ...i,
-    path: i.path.replace(/^clusters\[(\d+)\]\.name\b/, "clusters[$1].clusterName"),
-  }));
-  return new SpecError(issues, `GlobalNamespace "${name}"`, "invalid arguments");
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConnection } from "../clusters";
+import type { ClusterConnection } from "../clusters/connection";
 
 export interface MeshTrustArgs {
   /**

@@ -1,5 +1,6 @@
 import { isHostOrIp, IssueList } from "../mesh";
 import {
+  checkArgFields,
   checkDnsLabel,
   checkDnsName,
   checkLocality,
@@ -12,7 +13,7 @@ import {
   textGrammar,
 } from "../mesh/checks";
 import { isPlainObject, Plain } from "../mesh/fields";
-import { checkKubeconfigText } from "../clusters/checks";
+import { checkKubeconfigText, CONNECTION_FIELDS, readClusterEntry } from "../clusters/checks";
 import { IstioValuesOverrides, MeshClusterArgs } from "./args";
 import { DEFAULT_ISTIO_VERSION, DEFAULT_TRUST_DOMAIN, ISTIO_CHART_REPOSITORY } from "./defaults";
 import { InjectionPlan, planInjection } from "./injectionPlan";
@@ -54,6 +55,20 @@ const CLUSTER_NAME = { example: "cluster1", required: true };
 /** Whether a field was given: the vocabulary reads null as absent, like undefined. */
 const given = (v: unknown) => v !== undefined && v !== null;
 
+/** The args' fields, kept whole by the compiler: a misspelt one is refused. */
+const MESH_CLUSTER_FIELDS = Object.keys({
+  cluster: 0,
+  ca: 0,
+  meshId: 0,
+  trustDomain: 0,
+  network: 0,
+  locality: 0,
+  istio: 0,
+  injection: 0,
+  globalNamespaces: 0,
+  ingressAddress: 0,
+} satisfies Record<keyof MeshClusterArgs, 0>);
+
 /**
  * Checks MeshCluster args; throws SpecError naming each bad field and its fix, before anything is registered.
  *
@@ -64,6 +79,7 @@ const given = (v: unknown) => v !== undefined && v !== null;
 export function planMeshCluster(name: string, args: MeshClusterArgs): MeshClusterPlan {
   const issues = new IssueList();
   const a: Partial<MeshClusterArgs> = args ?? {};
+  checkArgFields(issues, args, MESH_CLUSTER_FIELDS);
   const cluster = readCluster(issues, a.cluster);
   const clusterName = cluster && checkDnsLabel(issues, "cluster.clusterName", cluster.clusterName, CLUSTER_NAME);
   if (cluster) checkKubeconfigText(issues, "cluster.kubeconfig", cluster.kubeconfig);
@@ -128,8 +144,10 @@ function required(issues: IssueList, path: string, fix: string): undefined {
 }
 
 /**
- * The cluster to onboard: a mapping, or a component whose outputs fit it as they are (an EksCluster, AksCluster or
- * KubeconfigCluster), so fields beyond a ClusterConnection's are not refused.
+ * The cluster to onboard. A Pulumi resource (an EksCluster, AksCluster or KubeconfigCluster, as it is or spread) may
+ * carry fields beyond a ClusterConnection's, its other outputs and Pulumi's own, except one within a letter or two of
+ * a connection's field, which is a misspelling; any other mapping has a connection's fields only. A misspelt field is
+ * refused, not lost.
  */
 function readCluster(issues: IssueList, v: unknown): Plain | undefined {
   if (!given(v))
@@ -138,12 +156,7 @@ function readCluster(issues: IssueList, v: unknown): Plain | undefined {
       "cluster",
       "give the cluster's { clusterName, kubeconfig }, e.g. an EksCluster, AksCluster or KubeconfigCluster as it is",
     );
-  return readObject(
-    issues,
-    "cluster",
-    v,
-    isPlainObject(v) ? Object.keys(v) : ["clusterName", "kubeconfig", "locality", "network"],
-  );
+  return readClusterEntry(issues, "cluster", v, CONNECTION_FIELDS);
 }
 
 /**

@@ -10,6 +10,7 @@ import { GatewayPlacement, GatewayPrincipals, IngressEndpoint } from "./outputs"
 import { gatewayIdentity, loadBalancerAddress } from "./gateways";
 import { meshIdentityData } from "./identity";
 import { labelNamespaces } from "./injection";
+import { ChildOptions } from "./children";
 import { installIstio } from "./istio";
 
 /**
@@ -90,7 +91,7 @@ export class MeshCluster extends pulumi.ComponentResource {
     const ingressAddress =
       args.ingressAddress !== undefined
         ? pulumi.output(args.ingressAddress)
-        : this.loadBalancerAddressOf(name, istio.ingressGateway, ingressGateway.release, provider);
+        : loadBalancerAddressOf(`${name}-ingress-service`, istio.ingressGateway, ingressGateway.release, child);
 
     this.clusterName = plan.clusterName;
     this.kubeconfig = kubeconfig;
@@ -128,22 +129,25 @@ export class MeshCluster extends pulumi.ComponentResource {
       injectionExcluded: this.injectionExcluded,
     });
   }
+}
 
-  /** The gateway Service's load-balancer address, read once its release is installed. */
-  private loadBalancerAddressOf(
-    name: string,
-    release: k8s.helm.v3.Release,
-    serviceName: string,
-    provider: k8s.Provider,
-  ): pulumi.Output<string> {
-    const service = `${ISTIO_NAMESPACE}/${serviceName}`;
-    // The ID comes from the release's output: on a first preview it is unknown, so the read is skipped instead of
-    // failing on a Service that does not exist yet (a read ignores plain dependsOn in previews, pulumi/pulumi#16395).
-    const svc = k8s.core.v1.Service.get(
-      `${name}-ingress-service`,
-      release.id.apply(() => service),
-      { parent: this, provider, dependsOn: [release] },
-    );
-    return checkWhenKnown(svc.status, (status) => loadBalancerAddress(status, service));
-  }
+/**
+ * The gateway Service's load-balancer address, read once its release is installed. A function, not a method: the
+ * component's type stays what its schema says (plain outputs only).
+ */
+function loadBalancerAddressOf(
+  resourceName: string,
+  release: k8s.helm.v3.Release,
+  serviceName: string,
+  opts: ChildOptions,
+): pulumi.Output<string> {
+  const service = `${ISTIO_NAMESPACE}/${serviceName}`;
+  // The ID comes from the release's output: on a first preview it is unknown, so the read is skipped instead of
+  // failing on a Service that does not exist yet (a read ignores plain dependsOn in previews, pulumi/pulumi#16395).
+  const svc = k8s.core.v1.Service.get(
+    resourceName,
+    release.id.apply(() => service),
+    { ...opts, dependsOn: [release] },
+  );
+  return checkWhenKnown(svc.status, (status) => loadBalancerAddress(status, service));
 }

@@ -1,5 +1,5 @@
 import { IssueList } from "../mesh";
-import { checkDnsLabel, checkDnsName, checkInteger, isDeferred, readList } from "../mesh/checks";
+import { checkArgFields, checkDnsLabel, checkDnsName, checkInteger, isDeferred, readList } from "../mesh/checks";
 import { MeshTrustArgs } from "./args";
 import { DEFAULT_TRUST_DOMAIN } from "./defaults";
 
@@ -21,10 +21,22 @@ const DEFAULT_INTERMEDIATE_HOURS = 2 * 365 * 24;
 const MAX_HOURS = 100 * 365 * 24;
 const CLUSTERS_EXAMPLE = '["cluster1", "cluster2"]';
 
+/** The args' fields, kept whole by the compiler: a misspelt one is refused. */
+const MESH_TRUST_FIELDS = Object.keys({
+  clusters: 0,
+  meshId: 0,
+  trustDomain: 0,
+  rootCertPem: 0,
+  rootKeyPem: 0,
+  rootValidityHours: 0,
+  intermediateValidityHours: 0,
+} satisfies Record<keyof MeshTrustArgs, 0>);
+
 /** Checks MeshTrust args; throws SpecError naming each bad field and its fix. Never echoes key material. */
 export function planMeshTrust(name: string, args: MeshTrustArgs): MeshTrustPlan {
   const issues = new IssueList();
   const a: Partial<MeshTrustArgs> = args ?? {};
+  checkArgFields(issues, args, MESH_TRUST_FIELDS);
   const clusters = checkClusters(issues, a.clusters);
   const meshId = checkDnsLabel(issues, "meshId", a.meshId, {
     example: "mesh1",

@@ -294,3 +294,12 @@ export function readLabels(
   }
   return labels;
 }
+
+/**
+ * A component's args: a misspelt field (`servics`, from a non-literal object TypeScript did not check, or another
+ * language) is refused with a "did you mean", not ignored. `fields` is the args interface's keys, best written as
+ * `Object.keys({ … } satisfies Record<keyof Args, 0>)` so the compiler keeps the list whole.
+ */
+export function checkArgFields(issues: IssueList, args: unknown, fields: readonly string[]): void {
+  if (isPlainObject(args)) readObject(issues, "", args, fields);
+}

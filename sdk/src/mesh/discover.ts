@@ -81,7 +81,10 @@ export function discoverServices(rules: readonly MemberRule[], manifests: readon
           `a global name maps to one namespace, but "${name}" is also in namespace ${seen.namespace} (${seen.origin}); rename one Service or narrow the member rules`,
         );
       } else if (seen.clusters.includes(m.cluster)) {
-        issues.add(where, `Service ${namespace}/${name} appears twice in the manifests of ${m.cluster}`);
+        issues.add(
+          where,
+          `Service ${namespace}/${name} appears twice in the manifests of ${m.cluster}; keep one of the two`,
+        );
       } else if (portKey(seen.ports) !== portKey(ports)) {
         issues.add(
           where,

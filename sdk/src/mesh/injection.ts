@@ -15,7 +15,7 @@ export interface PlacedService {
  * gateway's ISTIO_MUTUAL hop. Checked per member rule: a rule that names an excluded namespace outright, or whose
  * pattern maps an excluded namespace in which a service of the GlobalNamespace runs. Throws SpecError.
  *
- * @param excluded cluster name → namespaces that cluster excludes from injection (`injectionExcluded` of its handle).
+ * @param excluded cluster name → namespaces that cluster excludes from injection (the `injectionExcluded` of its cluster entry).
  */
 export function checkInjectionExclusions(
   members: readonly MemberRule[],

@@ -105,7 +105,7 @@ function checkClusters<A>(issues: IssueList, clusters: ClusterSpec<A>[]): Set<st
     if (names.has(c.name))
       issues.add(
         join(join("clusters", i), "name"),
-        `cluster "${c.name}" is listed twice; cluster names must be unique`,
+        `cluster "${c.name}" is listed twice; list each cluster once (cluster names must be unique)`,
       );
     names.add(c.name);
   });
@@ -117,7 +117,11 @@ function checkRules(issues: IssueList, rules: MemberRule[], clusters: Set<string
   rules.forEach((r, i) => {
     const path = join("members", i);
     const key = `${r.cluster}/${r.namespace}`;
-    if (seen.has(key)) issues.add(path, `rule { cluster: ${r.cluster}, namespace: ${r.namespace} } is listed twice`);
+    if (seen.has(key))
+      issues.add(
+        path,
+        `rule { cluster: ${r.cluster}, namespace: ${r.namespace} } is listed twice; drop one of the two`,
+      );
     seen.add(key);
     if (![...clusters].some((c) => matchesPattern(r.cluster, c)))
       issues.add(
@@ -165,7 +169,7 @@ function mergeServices<A>(
     if (first)
       issues.add(
         join(path, "name"),
-        `service "${s.name}" is listed twice (also ${first.path}); global names must be unique`,
+        `service "${s.name}" is listed twice (also ${first.path}); list it once: global names must be unique`,
       );
     else explicit.set(s.name, { s, path });
   });
@@ -194,7 +198,7 @@ function mergeServices<A>(
         `service ${name} has no ports; list them or pass manifests that define the Service`,
       );
     if (e?.s.clusters && new Set(e.s.clusters).size !== e.s.clusters.length)
-      issues.add(join(path, "clusters"), "lists a cluster twice");
+      issues.add(join(path, "clusters"), "lists a cluster twice; list each cluster that runs the service once");
     for (const c of runsIn) {
       if (!clusters.has(c))
         issues.add(join(path, "clusters"), `unknown cluster "${c}"; known clusters: ${[...clusters].join(", ")}`);

@@ -1,5 +1,5 @@
 import { IssueList } from "../../mesh";
-import { checkInteger, checkNetwork, fieldCheck, textGrammar } from "../../mesh/checks";
+import { checkArgFields, checkInteger, checkNetwork, fieldCheck, textGrammar } from "../../mesh/checks";
 import { checkClusterName, checkKubernetesVersion, checkMachineSize, checkRegion } from "../checks";
 import { AksClusterArgs } from "./args";
 
@@ -21,6 +21,17 @@ export interface AksSettings {
   network?: string;
 }
 
+/** The args' fields, kept whole by the compiler: a misspelt one is refused. */
+const AKS_FIELDS = Object.keys({
+  clusterName: 0,
+  location: 0,
+  resourceGroupName: 0,
+  kubernetesVersion: 0,
+  nodeCount: 0,
+  vmSize: 0,
+  network: 0,
+} satisfies Record<keyof AksClusterArgs, 0>);
+
 /** Location names as ARM writes them: `eastus2`, `westeurope`, `germanywestcentral`. */
 export function isAzureLocation(s: string): boolean {
   return /^[a-z][a-z0-9]+$/.test(s);
@@ -41,6 +52,7 @@ export function validateAksClusterArgs(
 ): AksSettings {
   const issues = new IssueList();
   const a = args ?? {};
+  checkArgFields(issues, args, AKS_FIELDS);
   const clusterName = checkClusterName(issues, a.clusterName, name);
   const location = checkRegion(issues, "location", a.location, checkAzureLocation, {
     configured: defaultLocation,

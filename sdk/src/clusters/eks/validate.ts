@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IssueList } from "../../mesh";
 import {
+  checkArgFields,
   fieldCheck,
   checkInteger,
   checkNetwork,
@@ -48,6 +49,25 @@ const checkRoleArn = fieldCheck(
 );
 const SUBNETS_EXAMPLE = '["subnet-0a1b2c3d", "subnet-4e5f6a7b"]';
 
+/** The args' fields, kept whole by the compiler: a misspelt one is refused. */
+const EKS_FIELDS = Object.keys({
+  clusterName: 0,
+  region: 0,
+  kubernetesVersion: 0,
+  instanceType: 0,
+  desiredSize: 0,
+  minSize: 0,
+  maxSize: 0,
+  vpcCidr: 0,
+  availabilityZones: 0,
+  availabilityZoneCount: 0,
+  privateSubnetIds: 0,
+  publicSubnetIds: 0,
+  kubeconfigProfile: 0,
+  kubeconfigRoleArn: 0,
+  network: 0,
+} satisfies Record<keyof EksClusterArgs, 0>);
+
 /**
  * Checks EksCluster args and applies defaults; throws a SpecError listing every problem.
  * `defaultRegion` is the region the AWS provider would use (see `defaultAwsRegion`).
@@ -59,6 +79,7 @@ export function validateEksClusterArgs(
 ): EksSettings {
   const issues = new IssueList();
   const a = args ?? {};
+  checkArgFields(issues, args, EKS_FIELDS);
   const clusterName = checkClusterName(issues, a.clusterName, name);
   const region = checkRegion(issues, "region", a.region, checkAwsRegion, {
     configured: defaultRegion,

@@ -2,5 +2,5 @@ export * from "./args";
 export * from "./kubeconfigCluster";
 export { validateKubeconfigClusterArgs } from "./validate";
 export type { KubeconfigSettings } from "./validate";
-export { checkKubeconfigText, withCurrentContext } from "./parse";
+export { checkKubeconfigDocument, withCurrentContext } from "./parse";
 export { checkedKubeconfig, isKubeconfigText, loadKubeconfig } from "./load";

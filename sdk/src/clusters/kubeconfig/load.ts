@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkWhenKnown } from "../../whenKnown";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { IssueList } from "../../mesh";
-import { checkKubeconfigText, withCurrentContext } from "./parse";
+import { checkKubeconfigDocument, withCurrentContext } from "./parse";
 
 /** Kubeconfig text has a line break or is a JSON object; anything else is a file path (as the Kubernetes provider reads it). */
 export function isKubeconfigText(v: string): boolean {
@@ -23,12 +23,31 @@ export function readKubeconfigArg(issues: IssueList, v: string): string | undefi
   }
   if (isKubeconfigText(v)) return v;
   const path = v.startsWith("~/") ? join(homedir(), v.slice(2)) : v;
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat?.isFile()) {
-    issues.add("kubeconfig", `file "${path}" ${stat ? "is not a file" : "does not exist"}; ${GIVE_KUBECONFIG}`);
+  const stat = statOf(path);
+  if (stat?.isFile()) return readFileSync(path, "utf8");
+  issues.add("kubeconfig", `${notAKubeconfig(v, path, stat !== undefined)}; ${GIVE_KUBECONFIG}`);
+  return undefined;
+}
+
+/** The file's stat, or undefined when there is none: a one-line credential can be too long for a path (ENAMETOOLONG). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
     return undefined;
   }
-  return readFileSync(path, "utf8");
+}
+
+/**
+ * Why a one-line value is no kubeconfig. It is quoted only when it looks like a path: anything else may be a
+ * credential (a token, a base64-encoded kubeconfig) that an error message must not print.
+ */
+function notAKubeconfig(value: string, path: string, exists: boolean): string {
+  if (/^[\w.~/-]{1,200}$/.test(value) && /[/~.]/.test(value))
+    return `file "${path}" ${exists ? "is not a file" : "does not exist"}`;
+  const base64 =
+    /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length > 100 ? " and looks base64-encoded (decode it first)" : "";
+  return `is neither kubeconfig text (it has no line break and is not JSON) nor the path of a file: a ${value.length}-character value, not shown${base64}`;
 }
 
 /** A kubeconfig arg → checked text whose current-context is the one to use; problems go to `issues`. */
@@ -39,7 +58,7 @@ export function readCheckedKubeconfig(
 ): string | undefined {
   const text = readKubeconfigArg(issues, value);
   if (text === undefined) return undefined;
-  const chosen = checkKubeconfigText(issues, text, context);
+  const chosen = checkKubeconfigDocument(issues, text, context);
   return chosen === undefined ? undefined : withCurrentContext(text, chosen);
 }
 

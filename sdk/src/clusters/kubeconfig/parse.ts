@@ -7,9 +7,15 @@ import { isPlainObject, Plain } from "../../mesh/fields";
 /**
  * Checks kubeconfig text far enough that a typo shows now rather than as a connection error mid-deployment: it parses,
  * the context to use exists (`context`, else current-context), and that context's cluster and user are defined.
- * Returns the context to use. Issues go to `kubeconfig` or `context`.
+ * Returns the context to use. Issues go to `kubeconfig` or `context`. `hasContextField`: whether the caller's args have
+ * a `context` field to point the fix at (KubeconfigCluster), or only the kubeconfig's own current-context.
  */
-export function checkKubeconfigText(issues: IssueList, text: string, context: string | undefined): string | undefined {
+export function checkKubeconfigDocument(
+  issues: IssueList,
+  text: string,
+  context: string | undefined,
+  hasContextField = true,
+): string | undefined {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     issues.add(
@@ -39,13 +45,16 @@ export function checkKubeconfigText(issues: IssueList, text: string, context: st
     const defined = list(key).map((e) => String(e.name));
     return `define it under ${key}${defined.length ? `, or point the context at one of: ${defined.join(", ")}` : ""}`;
   };
+  const setContext = hasContextField ? "set context" : "set the kubeconfig's current-context";
   if (typeof chosen !== "string" || chosen === "") {
-    issues.add("context", `is not set and the kubeconfig has no current-context; set context (${known})`);
+    if (hasContextField)
+      issues.add("context", `is not set and the kubeconfig has no current-context; set context (${known})`);
+    else issues.add("kubeconfig", `has no current-context; ${setContext} (${known})`);
     return undefined;
   }
   if (!names.includes(chosen)) {
     if (context !== undefined) issues.add("context", `"${chosen}" is not in the kubeconfig; ${known}`);
-    else issues.add("kubeconfig", `current-context "${chosen}" names no context; set context (${known})`);
+    else issues.add("kubeconfig", `current-context "${chosen}" names no context; ${setContext} (${known})`);
     return undefined;
   }
   const ctx = byName("contexts", chosen)?.context;

@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IssueList } from "../../mesh";
-import { checkLocality, checkNetwork, fieldCheck, isDeferred, quoteValue, textGrammar } from "../../mesh/checks";
+import {
+  checkArgFields,
+  checkLocality,
+  checkNetwork,
+  fieldCheck,
+  isDeferred,
+  quoteValue,
+  textGrammar,
+} from "../../mesh/checks";
 import { checkClusterName } from "../checks";
 import { KubeconfigClusterArgs } from "./args";
 import { GIVE_KUBECONFIG, readCheckedKubeconfig } from "./load";
@@ -23,6 +31,15 @@ const checkContext = fieldCheck(
   ),
 );
 
+/** The args' fields, kept whole by the compiler: a misspelt one is refused. */
+const KUBECONFIG_CLUSTER_FIELDS = Object.keys({
+  kubeconfig: 0,
+  context: 0,
+  clusterName: 0,
+  locality: 0,
+  network: 0,
+} satisfies Record<keyof KubeconfigClusterArgs, 0>);
+
 /**
  * Checks KubeconfigCluster args; a plain-string kubeconfig is read (when a path) and checked now. Throws a
  * SpecError listing every problem.
@@ -30,6 +47,7 @@ const checkContext = fieldCheck(
 export function validateKubeconfigClusterArgs(name: string, args: KubeconfigClusterArgs): KubeconfigSettings {
   const issues = new IssueList();
   const a: Partial<KubeconfigClusterArgs> = args ?? {};
+  checkArgFields(issues, args, KUBECONFIG_CLUSTER_FIELDS);
   const clusterName = checkClusterName(issues, a.clusterName, name);
   const context = checkContext(issues, "context", a.context, { example: "kind-a" });
   const contextOk = context !== undefined || a.context === undefined || a.context === null;

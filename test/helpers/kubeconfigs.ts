@@ -1,6 +1,34 @@
-/** Kubeconfig texts for the KubeconfigCluster tests. */
+/**
+ * Kubeconfig texts for tests. A plain-string kubeconfig given to a component (KubeconfigCluster's `kubeconfig`,
+ * MeshCluster's `cluster.kubeconfig`, a GlobalNamespace's `clusters[i].kubeconfig`) is checked as the Kubernetes
+ * provider would read it, so a test that means "some valid kubeconfig" gives `kubeconfigText(name)`.
+ */
 
-/** Two kind clusters; current-context kind-a. */
+/**
+ * A valid kubeconfig for one cluster named `name`, as JSON (which is YAML too): its cluster, user and context are all
+ * `name`, and its server, CA and token name it, so the texts of two names differ and a test can tell which cluster a
+ * provider points at. `fields` replace top-level fields (one set to undefined is left out), for broken variants.
+ */
+export const kubeconfigText = (name: string, fields: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: `https://${name}.example.net`,
+          "certificate-authority-data": Buffer.from(`CA of ${name}`).toString("base64"),
+        },
+      },
+    ],
+    users: [{ name, user: { token: `token-of-${name}` } }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    "current-context": name,
+    ...fields,
+  });
+
+/** For the KubeconfigCluster tests: two kind clusters; current-context kind-a. */
 export const TWO_CONTEXTS = `# two kind clusters
 apiVersion: v1
 kind: Config
