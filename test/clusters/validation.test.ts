@@ -292,14 +292,24 @@ describe("KubeconfigCluster", () => {
     ],
     ["no kubeconfig", {}, [["kubeconfig", /^is required/]]],
     [
-      "a file that does not exist",
-      { kubeconfig: "/nonexistent/kube.yaml" },
+      "a file that does not exist, in a directory that does",
+      { kubeconfig: "/tmp/globalmesh-no-such-kubeconfig.yaml" },
       [
         [
           "kubeconfig",
-          /^file "\/nonexistent\/kube.yaml" does not exist; give the kubeconfig text \(YAML or JSON\) or the path of a kubeconfig file/,
+          /^file "\/tmp\/globalmesh-no-such-kubeconfig.yaml" does not exist; give the kubeconfig text \(YAML or JSON\) or the path of a kubeconfig file/,
         ],
       ],
+    ],
+    [
+      "a bootstrap token (dotted, like a file name: never printed)",
+      { kubeconfig: "07401b.f395accd246ae52d" },
+      [["kubeconfig", /^is neither kubeconfig text .* a 23-character value, not shown; give/]],
+    ],
+    [
+      "a value with a slash whose directory does not exist (may be base64: never printed)",
+      { kubeconfig: "QmFzZTY0/c2VjcmV0" },
+      [["kubeconfig", /^is neither kubeconfig text .* a 17-character value, not shown; give/]],
     ],
     [
       "a one-line token (a credential, never printed)",

@@ -504,6 +504,24 @@ describe("bad args fail before anything is registered", () => {
       });
       expect(paths(e)).toEqual(["domain", "members[0].namespace", "manifests[0].yaml"]);
     });
+
+    test("within one arg, by entry: a core problem of clusters[0] comes before a component problem of clusters[1]", () => {
+      const e = refused({
+        ...one(),
+        clusters: [cluster("c1", { locality: "Not A Locality" }), cluster("c2", { kubeconfig: "" })],
+      });
+      expect(paths(e)).toEqual(["clusters[0].locality", "clusters[1].kubeconfig"]);
+    });
+
+    test("a refused manifest does not make the core report the services it would define as missing", () => {
+      // catalog's ports come from the manifest; with the manifest refused, only field-level problems are reported.
+      const e = refused({
+        ...one(),
+        services: [{ name: "catalog", namespace: "default", clusters: ["c1"] }],
+        manifests: [{ cluster: "C1", yaml: "apiVersion: v1\nkind: Service\nmetadata: { name: catalog }\n" }],
+      });
+      expect(paths(e)).toEqual(["manifests[0].cluster"]);
+    });
   });
 
   test("broken manifest YAML is reported at its manifests entry", () => {

@@ -13,6 +13,7 @@ import {
   parseManifests,
   SpecError,
   SpecIssue,
+  validateSpec,
 } from "../mesh";
 import {
   checkArgFields,
@@ -80,9 +81,15 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
   } as GlobalNamespaceSpec<pulumi.Input<string>>;
   let build: MeshBuild<pulumi.Input<string>> | undefined;
   let coreIssues: SpecIssue[] = [];
+  // A manifest the component refused would be missing from discovery, and the core would report what it defines as
+  // missing too: then only the core's field checks run.
+  const manifestsRefused = issues.issues.some((i) => i.path.startsWith("manifests"));
   try {
-    build = buildMesh(spec, manifests);
-    checkInjectionExclusions(spec.members, build.model.services, excluded);
+    if (manifestsRefused) validateSpec(spec);
+    else {
+      build = buildMesh(spec, manifests);
+      checkInjectionExclusions(spec.members, build.model.services, excluded);
+    }
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     coreIssues = e.issues.map(inArgsTerms);
@@ -102,8 +109,13 @@ function union(own: SpecIssue[], core: SpecIssue[]): SpecIssue[] {
     const r = ARGS_ORDER.indexOf(i.path.split(/[.[]/)[0]);
     return r < 0 ? ARGS_ORDER.length : r;
   };
-  // Array.prototype.sort is stable: within one arg, the component's issues come first, each list in its own order.
-  return [...own, ...core.filter((i) => !reported.has(i.path))].sort((x, y) => rank(x) - rank(y));
+  // The entry an issue is about (`clusters[3]…` → 3); -1 for the arg as a whole.
+  const entry = (i: SpecIssue) => Number(/^\w+\[(\d+)\]/.exec(i.path)?.[1] ?? -1);
+  // By arg, then by entry; Array.prototype.sort is stable, so within one entry the component's issues come first,
+  // each list in its own order.
+  return [...own, ...core.filter((i) => !reported.has(i.path))].sort(
+    (x, y) => rank(x) - rank(y) || entry(x) - entry(y),
+  );
 }
 
 /**

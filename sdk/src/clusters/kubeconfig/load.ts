@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkWhenKnown } from "../../whenKnown";
 import { readFileSync, Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { IssueList } from "../../mesh";
 import { checkKubeconfigDocument, withCurrentContext } from "./parse";
 
@@ -39,11 +39,12 @@ function statOf(path: string): Stats | undefined {
 }
 
 /**
- * Why a one-line value is no kubeconfig. It is quoted only when it looks like a path: anything else may be a
- * credential (a token, a base64-encoded kubeconfig) that an error message must not print.
+ * Why a one-line value is no kubeconfig. It is quoted only when it is plainly a path — it has a directory part, and
+ * that directory exists — so the user sees which file is missing; anything else may be a credential (a token, a
+ * base64-encoded kubeconfig) that an error message must not print.
  */
 function notAKubeconfig(value: string, path: string, exists: boolean): string {
-  if (/^[\w.~/-]{1,200}$/.test(value) && /[/~.]/.test(value))
+  if (/^~|[/\\]/.test(value) && statOf(dirname(path))?.isDirectory())
     return `file "${path}" ${exists ? "is not a file" : "does not exist"}`;
   const base64 =
     /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length > 100 ? " and looks base64-encoded (decode it first)" : "";
