@@ -1,3 +1,4 @@
+import { kubeconfigText } from "../helpers/kubeconfigs";
 import { RunResult } from "./runProgram";
 import { isSecret, reveal } from "./wire";
 
@@ -9,25 +10,10 @@ import { isSecret, reveal } from "./wire";
  * examples or the sdk's resource names touches this table only where a program's behaviour changes.
  */
 
-/** Kubeconfig text as `kubectl config view --raw --flatten --minify` gives it (JSON is valid YAML). The token is the
- * secret the checks look for in plain text (SECRET_NEEDLE). */
+/** Kubeconfig text as `kubectl config view --raw --flatten --minify` gives it (JSON is valid YAML), with a token the
+ * checks look for in plain text (SECRET_NEEDLE). */
 export const kubeconfig = (name: string) =>
-  JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [
-      {
-        name,
-        cluster: {
-          server: `https://${name}.example.net`,
-          "certificate-authority-data": Buffer.from(`CA of ${name}`).toString("base64"),
-        },
-      },
-    ],
-    users: [{ name, user: { token: `stand-in-token-${name}` } }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-    "current-context": name,
-  });
+  kubeconfigText(name, { users: [{ name, user: { token: `stand-in-token-${name}` } }] });
 
 export interface ProgramCase {
   /** Directory of the program's Pulumi.yaml, relative to the repository root. */
