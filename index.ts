@@ -1,5 +1,5 @@
 // The demo Pulumi program: the acme-fitness GlobalNamespace on two existing clusters that already run Istio with a
-// shared root of trust (any kind: TKG, GKE, kind…), given by kubeconfig. See README "The Pulumi program".
+// shared root of trust (any kind: TKG, GKE, kind…), given by kubeconfig. See README "Examples".
 //   pulumi config set --secret cluster1Kubeconfig "$(kubectl config view --raw --flatten --minify --context c1)"
 //   pulumi config set cluster1Ingress 203.0.113.10          (same for cluster2)
 //   pulumi preview
