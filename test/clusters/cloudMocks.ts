@@ -1,34 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import { aksUserKubeconfig } from "../engine/cloud";
 import { MockOptions } from "../helpers/pulumiHarness";
+
+// One answer for "what AWS and Azure compute" in both the mocks and the stand-in engine.
+export { aksUserKubeconfig };
 
 /** What AWS and Azure would compute, answered by the mocks. Values derive from the resource name, so tests can predict them. */
 
 export const ACCOUNT = "123456789012";
 export const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-
-/** The kubeconfig AKS would return for a managed cluster (before base64). */
-export function aksUserKubeconfig(resourceName: string): string {
-  return [
-    "apiVersion: v1",
-    "kind: Config",
-    "clusters:",
-    `- name: ${resourceName}`,
-    "  cluster:",
-    `    server: https://${resourceName}.hcp.westeurope.azmk8s.io:443`,
-    "    certificate-authority-data: Q0E=",
-    "contexts:",
-    `- name: ${resourceName}`,
-    "  context:",
-    `    cluster: ${resourceName}`,
-    `    user: clusterUser_${resourceName}`,
-    `current-context: ${resourceName}`,
-    "users:",
-    `- name: clusterUser_${resourceName}`,
-    "  user:",
-    "    token: t0ken",
-    "",
-  ].join("\n");
-}
 
 export function cloudState(args: pulumi.runtime.MockResourceArgs): Record<string, any> | undefined {
   const n = args.name;

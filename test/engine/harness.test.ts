@@ -10,7 +10,7 @@ import {
 } from "./checks";
 import { kubeconfig } from "./programs";
 import { RunResult, runProgram } from "./runProgram";
-import { Registration } from "./standInEngine";
+import { DEFAULT_FEATURES, Registration } from "./standInEngine";
 import {
   decode,
   encode,
@@ -107,20 +107,23 @@ describe("a small program (fixtures/basic)", () => {
   test("runs without errors, in both modes, and the SDK asks for the features the engine documents", () => {
     expect(runProblems(preview)).toEqual([]);
     expect(runProblems(up)).toEqual([]);
-    // What @pulumi/pulumi 3.248 asks at startup (runtime/settings.js awaitFeatureSupport), with the answers.
-    expect(preview.featuresAsked).toEqual({
-      secrets: true,
-      resourceReferences: true,
-      outputValues: true,
-      deletedWith: true,
-      replaceWith: true,
-      aliasSpecs: true,
-      parameterization: true,
-      transforms: false,
-      invokeTransforms: false,
-      resourceHooks: false,
-      errorHooks: false,
-    });
+    // What @pulumi/pulumi 3.248 asks at startup (runtime/settings.js awaitFeatureSupport); each answered from the
+    // engine's documented table.
+    expect(Object.keys(preview.featuresAsked).sort()).toEqual([
+      "aliasSpecs",
+      "deletedWith",
+      "errorHooks",
+      "invokeTransforms",
+      "outputValues",
+      "parameterization",
+      "replaceWith",
+      "resourceHooks",
+      "resourceReferences",
+      "secrets",
+      "transforms",
+    ]);
+    for (const [feature, answer] of Object.entries(preview.featuresAsked))
+      expect([feature, answer]).toEqual([feature, DEFAULT_FEATURES[feature]]);
   });
 
   test("builds URNs like the engine: the parent's type chain, without the stack's", () => {
