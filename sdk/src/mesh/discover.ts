@@ -24,7 +24,14 @@ export interface DiscoveredService {
   name: string;
   namespace: string;
   clusters: string[];
+  /** `targetPort` set when the Service's is a number, or a name a selected workload's container port resolves. */
   ports: PortSpec[];
+  /** The Service's `selector`. */
+  selector?: Record<string, string>;
+  /** Per cluster, the service accounts of the workloads the selector picks (`default` when a pod names none), sorted. */
+  serviceAccounts: Record<string, string[]>;
+  /** Service ports whose named `targetPort` no workload in the manifests resolves: port number → the name. */
+  unresolvedTargetPorts?: Record<number, string>;
   /** Where it was found, e.g. `cluster2: manifests/cluster2.yaml Service default/catalog`. */
   origin: string;
 }
@@ -39,6 +46,8 @@ export interface SkippedService {
 export interface Discovery {
   services: DiscoveredService[];
   skipped: SkippedService[];
+  /** Per cluster, the mapped namespaces its manifests show (objects' namespaces and Namespace objects), sorted. */
+  namespaces: Record<string, string[]>;
 }
 
 export function discoverServices(rules: readonly MemberRule[], manifests: readonly ClusterManifests[]): Discovery {

@@ -22,3 +22,31 @@ export function gatewaySelector(release: string): Record<string, string> {
 export function gatewayServiceHost(release: string, namespace: string): string {
   return `${release}.${namespace}.${CLUSTER_DNS_SUFFIX}`;
 }
+
+/**
+ * Namespace of the gateways: their own, not istio-system, so the gateway chart's Role (which lets a gateway read the
+ * secrets of its namespace) does not reach `cacerts` and the mesh's intermediate CA key.
+ */
+export const GATEWAY_NAMESPACE = "istio-gateways";
+
+/**
+ * Service account of a gateway of one cluster: `<release>-<cluster>`. Each cluster's gateways carry an identity of
+ * their own, so a tunnel's far end can tell which cluster's gateway is calling (the chart's default, the release
+ * name, would be the same in every cluster).
+ */
+export function gatewayServiceAccount(release: string, cluster: string): string {
+  return `${release}-${cluster}`;
+}
+
+/** An Istio principal, as AuthorizationPolicies name it: `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
+export function principal(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** The URI SAN of a principal's certificate, as TLS `subjectAltNames` compare it (exactly). */
+export function spiffeUri(principalName: string): string {
+  return `spiffe://${principalName}`;
+}
+
+/** Trust domain of workload identities unless told otherwise (Istio's own default). */
+export const DEFAULT_TRUST_DOMAIN = "cluster.local";

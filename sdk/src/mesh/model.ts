@@ -19,6 +19,10 @@ export interface MeshModel<A = string> {
   clusters: ResolvedCluster<A>[];
   members: MemberRule[];
   services: GlobalService[];
+  mtls: MtlsMode;
+  defaultDeny: boolean;
+  /** Sorted by name. */
+  policies: ResolvedPolicy[];
 }
 
 export interface ResolvedCluster<A = string> {
@@ -26,11 +30,20 @@ export interface ResolvedCluster<A = string> {
   ingress?: { address: A; port: number };
   locality?: string;
   network?: string;
+  trustDomain: string;
+  /**
+   * The cluster's namespaces known to be in the GlobalNamespace (member rules' literal names, the namespaces of its
+   * services, of its manifests and of `namespaces`), sorted: the objects are exported to these and no others.
+   */
+  namespaces: string[];
   gateways: {
     namespace: string;
     ingressSelector: Record<string, string>;
     egressSelector: Record<string, string>;
     egressService: string;
+    /** Principals (`<trustDomain>/ns/<namespace>/sa/<account>`) of the gateways. */
+    ingressPrincipal: string;
+    egressPrincipal: string;
   };
 }
 
@@ -38,6 +51,35 @@ export interface ResolvedPort {
   number: number;
   name: string;
   protocol: PortProtocol;
+  /** The port the pods listen on; what AuthorizationPolicies match. */
+  targetPort: number;
+}
+
+/** An access policy with its references checked and its defaults filled in. */
+export interface ResolvedPolicy {
+  name: string;
+  action: PolicyAction;
+  from: ResolvedSource[];
+  to: ResolvedTarget[];
+}
+
+/** Callers: a mapped namespace, in the clusters where it is mapped and the source applies, maybe narrowed to accounts. */
+export interface ResolvedSource {
+  namespace: string;
+  /** Member clusters the source applies in (sorted); the namespace is mapped in each. */
+  clusters: string[];
+  /** Service accounts (from `serviceAccounts`, or a `service`'s pods); absent: the whole namespace. */
+  serviceAccounts?: string[];
+}
+
+export interface ResolvedTarget {
+  service: string;
+  /** The service's ports it covers (real port numbers), sorted; all of them when the policy names none. */
+  ports: number[];
+  /** True when the policy named ports (so the rule must say which). */
+  portsNamed: boolean;
+  methods?: string[];
+  paths?: string[];
 }
 
 export interface GlobalService {
@@ -52,6 +94,8 @@ export interface GlobalService {
   /** Clusters that run it, sorted. */
   clusters: string[];
   ports: ResolvedPort[];
+  /** Labels of its pods, when known (the spec's `selector` or the Service's). */
+  selector?: Record<string, string>;
 }
 
 export const DEFAULT_INGRESS_PORT = 443;

@@ -1,7 +1,18 @@
-import { DestinationRuleObject, GatewayObject, ServiceEntryObject, VirtualServiceObject } from "./istio/types";
+import {
+  AuthorizationPolicyObject,
+  DestinationRuleObject,
+  GatewayObject,
+  PeerAuthenticationObject,
+  ServiceEntryObject,
+  VirtualServiceObject,
+} from "./istio/types";
 
-export { API_NETWORKING } from "./istio/types";
+export { API_NETWORKING, API_SECURITY } from "./istio/types";
 export type {
+  AuthorizationPolicyObject,
+  AuthorizationPolicySpec,
+  PeerAuthenticationObject,
+  PeerAuthenticationSpec,
   DestinationRuleObject,
   DestinationRuleSpec,
   GatewayObject,
@@ -18,7 +29,12 @@ export type {
  * gateways).
  */
 export type MeshObject<A = string> =
-  ServiceEntryObject<A> | VirtualServiceObject | DestinationRuleObject | GatewayObject;
+  | ServiceEntryObject<A>
+  | VirtualServiceObject
+  | DestinationRuleObject
+  | GatewayObject
+  | AuthorizationPolicyObject
+  | PeerAuthenticationObject;
 
 /** `<kind>/<namespace>/<name>`: unique among the objects of one cluster. */
 export function objectKey(o: Pick<MeshObject<unknown>, "kind" | "metadata">): string {

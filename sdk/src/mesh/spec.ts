@@ -23,6 +23,11 @@ export const PORT_PROTOCOLS: readonly PortProtocol[] = Object.values(PortProtoco
 export interface PortSpec {
   /** The service's real port; callers use `<service>.<domain>:<number>`. */
   number: number;
+  /**
+   * The port the pods listen on (the Service's numeric `targetPort`); access policies name it, since Istio matches
+   * a workload's own port. Default: `number`, as in Kubernetes.
+   */
+  targetPort?: number;
   /** Port name (IANA service name style); defaults to `<protocol>-<number>`, e.g. `http-8082`. */
   name?: string;
   /** Istio protocol; defaults to the one the name implies (`http-…`, `grpc-…`, `mongo-…`), else TCP. */
@@ -41,6 +46,11 @@ export interface ServiceSpec {
   ports?: PortSpec[];
   /** Pin the virtual IP (class E, 240.0.0.0/4 outside 240.240.0.0/16) instead of the derived one. */
   address?: string;
+  /**
+   * Labels of the service's pods (the Service's `selector`), which access policies select the destination by.
+   * Discovered from manifests; needed only when a policy restricts the service.
+   */
+  selector?: Record<string, string>;
 }
 
 /** Where other clusters reach this cluster's ingress gateway. */
@@ -51,9 +61,12 @@ export interface IngressSpec<A = string> {
   port?: number;
 }
 
-/** Istio gateway workloads in one cluster; the defaults match the official `istio/gateway` Helm chart. */
+/**
+ * Istio gateway workloads in one cluster. The defaults are what MeshCluster installs: the official `istio/gateway`
+ * chart in `istio-gateways`, each gateway with a service account of its own per cluster.
+ */
 export interface GatewaysSpec {
-  /** Namespace of the gateways and of the objects globalmesh writes. Default `istio-system`. */
+  /** Namespace of the gateways and of the objects globalmesh writes. Default `istio-gateways`. */
   namespace?: string;
   /** Labels that select the ingress gateway pods. Default `{istio: ingressgateway}`. */
   ingressSelector?: Record<string, string>;
@@ -61,6 +74,10 @@ export interface GatewaysSpec {
   egressSelector?: Record<string, string>;
   /** In-cluster DNS name of the egress gateway Service. Default `istio-egressgateway.<namespace>.svc.cluster.local`. */
   egressService?: string;
+  /** Service account of the ingress gateway pods: their identity. Default `istio-ingressgateway-<cluster>`. */
+  ingressServiceAccount?: string;
+  /** Service account of the egress gateway pods: their identity. Default `istio-egressgateway-<cluster>`. */
+  egressServiceAccount?: string;
 }
 
 /** A member cluster. */
@@ -78,6 +95,13 @@ export interface ClusterSpec<A = string> {
   network?: string;
   /** Where Istio's gateways run in this cluster. */
   gateways?: GatewaysSpec;
+  /** SPIFFE trust domain of the cluster's workload identities (MeshCluster's `trustDomain`). Default `cluster.local`. */
+  trustDomain?: string;
+  /**
+   * Namespaces of this cluster known to exist, beyond those the member rules name and the manifests show: the
+   * objects are exported to the mapped ones only, so a namespace that only calls must be known. Default: none.
+   */
+  namespaces?: string[];
 }
 
 /** A namespace↔cluster mapping rule. A trailing `*` makes a prefix match; `*` alone matches everything. */
@@ -86,6 +110,52 @@ export interface MemberRule {
   cluster: string;
   /** Namespace name or pattern. System namespaces (kube-system, istio-system, …) never match a pattern. */
   namespace: string;
+  /** Services of these namespaces that stay out of the GlobalNamespace (by Service name). Default: none. */
+  excludeServices?: string[];
+}
+
+/** Whether the mapped namespaces accept plain text: `STRICT` (the default) writes a PeerAuthentication per namespace. */
+export const MtlsMode = { STRICT: "STRICT", PERMISSIVE: "PERMISSIVE" } as const;
+export type MtlsMode = (typeof MtlsMode)[keyof typeof MtlsMode];
+
+/** What an access policy does to the requests it matches. */
+export const PolicyAction = { ALLOW: "ALLOW", DENY: "DENY" } as const;
+export type PolicyAction = (typeof PolicyAction)[keyof typeof PolicyAction];
+
+/** Callers an access policy matches: a namespace of the GlobalNamespace, narrowed to accounts or a service. */
+export interface PolicySource {
+  /** A mapped namespace (by name). */
+  namespace: string;
+  /** Only in this cluster (name or prefix pattern). Default: every member cluster. */
+  cluster?: string;
+  /** Only these service accounts of the namespace. Default: all of them. */
+  serviceAccounts?: string[];
+  /** Only the pods behind this Service of the namespace (their service accounts, from the manifests). */
+  service?: string;
+}
+
+/** Requests an access policy matches: a global service, optionally narrowed to ports and (HTTP ports) methods and paths. */
+export interface PolicyTarget {
+  /** A global service (by name). */
+  service: string;
+  /** Only these ports of the service (its real ports, as callers use them). Default: all. */
+  ports?: number[];
+  /** Only these HTTP methods, e.g. `GET`. Only for HTTP ports. Default: any. */
+  methods?: string[];
+  /** Only these paths; a trailing or leading `*` matches a prefix or suffix. Only for HTTP ports. Default: any. */
+  paths?: string[];
+}
+
+/** An access policy between services of the GlobalNamespace, as TSM has them. */
+export interface AccessPolicySpec {
+  /** DNS-1123 label, unique in the GlobalNamespace. */
+  name: string;
+  /** ALLOW or DENY. */
+  action: PolicyAction;
+  /** Callers it matches (any of them). */
+  from: PolicySource[];
+  /** Requests it matches (any of them). */
+  to: PolicyTarget[];
 }
 
 /** A GlobalNamespace, as written by its owner. */
@@ -100,6 +170,17 @@ export interface GlobalNamespaceSpec<A = string> {
   members: MemberRule[];
   /** Services of mapped namespaces (in addition to those discovered from manifests). */
   services?: ServiceSpec[];
+  /**
+   * The domain is the owner's own registrable domain (e.g. `acme.com`): allow it although it is a real, public name.
+   * Default false: a public suffix or a bare registrable domain is refused, so global names cannot shadow real ones.
+   */
+  ownDomain?: boolean;
+  /** mTLS for the mapped namespaces. Default `STRICT`. */
+  mtls?: MtlsMode;
+  /** Deny every path between services that no ALLOW policy opens. Default false: member namespaces reach every service. */
+  defaultDeny?: boolean;
+  /** Access policies. Default: none. */
+  policies?: AccessPolicySpec[];
 }
 
 /** Namespaces that never join a GlobalNamespace. */
@@ -108,5 +189,12 @@ export const SYSTEM_NAMESPACES: readonly string[] = [
   "kube-public",
   "kube-node-lease",
   "istio-system",
+  "istio-gateways",
   "globalmesh-system",
 ];
+
+/**
+ * A Service labelled `globalmesh.io/export: "false"` never joins a GlobalNamespace, whatever the member rules say.
+ * The `kubernetes` Service (the API server) never does either.
+ */
+export const EXPORT_LABEL = "globalmesh.io/export";

@@ -8,6 +8,7 @@
  */
 
 export const API_NETWORKING = "networking.istio.io/v1";
+export const API_SECURITY = "security.istio.io/v1";
 
 /** Metadata of every object globalmesh writes: labels and the annotation say who owns it and for which host. */
 export interface ObjectMeta {
@@ -17,8 +18,8 @@ export interface ObjectMeta {
   annotations: Record<string, string>;
 }
 
-interface IstioObject<K extends string, S> {
-  apiVersion: typeof API_NETWORKING;
+interface IstioObject<K extends string, S, V extends string = typeof API_NETWORKING> {
+  apiVersion: V;
   kind: K;
   metadata: ObjectMeta;
   spec: S;
@@ -28,6 +29,12 @@ export type ServiceEntryObject<A = string> = IstioObject<"ServiceEntry", Service
 export type VirtualServiceObject = IstioObject<"VirtualService", VirtualServiceSpec>;
 export type DestinationRuleObject = IstioObject<"DestinationRule", DestinationRuleSpec>;
 export type GatewayObject = IstioObject<"Gateway", GatewaySpec>;
+export type AuthorizationPolicyObject = IstioObject<
+  "AuthorizationPolicy",
+  AuthorizationPolicySpec,
+  typeof API_SECURITY
+>;
+export type PeerAuthenticationObject = IstioObject<"PeerAuthentication", PeerAuthenticationSpec, typeof API_SECURITY>;
 
 /** A named port with its protocol: a ServiceEntry's ports, a Gateway server's port. */
 export interface Port {
@@ -103,6 +110,8 @@ export interface Destination {
 
 export interface DestinationRuleSpec {
   host: string;
+  /** Applies the rule to these workloads only (here: the ingress gateway's pods); the rule must live in their namespace. */
+  workloadSelector?: { matchLabels: Record<string, string> };
   exportTo: string[];
   trafficPolicy?: TrafficPolicy;
   subsets?: Subset[];
@@ -113,25 +122,33 @@ export interface Subset {
   trafficPolicy: TrafficPolicy;
 }
 
+/**
+ * Only port-level settings: a `portLevelSettings` entry replaces the whole policy for its port (pilot
+ * `GetPortLevelTrafficPolicy`), so anything at the top level would be dropped for every port the rule lists.
+ */
 export interface TrafficPolicy {
-  loadBalancer?: LoadBalancerSettings;
-  outlierDetection?: OutlierDetection;
   portLevelSettings: PortTrafficPolicy[];
 }
 
 export interface PortTrafficPolicy {
   port: PortSelector;
-  tls: ClientTLSSettings;
+  loadBalancer?: LoadBalancerSettings;
   connectionPool?: ConnectionPoolSettings;
+  outlierDetection?: OutlierDetection;
+  tls: ClientTLSSettings;
 }
 
 export interface ClientTLSSettings {
   mode: "DISABLE" | "SIMPLE" | "MUTUAL" | "ISTIO_MUTUAL";
-  sni: string;
+  /** Absent: the proxy sends no SNI of its own choosing (Istio's default for the destination). */
+  sni?: string;
+  /** URI SANs (`spiffe://…`) the server's certificate must carry, compared exactly. */
+  subjectAltNames?: string[];
 }
 
 export interface ConnectionPoolSettings {
-  http: { useClientProtocol: boolean };
+  tcp?: { tcpKeepalive: { time: string; interval: string; probes: number } };
+  http?: { useClientProtocol: boolean };
 }
 
 export interface LoadBalancerSettings {
@@ -163,4 +180,49 @@ export interface Server {
 
 export interface ServerTLSSettings {
   mode: "PASSTHROUGH" | "SIMPLE" | "MUTUAL" | "AUTO_PASSTHROUGH" | "ISTIO_MUTUAL" | "OPTIONAL_MUTUAL";
+  /** URI SANs (`spiffe://…`) the client's certificate must carry, compared exactly. */
+  subjectAltNames?: string[];
+}
+
+// AuthorizationPolicy (security.istio.io/v1)
+
+/**
+ * DENY policies are evaluated first, then ALLOW: with any ALLOW policy on a workload, a request no ALLOW matches is
+ * denied. Principals are written without the `spiffe://` scheme.
+ */
+export interface AuthorizationPolicySpec {
+  selector: { matchLabels: Record<string, string> };
+  action: "ALLOW" | "DENY";
+  rules: AuthorizationRule[];
+}
+
+export interface AuthorizationRule {
+  from?: { source: AuthorizationSource }[];
+  to?: { operation: AuthorizationOperation }[];
+  when?: AuthorizationCondition[];
+}
+
+export interface AuthorizationSource {
+  principals?: string[];
+  namespaces?: string[];
+}
+
+export interface AuthorizationOperation {
+  /** Ports the workload receives on, as strings. */
+  ports?: string[];
+  methods?: string[];
+  paths?: string[];
+}
+
+/** E.g. `connection.sni`, which a gateway matches TLS server names with. */
+export interface AuthorizationCondition {
+  key: string;
+  values: string[];
+}
+
+// PeerAuthentication (security.istio.io/v1)
+
+/** Namespace-wide (no selector): the namespace's sidecars accept only mTLS. */
+export interface PeerAuthenticationSpec {
+  mtls: { mode: "STRICT" | "PERMISSIVE" };
 }
