@@ -27,9 +27,10 @@ test("services are discovered from the example manifests, with the clusters that
     "users-mongo": "cluster1",
   });
   const catalog = build.model.services.find((s) => s.name === "catalog")!;
-  expect(catalog.ports).toEqual([{ number: 8082, name: "http-catalog", protocol: "HTTP" }]);
+  expect(catalog.ports).toEqual([{ number: 8082, name: "http-catalog", protocol: "HTTP", targetPort: 8082 }]);
+  expect(catalog.selector).toEqual({ service: "catalog" });
   expect(build.model.services.find((s) => s.name === "catalog-mongo")!.ports).toEqual([
-    { number: 27017, name: "mongo-catalog", protocol: "MONGO" },
+    { number: 27017, name: "mongo-catalog", protocol: "MONGO", targetPort: 27017 },
   ]);
 });
 
@@ -59,7 +60,7 @@ test("cluster1 has a ServiceEntry for catalog.acme.example.com:8082 with a class
 test("a request from shopping in cluster1 to catalog:8082 goes sidecar → egress gateway → cluster2's ingress with ISTIO_MUTUAL", () => {
   // 1. The sidecar routes the global host to the local egress gateway, with mTLS and the tunnel SNI.
   const toEgress = meshDestination(cluster1, CATALOG, 8082);
-  expect(toEgress.host).toBe("istio-egressgateway.istio-system.svc.cluster.local");
+  expect(toEgress.host).toBe("istio-egressgateway.istio-gateways.svc.cluster.local");
   expect(toEgress.port).toEqual({ number: 443 });
   const sni = sniFor(cluster1, toEgress.host, 443, toEgress.subset);
   expect(sni).toBe(`8082.${CATALOG}`);
@@ -128,8 +129,17 @@ test("each cluster gets the client set for every service it does not run and the
         .map((o) => o.kind)
         .sort();
       const expected = s.clusters.includes(cluster)
-        ? ["Gateway", "ServiceEntry", "VirtualService", "VirtualService"] // local resolution + ingress (the other cluster calls it)
-        : ["DestinationRule", "DestinationRule", "Gateway", "ServiceEntry", "VirtualService", "VirtualService"];
+        ? // local resolution + ingress (the other cluster calls it): Gateway, route, last-hop rule, tunnel policy
+          ["AuthorizationPolicy", "DestinationRule", "Gateway", "ServiceEntry", "VirtualService", "VirtualService"]
+        : [
+            "AuthorizationPolicy",
+            "DestinationRule",
+            "DestinationRule",
+            "Gateway",
+            "ServiceEntry",
+            "VirtualService",
+            "VirtualService",
+          ];
       expect({ cluster, service: s.name, kinds: mine }).toEqual({ cluster, service: s.name, kinds: expected.sort() });
     }
   }

@@ -36,11 +36,15 @@ test("callers in cluster1 reach reviews in both cluster2 and cluster3, nearest f
       labels: { "topology.istio.io/cluster": "cluster3" },
     },
   ]);
+  // Inside the port's own entry: a port-level entry replaces the whole policy for its port (istio/istio#39444).
   const [dr] = find(objects("cluster1"), "DestinationRule", (o) => o.spec.host === REVIEWS);
-  expect(dr.spec.trafficPolicy?.loadBalancer?.localityLbSetting).toEqual({ enabled: true });
-  expect(dr.spec.trafficPolicy?.outlierDetection?.maxEjectionPercent).toBe(100);
+  expect(Object.keys(dr.spec.trafficPolicy ?? {})).toEqual(["portLevelSettings"]);
+  const [port] = dr.spec.trafficPolicy!.portLevelSettings;
+  expect(port.loadBalancer?.localityLbSetting).toEqual({ enabled: true });
+  expect(port.outlierDetection?.maxEjectionPercent).toBe(100);
+  expect(port.connectionPool?.tcp?.tcpKeepalive).toBeDefined();
   const toEgress = meshDestination(objects("cluster1"), REVIEWS, 9080);
-  expect(toEgress.host).toBe("istio-egressgateway.istio-system.svc.cluster.local");
+  expect(toEgress.host).toBe("istio-egressgateway.istio-gateways.svc.cluster.local");
 });
 
 test("a cluster's own ingress port is used on its gateway (cluster3 serves on 15443)", () => {
@@ -64,16 +68,20 @@ test("a cluster that runs reviews keeps its callers local, and reaches ratings (
     o.spec.hosts.includes("ratings.bookinfo.example.com"),
   );
   expect(ratings.spec.endpoints.map((e) => e.address)).toEqual(["198.51.100.22"]);
-  // Only one owner: no locality/outlier policy to shuffle.
+  // Only one owner: no locality/outlier policy to shuffle; keepalive still.
   const [dr] = find(objects("cluster3"), "DestinationRule", (o) => o.spec.host === "ratings.bookinfo.example.com");
-  expect(Object.keys(dr.spec.trafficPolicy ?? {})).toEqual(["portLevelSettings"]);
+  const [port] = dr.spec.trafficPolicy!.portLevelSettings;
+  expect(Object.keys(port).sort()).toEqual(["connectionPool", "port", "tls"]);
 });
 
 test("object names are unique per cluster and kind, and come from (GlobalNamespace, service)", () => {
   for (const [, list] of build.compiled.objects) {
     const keys = list.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const o of list)
-      expect(o.metadata.name.startsWith(`gns.bookinfo.${o.metadata.labels["globalmesh.io/service"]}`)).toBe(true);
+    for (const o of list) {
+      const service = o.metadata.labels["globalmesh.io/service"];
+      // Namespace-wide objects (PeerAuthentication) belong to the GlobalNamespace, not to a service.
+      expect(o.metadata.name.startsWith(service ? `gns.bookinfo.${service}` : "gns.bookinfo.mtls")).toBe(true);
+    }
   }
 });

@@ -26,22 +26,55 @@ export function loadSpec(file: string, cwd: string, flag = "--spec"): LoadedSpec
   return { value, source: file, explain: (e) => withLocations(e, file, locate) };
 }
 
-const MANIFESTS_EXAMPLE = "cluster1=manifests/cluster1.yaml";
-const checkManifestsArg = fieldCheck(
-  textGrammar("<cluster>=<file-or-directory>", "name the cluster, then its manifests", (s) => /^[^=]+=.+$/.test(s)),
-);
-const GIVE_MANIFESTS = 'give a manifest file or a directory of them, e.g. "manifests/cluster1.yaml"';
+/** A `<cluster>=<file-or-directory>` flag: `--manifests`, or `--existing` (objects already in the cluster). */
+interface ClusterFilesFlag {
+  flag: string;
+  example: string;
+  /** What the path holds, for the messages: "its manifests". */
+  what: string;
+  /** The fix when a path is missing or holds no YAML. */
+  give: string;
+}
+
+const MANIFESTS: ClusterFilesFlag = {
+  flag: "--manifests",
+  example: "cluster1=manifests/cluster1.yaml",
+  what: "its manifests",
+  give: 'give a manifest file or a directory of them, e.g. "manifests/cluster1.yaml"',
+};
+
+const EXISTING: ClusterFilesFlag = {
+  flag: "--existing",
+  example: "cluster1=live/cluster1.yaml",
+  what: "the objects already in it",
+  give: 'give a YAML file of the objects in the cluster (e.g. from kubectl get -o yaml) or a directory of them, e.g. "live/cluster1.yaml"',
+};
 
 /** `--manifests cluster=path` values → manifests per cluster; a directory means every .yaml/.yml file in it. */
 export function loadManifests(values: string[], cwd: string): ClusterManifests[] {
+  return loadClusterFiles(values, cwd, MANIFESTS);
+}
+
+/** `--existing cluster=path` values → the objects already in each cluster (multi-document YAML, as --manifests). */
+export function loadExisting(values: string[], cwd: string): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const m of loadClusterFiles(values, cwd, EXISTING))
+    out.set(m.cluster, [...(out.get(m.cluster) ?? []), ...m.objects]);
+  return out;
+}
+
+function loadClusterFiles(values: string[], cwd: string, kind: ClusterFilesFlag): ClusterManifests[] {
   const issues = new IssueList();
-  const pairs = values.map((v) => checkManifestsArg(issues, "--manifests", v, { example: MANIFESTS_EXAMPLE }));
+  const check = fieldCheck(
+    textGrammar("<cluster>=<file-or-directory>", `name the cluster, then ${kind.what}`, (s) => /^[^=]+=.+$/.test(s)),
+  );
+  const pairs = values.map((v) => check(issues, kind.flag, v, { example: kind.example }));
   issues.throwIfAny(USAGE.source, USAGE.subject);
   const out: ClusterManifests[] = [];
   for (const pair of pairs.filter((p): p is string => p !== undefined)) {
     const eq = pair.indexOf("=");
     const cluster = pair.slice(0, eq);
-    for (const file of yamlFiles(resolve(cwd, pair.slice(eq + 1)))) {
+    for (const file of yamlFiles(resolve(cwd, pair.slice(eq + 1)), kind)) {
       const source = relative(cwd, file) || file;
       out.push({ cluster, source, objects: parseManifests(readFileSync(file, "utf8"), source) });
     }
@@ -60,12 +93,12 @@ function readInput(file: string, cwd: string, flag: string): string {
   }
 }
 
-function yamlFiles(path: string): string[] {
+function yamlFiles(path: string, kind: ClusterFilesFlag): string[] {
   let stat;
   try {
     stat = statSync(path);
   } catch (e) {
-    throw usage(`"${path}" cannot be read (${errorCode(e)}); ${GIVE_MANIFESTS}`, "--manifests");
+    throw usage(`"${path}" cannot be read (${errorCode(e)}); ${kind.give}`, kind.flag);
   }
   if (stat.isFile()) return [path];
   const files = readdirSync(path, { recursive: true, encoding: "utf8" })
@@ -73,7 +106,7 @@ function yamlFiles(path: string): string[] {
     .map((f) => join(path, f))
     .filter((f) => statSync(f).isFile())
     .sort();
-  if (files.length === 0) throw usage(`"${path}" has no .yaml or .yml files; ${GIVE_MANIFESTS}`, "--manifests");
+  if (files.length === 0) throw usage(`"${path}" has no .yaml or .yml files; ${kind.give}`, kind.flag);
   return files;
 }
 

@@ -1,16 +1,29 @@
 import { ClusterConnection, ClusterIngress } from "../clusters/connection";
-import { GatewaysSpec, PortSpec } from "../mesh";
+import { AccessPolicySpec, GatewaysSpec, MtlsMode, PortSpec } from "../mesh";
 
 /**
  * A member cluster of a GlobalNamespace, as plain data: how to reach its API (name and kubeconfig) and its mesh
- * (ingress, gateways). A MeshCluster's outputs fit it as they are (TypeScript: pass the MeshCluster itself); any
- * `ClusterConnection` plus an `ingress` does too. The GlobalNamespace writes through a provider of its own per cluster.
+ * (ingress, gateways, trust domain). A MeshCluster's outputs fit it as they are (TypeScript: pass the MeshCluster
+ * itself); any `ClusterConnection` plus an `ingress` does too. The GlobalNamespace writes through a provider of its own
+ * per cluster.
  */
 export interface GlobalNamespaceCluster extends ClusterConnection {
   /** Where other clusters reach this cluster's ingress gateway. Required if it runs a service another cluster calls. Default: none. */
   ingress?: ClusterIngress;
-  /** Where the Istio gateways run and the labels that select them. Default: istio-system and the istio/gateway chart's labels. */
+  /**
+   * Where the Istio gateways run, the labels that select them and their service accounts. Default: what MeshCluster
+   * installs (`istio-gateways`, the istio/gateway chart's labels, `istio-ingressgateway-<cluster>` and
+   * `istio-egressgateway-<cluster>`).
+   */
   gateways?: GatewaysSpec;
+  /** SPIFFE trust domain of the cluster's workload identities (a MeshCluster's `trustDomain`). Default cluster.local. */
+  trustDomain?: string;
+  /**
+   * Namespaces of the cluster known to exist beyond those the member rules name and the manifests show: the objects
+   * are exported to the mapped namespaces only, so a mapped namespace that only calls (runs no global service) must be
+   * known. Adding one updates that cluster's objects. Default: none.
+   */
+  namespaces?: string[];
   /** Namespaces this cluster keeps without sidecars (a MeshCluster's `injectionExcluded`); mapping one is an error. Default: none. */
   injectionExcluded?: string[];
 }
@@ -21,6 +34,8 @@ export interface GlobalNamespaceMember {
   cluster: string;
   /** Namespace name or prefix pattern (`shop-*`). System namespaces never match a pattern. */
   namespace: string;
+  /** Services of these namespaces that stay out of the GlobalNamespace (by Service name). Default: none. */
+  excludeServices?: string[];
 }
 
 /** A global service listed explicitly. */
@@ -35,6 +50,11 @@ export interface GlobalNamespaceService {
   ports?: PortSpec[];
   /** Pinned virtual IP (class E, outside 240.240.0.0/16). Default: derived from the GlobalNamespace's name and the host. */
   address?: string;
+  /**
+   * Labels of the service's pods (its Service's `selector`), which access policies select the destination by; needed
+   * only when a policy restricts the service. Default: discovered from `manifests`.
+   */
+  selector?: Record<string, string>;
 }
 
 /** Kubernetes manifests of one cluster; their Services in mapped namespaces join the GlobalNamespace. */
@@ -47,11 +67,35 @@ export interface GlobalNamespaceManifests {
   defaultNamespace?: string;
 }
 
+/** A global name a GlobalNamespace claims: a host and its virtual IP. */
+export interface GlobalNamespaceClaim {
+  /** `<service>.<domain>`. */
+  host: string;
+  /** The host's virtual IP. */
+  address: string;
+}
+
+/**
+ * Another GlobalNamespace of the same clusters, as plain data: a GlobalNamespace component fits as it is (TypeScript:
+ * pass it itself). Two GlobalNamespaces known together may not claim the same host or virtual IP.
+ */
+export interface GlobalNamespacePeer {
+  /** Its name. */
+  globalNamespaceName: string;
+  /** Every host it claims, with its virtual IP (a GlobalNamespace's `claims`). */
+  claims: GlobalNamespaceClaim[];
+}
+
 export interface GlobalNamespaceArgs {
   /** Name of the GlobalNamespace (DNS-1123 label). Default: the resource name. */
   globalNamespaceName?: string;
   /** Global names are `<service>.<domain>`, e.g. `acme.example.com`. */
   domain: string;
+  /**
+   * The domain is the owner's own registrable domain (e.g. `acme.com`): allow it although it is a real, public name.
+   * Default false: a public suffix or a bare registrable domain is refused, so global names cannot shadow real ones.
+   */
+  ownDomain?: boolean;
   /** The member clusters, each once. Member rules, services and manifests refer to them by `clusterName`. */
   clusters: GlobalNamespaceCluster[];
   /** Namespace↔cluster mapping rules. */
@@ -60,4 +104,21 @@ export interface GlobalNamespaceArgs {
   services?: GlobalNamespaceService[];
   /** Manifests to discover services from, per cluster. Default: none. */
   manifests?: GlobalNamespaceManifests[];
+  /** mTLS for the mapped namespaces: `STRICT` writes a PeerAuthentication in each. Default `STRICT`. */
+  mtls?: MtlsMode;
+  /**
+   * Deny every path between services that no ALLOW policy opens. Default false: member namespaces reach every
+   * service.
+   */
+  defaultDeny?: boolean;
+  /**
+   * Access policies: which callers (namespaces, service accounts, services of the GlobalNamespace) may or may not call
+   * which services, ports, HTTP methods and paths. Default: none.
+   */
+  policies?: AccessPolicySpec[];
+  /**
+   * Other GlobalNamespaces of the same clusters (TypeScript: the components themselves): none may claim a host or a
+   * virtual IP this one claims. Only the peers given are checked; across stacks nothing is. Default: none.
+   */
+  peers?: GlobalNamespacePeer[];
 }

@@ -1,23 +1,37 @@
-import { gatewaySelector, gatewayServiceHost } from "../mesh";
+import { gatewaySelector, gatewayServiceAccount, gatewayServiceHost, principal } from "../mesh";
 
 /** How the rest of the mesh names one gateway installed by the `istio/gateway` chart. */
 export interface GatewayIdentity {
-  /** Helm release name; also the Deployment, Service and ServiceAccount name. */
+  /** Helm release name; also the Deployment and Service name. */
   release: string;
   /** Pod labels that select it, as Gateway `selector`s use them. */
   selector: Record<string, string>;
-  /** Its SPIFFE principal, `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, for AuthorizationPolicies. */
+  /** Its service account, `<release>-<cluster>`: an identity of its own per cluster (chart value `serviceAccount.name`). */
+  serviceAccount: string;
+  /** Its principal, `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, for AuthorizationPolicies. */
   principal: string;
   /** In-cluster DNS name of its Service. */
   serviceHost: string;
 }
 
-/** The chart names everything after the release, the service account included. */
-export function gatewayIdentity(release: string, namespace: string, trustDomain: string): GatewayIdentity {
+/** Where a gateway runs: the cluster it belongs to, its namespace and the trust domain of the cluster's identities. */
+export interface GatewayPlace {
+  cluster: string;
+  namespace: string;
+  trustDomain: string;
+}
+
+/**
+ * The chart names the Deployment, the Service and the pod labels after the release; the service account is set
+ * per cluster, so that the far end of a tunnel can tell one cluster's gateway from another's.
+ */
+export function gatewayIdentity(release: string, { cluster, namespace, trustDomain }: GatewayPlace): GatewayIdentity {
+  const serviceAccount = gatewayServiceAccount(release, cluster);
   return {
     release,
     selector: gatewaySelector(release),
-    principal: `${trustDomain}/ns/${namespace}/sa/${release}`,
+    serviceAccount,
+    principal: principal(trustDomain, namespace, serviceAccount),
     serviceHost: gatewayServiceHost(release, namespace),
   };
 }

@@ -5,11 +5,12 @@ export * from "./values";
 export { deepMerge } from "./merge";
 export type { DeepPartial } from "./merge";
 export { gatewayIdentity } from "./gateways";
-export type { GatewayIdentity } from "./gateways";
+export type { GatewayIdentity, GatewayPlace } from "./gateways";
 export {
   AGENT_NAMESPACE,
   DEFAULT_ISTIO_VERSION,
   DEFAULT_TRUST_DOMAIN,
+  GATEWAY_NAMESPACE,
   ISTIO_CHART_REPOSITORY,
   ISTIO_NAMESPACE,
   RELEASES,

@@ -5,7 +5,7 @@ import { DEFAULT_INGRESS_PORT } from "../mesh";
 import { installAgent } from "./agent";
 import { MeshClusterArgs } from "./args";
 import { planMeshCluster } from "./clusterPlan";
-import { ISTIO_NAMESPACE, RELEASES } from "./defaults";
+import { GATEWAY_NAMESPACE, RELEASES } from "./defaults";
 import { GatewayPlacement, GatewayPrincipals, IngressEndpoint } from "./outputs";
 import { gatewayIdentity, loadBalancerAddress } from "./gateways";
 import { meshIdentityData } from "./identity";
@@ -18,6 +18,10 @@ import { installIstio } from "./istio";
  * shared root of trust (`cacerts` from the cluster's intermediate CA before istiod starts), an ingress gateway that
  * other clusters reach on 443 and an egress gateway that local sidecars leave through, the sidecar injection policy,
  * and the agent's footprint (`globalmesh-system`, read-only RBAC, a ConfigMap recording the cluster's mesh identity).
+ *
+ * The gateways run in `istio-gateways`, not in istio-system with `cacerts` (the gateway chart's Role lets a gateway
+ * read its namespace's secrets), each with a service account of its own per cluster (`istio-ingressgateway-<cluster>`,
+ * `istio-egressgateway-<cluster>`), so the far end of a tunnel can tell which cluster's gateway it talks to.
  *
  * Its outputs are what a GlobalNamespace's `clusters` entry needs (`clusterName`, `kubeconfig`, `ingress`, `locality`,
  * `network`, `gateways`, `injectionExcluded`; in TypeScript pass the MeshCluster itself). Give the GlobalNamespace
@@ -50,7 +54,7 @@ export class MeshCluster extends pulumi.ComponentResource {
   public readonly ingressAddress: pulumi.Output<string>;
   /** In-cluster DNS name of the egress gateway Service (sidecars send cross-cluster traffic to its port 443). */
   public readonly egressGatewayHost: string;
-  /** SPIFFE principals of the gateways, for AuthorizationPolicies (`<trustDomain>/ns/istio-system/sa/<gateway>`). */
+  /** Principals of the gateways, for AuthorizationPolicies: `<trustDomain>/ns/istio-gateways/sa/<release>-<cluster>`. */
   public readonly gatewayPrincipals: GatewayPrincipals;
   /** Namespaces labelled `istio-injection=enabled`. */
   public readonly injectedNamespaces: string[];
@@ -64,8 +68,9 @@ export class MeshCluster extends pulumi.ComponentResource {
     const kubeconfig = pulumi.secret(args.cluster.kubeconfig);
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent: this });
     const child = { parent: this, provider };
-    const ingressGateway = gatewayIdentity(RELEASES.ingressGateway, ISTIO_NAMESPACE, plan.trustDomain);
-    const egressGateway = gatewayIdentity(RELEASES.egressGateway, ISTIO_NAMESPACE, plan.trustDomain);
+    const place = { cluster: plan.clusterName, namespace: GATEWAY_NAMESPACE, trustDomain: plan.trustDomain };
+    const ingressGateway = gatewayIdentity(RELEASES.ingressGateway, place);
+    const egressGateway = gatewayIdentity(RELEASES.egressGateway, place);
 
     const identity = {
       clusterName: plan.clusterName,
@@ -73,7 +78,14 @@ export class MeshCluster extends pulumi.ComponentResource {
       meshId: plan.meshId,
       trustDomain: plan.trustDomain,
     };
-    const istio = installIstio(name, plan, identity, pulumi.output(args.ca), child);
+    const istio = installIstio(
+      name,
+      plan,
+      identity,
+      { ingress: ingressGateway, egress: egressGateway },
+      pulumi.output(args.ca),
+      child,
+    );
     // Label after istiod: a namespace marked for sidecars while no injector exists starts pods without them yet looks enrolled.
     labelNamespaces(name, plan.injection, child, [istio.istiod]);
     installAgent(
@@ -101,10 +113,12 @@ export class MeshCluster extends pulumi.ComponentResource {
     this.trustDomain = plan.trustDomain;
     this.istioVersion = plan.istioVersion;
     this.gateways = {
-      namespace: ISTIO_NAMESPACE,
+      namespace: GATEWAY_NAMESPACE,
       ingressSelector: ingressGateway.selector,
       egressSelector: egressGateway.selector,
       egressService: egressGateway.serviceHost,
+      ingressServiceAccount: ingressGateway.serviceAccount,
+      egressServiceAccount: egressGateway.serviceAccount,
     };
     this.ingressAddress = ingressAddress;
     this.ingress = { address: ingressAddress, port: DEFAULT_INGRESS_PORT };
@@ -141,7 +155,7 @@ function loadBalancerAddressOf(
   serviceName: string,
   opts: ChildOptions,
 ): pulumi.Output<string> {
-  const service = `${ISTIO_NAMESPACE}/${serviceName}`;
+  const service = `${GATEWAY_NAMESPACE}/${serviceName}`;
   // The ID comes from the release's output: on a first preview it is unknown, so the read is skipped instead of
   // failing on a Service that does not exist yet (a read ignores plain dependsOn in previews, pulumi/pulumi#16395).
   const svc = k8s.core.v1.Service.get(

@@ -11,9 +11,9 @@ export interface IngressEndpoint {
   port: number;
 }
 
-/** Where a cluster's Istio gateways run and how Istio objects select them, as MeshCluster installed them. */
+/** Where a cluster's Istio gateways run, how Istio objects select them and who they are, as MeshCluster installs them. */
 export interface GatewayPlacement {
-  /** Namespace of the gateways: `istio-system`. */
+  /** Namespace of the gateways: `istio-gateways` (not istio-system, where `cacerts` is). */
   namespace: string;
   /** Pod labels of the ingress gateway. */
   ingressSelector: Record<string, string>;
@@ -21,12 +21,16 @@ export interface GatewayPlacement {
   egressSelector: Record<string, string>;
   /** In-cluster DNS name of the egress gateway Service. */
   egressService: string;
+  /** Service account of the ingress gateway pods, the cluster's own: `istio-ingressgateway-<cluster>`. */
+  ingressServiceAccount: string;
+  /** Service account of the egress gateway pods, the cluster's own: `istio-egressgateway-<cluster>`. */
+  egressServiceAccount: string;
 }
 
-/** SPIFFE principals of a cluster's gateways, as AuthorizationPolicies name them. */
+/** Principals of a cluster's gateways, as AuthorizationPolicies name them (TLS checks add `spiffe://`). */
 export interface GatewayPrincipals {
-  /** The ingress gateway's, `<trustDomain>/ns/istio-system/sa/istio-ingressgateway`. */
+  /** The ingress gateway's, `<trustDomain>/ns/istio-gateways/sa/istio-ingressgateway-<cluster>`. */
   ingress: string;
-  /** The egress gateway's, `<trustDomain>/ns/istio-system/sa/istio-egressgateway`. */
+  /** The egress gateway's, `<trustDomain>/ns/istio-gateways/sa/istio-egressgateway-<cluster>`. */
   egress: string;
 }

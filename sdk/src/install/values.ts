@@ -56,6 +56,14 @@ export interface GatewayServicePort {
 
 /** Values of the `istio/gateway` chart. */
 export interface GatewayValues {
+  serviceAccount: {
+    /**
+     * The gateway's service account, `<release>-<cluster>`: its identity, one per cluster (the chart's default, the
+     * release name, would be the same in every cluster).
+     */
+    name: string;
+    [key: string]: unknown;
+  };
   service: {
     /** `LoadBalancer` for the ingress gateway (other clusters reach it), `ClusterIP` for the egress gateway. */
     type: "LoadBalancer" | "ClusterIP" | "NodePort";
@@ -83,11 +91,11 @@ export const OWNED_VALUES = {
     "meshConfig.trustDomain": "set trustDomain (MeshTrust's trustDomain)",
   },
   gateway: {
-    name: "the gateway's labels and service account derive from its release name, and the wiring selects them",
+    name: "the gateway's labels and Service names derive from its release name, and the wiring selects them",
     "labels.app": "the wiring selects gateways by the labels the chart derives from the release name",
     "labels.istio": "the wiring selects gateways by the labels the chart derives from the release name",
     "serviceAccount.name":
-      "authorization policies name the gateway by the service account the chart derives from the release name",
+      "each cluster's gateway has a service account of its own (`<release>-<cluster>`), its identity in authorization policies and TLS checks",
   },
 } as const;
 
@@ -111,8 +119,9 @@ export function istiodValues(c: ClusterIdentity): IstiodValues {
 }
 
 /** The ingress gateway: a load balancer whose 443 carries the cross-cluster mTLS tunnels. */
-export function ingressGatewayValues(): GatewayValues {
+export function ingressGatewayValues(serviceAccount: string): GatewayValues {
   return {
+    serviceAccount: { name: serviceAccount },
     service: {
       type: "LoadBalancer",
       ports: [
@@ -124,8 +133,9 @@ export function ingressGatewayValues(): GatewayValues {
 }
 
 /** The egress gateway: in-cluster only; sidecars send cross-cluster traffic to its 443. */
-export function egressGatewayValues(): GatewayValues {
+export function egressGatewayValues(serviceAccount: string): GatewayValues {
   return {
+    serviceAccount: { name: serviceAccount },
     service: {
       type: "ClusterIP",
       ports: [

@@ -303,3 +303,42 @@ export function readLabels(
 export function checkArgFields(issues: IssueList, args: unknown, fields: readonly string[]): void {
   if (isPlainObject(args)) readObject(issues, "", args, fields);
 }
+
+/**
+ * One of a fixed set of strings, like `checkOneOf`, with a "did you mean" for a near miss (`allow` → `ALLOW`,
+ * `get` → `GET`) and an optional `required`.
+ */
+export function checkChoice<T extends string>(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  noun: string,
+  values: readonly T[],
+  options: { required?: boolean } = {},
+): T | undefined {
+  if (!checkLiteral(issues, path, v, values[0])) return undefined;
+  if (v === undefined || v === null) {
+    if (options.required) issues.add(path, `is required; use one of ${values.join(", ")}`);
+    return undefined;
+  }
+  if (values.includes(v as T)) return v as T;
+  const near = typeof v === "string" ? nearestName(v, values) : undefined;
+  issues.add(
+    path,
+    `${quoteValue(v)} is not ${noun}; ${near ? `did you mean "${near}"? ` : ""}use one of ${values.join(", ")}`,
+  );
+  return undefined;
+}
+
+/** `true` or `false`. A string such as "yes" is refused: YAML 1.2 reads it as text. */
+export function checkBoolean(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  options: { example: boolean },
+): boolean | undefined {
+  if (!requireLiteral(issues, path, v, `a literal boolean (e.g. ${options.example})`)) return undefined;
+  if (v === undefined || v === null || typeof v === "boolean") return v ?? undefined;
+  issues.add(path, `${quoteValue(v)} is not true or false; write it without quotes, e.g. ${options.example}`);
+  return undefined;
+}

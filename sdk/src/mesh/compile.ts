@@ -1,12 +1,15 @@
-import { CLUSTER_DNS_SUFFIX } from "./gateways";
-import { egressSubsets, remoteTls } from "./istio/destinationRules";
+import { CLUSTER_DNS_SUFFIX, spiffeUri } from "./gateways";
+import { allowGrants, denyGrants, Grant, hasHttpRules, isRestricted } from "./grants";
+import { authorizationPolicy, strictMtls, tunnelPolicy, tunnelRule, workloadRule } from "./istio/authorization";
+import { egressSubsets, ingressHop, remoteTls } from "./istio/destinationRules";
 import { meshRoute } from "./istio/meshRoute";
 import { serviceEntry } from "./istio/serviceEntry";
 import { TunnelEnd, tunnelGateway, tunnelRoutes } from "./istio/tunnel";
-import { Destination, ObjectMeta, WorkloadEntry } from "./istio/types";
+import { AuthorizationOperation, AuthorizationRule, Destination, ObjectMeta, WorkloadEntry } from "./istio/types";
 import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
-import { egressSubsetName, ownershipLabels, serviceObjectNames } from "./names";
+import { egressSubsetName, namespaceObjectName, ownershipLabels, serviceObjectNames, tunnelHost } from "./names";
 import { MeshObject, objectKey } from "./objects";
+import { MtlsMode } from "./spec";
 
 /** Port of the egress gateway Service that sidecars send cross-cluster traffic to (the istio/gateway chart's 443). */
 export const EGRESS_GATEWAY_PORT = 443;
@@ -17,29 +20,28 @@ export interface CompiledMesh<A = string> {
 }
 
 /**
- * The wiring compiler: a pure function from a resolved mesh to the Istio objects each cluster needs.
+ * The wiring compiler: a pure function from a resolved mesh to the Istio objects each cluster needs. docs/wiring.md
+ * draws the path and docs/security.md says what each object enforces. For a global service S, host H =
+ * `<S>.<domain>`, tunnel name `<port>.H` per port:
  *
- * For a global service S with host H = `<S>.<domain>`:
- *
- * - In a cluster that does NOT run S (a client):
- *   - ServiceEntry H: S's virtual IP and real ports, MESH_INTERNAL, endpoints = the ingress gateways of the clusters
- *     that run S, each port mapped to the ingress port (443).
+ * - In a cluster that does NOT run S (a client), in the gateways' namespace:
+ *   - ServiceEntry H: S's virtual IP and real ports, endpoints = the owners' ingress gateways (their port 443).
  *   - VirtualService H (mesh): every port of H goes to the local egress gateway (port 443), subset of that port.
- *   - DestinationRule on the egress gateway Service: one subset per port, mTLS (ISTIO_MUTUAL) with SNI
- *     `<port>.H` — the port's tunnel name. Istio merges the subsets of all such rules for the same host.
- *   - Gateway (egress): admits the tunnel names of S with ISTIO_MUTUAL (only mesh workloads get in).
- *   - VirtualService per port (egress gateway): tunnel name → H:<port>.
- *   - DestinationRule H: to the remote ingress, ISTIO_MUTUAL (the shared root CA) with SNI = tunnel name; locality
- *     preference and outlier detection when S runs in more than one cluster.
+ *   - DestinationRule on the egress gateway Service: one subset per port, ISTIO_MUTUAL with the tunnel name as SNI,
+ *     the local egress gateway's identity required at the other end.
+ *   - Gateway (egress) admitting the tunnel names, a VirtualService per port (tunnel name → H:<port>), and an
+ *     AuthorizationPolicy admitting each tunnel only from the callers the GlobalNamespace grants in this cluster.
+ *   - DestinationRule H: to the owners' ingress gateways, ISTIO_MUTUAL, SNI = tunnel name, their identities
+ *     required; locality preference and outlier detection per port when S runs in several clusters.
  * - In a cluster that runs S:
- *   - ServiceEntry H + VirtualService H (mesh): callers in the same cluster resolve H to the same virtual IP and go
- *     straight to `<S>.<ns>.svc.cluster.local` (local instances first: a cluster that runs S never leaves it).
- *   - If another member cluster calls S: a Gateway (ingress) that admits only S's tunnel names with ISTIO_MUTUAL,
- *     and per port a VirtualService from the tunnel name to `<S>.<ns>.svc.cluster.local:<port>`.
+ *   - ServiceEntry H + VirtualService H (mesh): callers in the same cluster go straight to the local Service.
+ *   - If another member cluster calls S: a Gateway (ingress) admitting only S's tunnel names from the callers'
+ *     egress gateways, a VirtualService per port to `<S>.<ns>.svc.cluster.local:<port>`, a DestinationRule for that
+ *     last hop (the caller's HTTP version), and an AuthorizationPolicy admitting each tunnel from the granted clusters.
+ *   - When policies restrict S: AuthorizationPolicies on S's pods.
+ * - Every cluster, mTLS STRICT: a PeerAuthentication in each mapped namespace.
  *
- * Gateways route by SNI only and never parse the application protocol, so HTTP, gRPC and raw TCP (Mongo, Redis)
- * cross the same way; sidecars keep L7 at both ends. The egress and ingress ends of a tunnel are the same shape
- * (`tunnelGateway` + `tunnelRoutes`), differing only in gateway, port, names and next hop.
+ * Everything is exported only to the namespaces that need it: the cluster's mapped namespaces and the gateways'.
  */
 export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
   const objects = new Map<string, MeshObject<A>[]>();
@@ -52,6 +54,7 @@ export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
         list.push(...clientObjects(mesh, cluster, service));
       }
     }
+    list.push(...namespaceObjects(mesh, cluster));
     assertUniqueNames(cluster.name, list);
     objects.set(cluster.name, list);
   }
@@ -62,12 +65,13 @@ export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
 function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: GlobalService): MeshObject<A>[] {
   const names = serviceObjectNames(mesh.name, s.name);
   const gw = cluster.gateways;
-  const m = (name: string) => meta(mesh, cluster, s, name);
+  const m = (name: string) => meta(mesh, s, name, gw.namespace);
   const owners = mesh.clusters.filter((c) => s.clusters.includes(c.name));
   const egressService = {
     host: gw.egressService,
     port: EGRESS_GATEWAY_PORT,
     subsetName: (port: number) => egressSubsetName(mesh.name, s.name, port),
+    identity: spiffeUri(gw.egressPrincipal),
   };
   const toEgress = (p: ResolvedPort): Destination => ({
     host: egressService.host,
@@ -79,19 +83,47 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
     route: (port) => m(names.egressRoute(port)),
     selector: gw.egressSelector,
     port: EGRESS_GATEWAY_PORT,
+    namespace: gw.namespace,
   };
+  const callers = cluster.namespaces;
+  const gatewayOnly = [gw.namespace];
+  const grants = allowGrants(mesh, s).filter((g) => g.cluster === cluster.name);
+  // Denies the egress gateway can check: HTTP rules wait for the service's pods (the tunnel carries bytes).
+  const denies = denyGrants(mesh, s).filter((g) => g.cluster === cluster.name && !hasHttpRules(g));
   // The order of this list is the order of the YAML documents.
   return [
     serviceEntry(
       m(names.main),
       s,
       owners.map((o) => ingressEndpoint(o, s)),
+      [...callers, gw.namespace],
     ),
-    meshRoute(m(names.main), s, toEgress),
-    remoteTls(m(names.main), s, { nearestFirst: owners.length > 1 }),
+    meshRoute(m(names.main), s, toEgress, callers),
+    remoteTls(
+      m(names.main),
+      s,
+      { identities: owners.map((o) => spiffeUri(o.gateways.ingressPrincipal)), nearestFirst: owners.length > 1 },
+      gatewayOnly,
+    ),
     tunnelGateway(egress, s),
-    egressSubsets(m(names.egress), s, egressService),
+    egressSubsets(m(names.egress), s, egressService, callers),
     ...tunnelRoutes(egress, s, (p): Destination => ({ host: s.host, port: { number: p.number } })),
+    tunnelPolicy(
+      m(names.egress),
+      gw.egressSelector,
+      grants.map((g) => tunnelRule(g.source, tunnels(s, g.ports))),
+      tunnels(s),
+    ),
+    ...(denies.length > 0
+      ? [
+          authorizationPolicy(
+            m(names.egressDeny),
+            gw.egressSelector,
+            "DENY",
+            denies.map((g) => tunnelRule(g.source, tunnels(s, g.ports))),
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -99,22 +131,105 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
 function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: GlobalService): MeshObject<A>[] {
   const names = serviceObjectNames(mesh.name, s.name);
   const gw = cluster.gateways;
-  const m = (name: string) => meta(mesh, cluster, s, name);
+  const m = (name: string) => meta(mesh, s, name, gw.namespace);
   const toLocal = (p: ResolvedPort): Destination => ({ host: localFqdn(s), port: { number: p.number } });
   const resolveLocally: MeshObject<A>[] = [
-    serviceEntry(m(names.main), s, [localEndpoint(s)]),
-    meshRoute(m(names.main), s, toLocal),
+    serviceEntry(m(names.main), s, [localEndpoint(s)], cluster.namespaces),
+    meshRoute(m(names.main), s, toLocal, cluster.namespaces),
   ];
-  const calledFromElsewhere = mesh.clusters.some((c) => !s.clusters.includes(c.name));
-  if (!calledFromElsewhere) return resolveLocally;
+  const clients = mesh.clusters.filter((c) => !s.clusters.includes(c.name));
+  const remoteGrants = allowGrants(mesh, s).filter((g) => !s.clusters.includes(g.cluster));
+  const podPolicies = workloadPolicies(mesh, cluster, s, remoteGrants);
+  if (clients.length === 0) return [...resolveLocally, ...podPolicies];
 
   const ingress: TunnelEnd = {
     gateway: m(names.ingress),
     route: (port) => m(names.ingressRoute(port)),
     selector: gw.ingressSelector,
     port: ingressOf(cluster).port,
+    namespace: gw.namespace,
+    callers: clients.map((c) => spiffeUri(c.gateways.egressPrincipal)),
   };
-  return [...resolveLocally, tunnelGateway(ingress, s), ...tunnelRoutes(ingress, s, toLocal)];
+  // Per calling cluster, the tunnels any of its callers is granted.
+  const admitted = clients
+    .map((c) => ({ c, ports: [...new Set(remoteGrants.filter((g) => g.cluster === c.name).flatMap((g) => g.ports))] }))
+    .filter(({ ports }) => ports.length > 0)
+    .map(({ c, ports }) =>
+      tunnelRule({ principals: [c.gateways.egressPrincipal] }, tunnels(s, ports.sort((a, b) => a - b))),
+    );
+  return [
+    ...resolveLocally,
+    tunnelGateway(ingress, s),
+    ...tunnelRoutes(ingress, s, toLocal),
+    ingressHop(m(names.ingress), s, localFqdn(s), { selector: gw.ingressSelector, namespace: gw.namespace }),
+    tunnelPolicy(m(names.ingress), gw.ingressSelector, admitted, tunnels(s)),
+    ...podPolicies,
+  ];
+}
+
+/**
+ * Policies on S's pods in a cluster that runs it. Restricted S: an ALLOW for the local grants (by the caller's own
+ * identity) and for the remote ones (all of which arrive as this cluster's ingress gateway, so only their HTTP rules
+ * and ports can be checked here). DENY policies: local callers by identity, remote callers' HTTP rules at the
+ * ingress gateway's identity (their other denies are enforced at their own egress gateway).
+ */
+function workloadPolicies<A>(
+  mesh: MeshModel<A>,
+  cluster: ResolvedCluster<A>,
+  s: GlobalService,
+  remoteGrants: Grant[],
+): MeshObject<A>[] {
+  const names = serviceObjectNames(mesh.name, s.name);
+  const m = (name: string) => meta(mesh, s, name, s.namespace);
+  const ingress = { principals: [cluster.gateways.ingressPrincipal] };
+  const rulesFor = (grants: Grant[], remote: Grant[]): AuthorizationRule[] => [
+    ...grants.filter((g) => g.cluster === cluster.name).map((g) => workloadRule(g.source, operation(s, g))),
+    ...remote.map((g) => workloadRule(ingress, operation(s, g))),
+  ];
+  const out: MeshObject<A>[] = [];
+  // resolveMesh refuses policies on a service whose pods' labels are unknown; an empty selector would select the
+  // whole namespace.
+  const selector = s.selector;
+  if (!selector && (isRestricted(mesh, s) || denyGrants(mesh, s).length > 0))
+    throw new Error(`internal: access policies apply to ${s.name}, whose pod labels are unknown`);
+  if (!selector) return out;
+  if (isRestricted(mesh, s))
+    out.push(authorizationPolicy(m(names.main), selector, "ALLOW", rulesFor(allowGrants(mesh, s), remoteGrants)));
+  const denies = denyGrants(mesh, s);
+  const remoteHttpDenies = denies.filter((g) => !s.clusters.includes(g.cluster) && hasHttpRules(g));
+  const denyRules = rulesFor(denies, remoteHttpDenies);
+  if (denyRules.length > 0) out.push(authorizationPolicy(m(names.deny), selector, "DENY", denyRules));
+  return out;
+}
+
+/** What a grant allows at the pods: their own ports when the policy named ports, and its HTTP rules. */
+function operation(s: GlobalService, g: Grant): AuthorizationOperation | undefined {
+  const op: AuthorizationOperation = {
+    ...(g.portsNamed && {
+      ports: s.ports.filter((p) => g.ports.includes(p.number)).map((p) => String(p.targetPort)),
+    }),
+    ...(g.methods && { methods: g.methods }),
+    ...(g.paths && { paths: g.paths }),
+  };
+  return Object.keys(op).length > 0 ? op : undefined;
+}
+
+/** The tunnel names of S's ports (all of them by default). */
+function tunnels(s: GlobalService, ports: number[] = s.ports.map((p) => p.number)): string[] {
+  return ports.map((p) => tunnelHost(s.host, p));
+}
+
+/** STRICT mTLS in every mapped namespace of the cluster, unless the spec opts out. */
+function namespaceObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
+  if (mesh.mtls !== MtlsMode.STRICT) return [];
+  return cluster.namespaces.map((namespace) =>
+    strictMtls({
+      name: namespaceObjectName(mesh.name),
+      namespace,
+      labels: ownershipLabels(mesh.name),
+      annotations: { "globalmesh.io/owner": `GlobalNamespace ${mesh.name}: namespace-wide, one per namespace` },
+    }),
+  );
 }
 
 /** An owner's ingress gateway: every port of the service arrives on the gateway's one cross-cluster port. */
@@ -150,10 +265,10 @@ function localFqdn(s: GlobalService): string {
   return `${s.name}.${s.namespace}.${CLUSTER_DNS_SUFFIX}`;
 }
 
-function meta(mesh: MeshModel<unknown>, cluster: ResolvedCluster<unknown>, s: GlobalService, name: string): ObjectMeta {
+function meta(mesh: MeshModel<unknown>, s: GlobalService, name: string, namespace: string): ObjectMeta {
   return {
     name,
-    namespace: cluster.gateways.namespace,
+    namespace,
     labels: ownershipLabels(mesh.name, s.name),
     annotations: { "globalmesh.io/host": s.host },
   };

@@ -1,11 +1,29 @@
 import { DiscoveredService } from "./discover";
 import { IssueList } from "./errors";
 import { join } from "./fields";
-import { EGRESS_GATEWAY_RELEASE, gatewaySelector, gatewayServiceHost, INGRESS_GATEWAY_RELEASE } from "./gateways";
-import { matchesPattern, isMapped } from "./membership";
+import {
+  DEFAULT_TRUST_DOMAIN,
+  EGRESS_GATEWAY_RELEASE,
+  GATEWAY_NAMESPACE,
+  gatewaySelector,
+  gatewayServiceAccount,
+  gatewayServiceHost,
+  INGRESS_GATEWAY_RELEASE,
+  principal,
+} from "./gateways";
+import { matchesPattern, isExcluded, isMapped, isPattern, isSystemNamespace } from "./membership";
 import { globalHost } from "./names";
+import { resolvePolicies } from "./policies";
 import { defaultPortName, protocolFromName } from "./ports";
-import { ClusterSpec, GlobalNamespaceSpec, MemberRule, PortProtocol, ServiceSpec } from "./spec";
+import {
+  ClusterSpec,
+  GlobalNamespaceSpec,
+  MemberRule,
+  MtlsMode,
+  PolicyAction,
+  PortProtocol,
+  ServiceSpec,
+} from "./spec";
 import { checkPortsUnique } from "./validate";
 import { deriveVip } from "./vip";
 
@@ -99,27 +117,40 @@ export interface GlobalService {
 }
 
 export const DEFAULT_INGRESS_PORT = 443;
-export const DEFAULT_GATEWAY_NAMESPACE = "istio-system";
+export const DEFAULT_GATEWAY_NAMESPACE = GATEWAY_NAMESPACE;
 
-export function resolveMesh<A>(
-  spec: GlobalNamespaceSpec<A>,
-  discovered: readonly DiscoveredService[] = [],
-): MeshModel<A> {
+/** What discovery learnt from the manifests, beyond the spec. */
+export interface DiscoveredFacts {
+  services?: readonly DiscoveredService[];
+  /** Per cluster, the mapped namespaces its manifests show. */
+  namespaces?: Readonly<Record<string, readonly string[]>>;
+}
+
+export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: DiscoveredFacts = {}): MeshModel<A> {
   const issues = new IssueList();
   const clusterNames = checkClusters(issues, spec.clusters);
   checkRules(issues, spec.members, clusterNames);
-  const services = mergeServices(issues, spec, discovered, clusterNames);
+  const services = mergeServices(issues, spec, discovered.services ?? [], clusterNames);
   checkAddresses(issues, services);
   checkIngress(issues, spec.clusters, services);
+  const clusters = spec.clusters.map((c, i) =>
+    resolveCluster(issues, join("clusters", i), c, spec, services, discovered.namespaces?.[c.name] ?? []),
+  );
+  const resolvedServices = services.map((s) => s.service).sort(byName);
+  const policies = resolvePolicies(issues, spec.policies ?? [], clusters, resolvedServices, discovered.services ?? []);
+  checkRestrictedServices(issues, spec, services, policies);
   issues.throwIfAny();
   return {
     name: spec.name,
     domain: spec.domain,
-    clusters: spec.clusters.map(resolveCluster).sort(byName),
+    clusters: clusters.sort(byName),
     members: [...spec.members].sort((a, b) =>
       `${a.cluster}/${a.namespace}`.localeCompare(`${b.cluster}/${b.namespace}`),
     ),
-    services: services.map((s) => s.service).sort(byName),
+    services: resolvedServices,
+    mtls: spec.mtls ?? MtlsMode.STRICT,
+    defaultDeny: spec.defaultDeny ?? false,
+    policies,
   };
 }
 
@@ -127,20 +158,101 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function resolveCluster<A>(c: ClusterSpec<A>): ResolvedCluster<A> {
+function resolveCluster<A>(
+  issues: IssueList,
+  path: string,
+  c: ClusterSpec<A>,
+  spec: GlobalNamespaceSpec<A>,
+  services: ServiceWithPath[],
+  seen: readonly string[],
+): ResolvedCluster<A> {
   const namespace = c.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE;
+  const trustDomain = c.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+  const ingressAccount = c.gateways?.ingressServiceAccount ?? gatewayServiceAccount(INGRESS_GATEWAY_RELEASE, c.name);
+  const egressAccount = c.gateways?.egressServiceAccount ?? gatewayServiceAccount(EGRESS_GATEWAY_RELEASE, c.name);
   return {
     name: c.name,
     ...(c.ingress && { ingress: { address: c.ingress.address, port: c.ingress.port ?? DEFAULT_INGRESS_PORT } }),
     ...(c.locality && { locality: c.locality }),
     ...(c.network && { network: c.network }),
+    trustDomain,
+    namespaces: mappedNamespaces(issues, path, c, spec, services, seen),
     gateways: {
       namespace,
       ingressSelector: c.gateways?.ingressSelector ?? gatewaySelector(INGRESS_GATEWAY_RELEASE),
       egressSelector: c.gateways?.egressSelector ?? gatewaySelector(EGRESS_GATEWAY_RELEASE),
       egressService: c.gateways?.egressService ?? gatewayServiceHost(EGRESS_GATEWAY_RELEASE, namespace),
+      ingressPrincipal: principal(trustDomain, namespace, ingressAccount),
+      egressPrincipal: principal(trustDomain, namespace, egressAccount),
     },
   };
+}
+
+/**
+ * The cluster's namespaces known to be in the GlobalNamespace: the audience of its objects (exportTo). A namespace
+ * that only a pattern maps and nothing shows is unknown, and so neither resolves nor reaches a global name.
+ */
+function mappedNamespaces<A>(
+  issues: IssueList,
+  path: string,
+  c: ClusterSpec<A>,
+  spec: GlobalNamespaceSpec<A>,
+  services: ServiceWithPath[],
+  seen: readonly string[],
+): string[] {
+  const known = new Set<string>();
+  for (const r of spec.members)
+    if (matchesPattern(r.cluster, c.name) && !isPattern(r.namespace) && !isSystemNamespace(r.namespace))
+      known.add(r.namespace);
+  for (const s of services) if (s.service.clusters.includes(c.name)) known.add(s.service.namespace);
+  for (const ns of seen) if (isMapped(spec.members, c.name, ns)) known.add(ns);
+  (c.namespaces ?? []).forEach((ns, i) => {
+    if (isMapped(spec.members, c.name, ns)) known.add(ns);
+    else
+      issues.add(
+        join(join(path, "namespaces"), i),
+        `namespace ${ns} is not mapped by any member rule for cluster ${c.name}; add { cluster: ${c.name}, namespace: ${ns} } to members, or drop it here`,
+      );
+  });
+  if (known.size === 0 && services.length > 0)
+    issues.add(
+      path,
+      `no namespace of cluster ${c.name} is known to be in the GlobalNamespace (its member rules are patterns and no service or manifest shows one), so no workload there could use a global name; list the namespaces that call in ${join(path, "namespaces")}, e.g. [shop]`,
+    );
+  return [...known].sort();
+}
+
+/**
+ * A service an ALLOW policy (or defaultDeny) restricts gets an AuthorizationPolicy on its pods: their labels must be
+ * known, and so must the pod ports a policy names.
+ */
+function checkRestrictedServices<A>(
+  issues: IssueList,
+  spec: GlobalNamespaceSpec<A>,
+  services: ServiceWithPath[],
+  policies: ResolvedPolicy[],
+): void {
+  for (const { service, path, unresolvedTargetPorts } of services) {
+    const targets = policies.flatMap((p) => p.to.filter((t) => t.service === service.name).map((t) => ({ p, t })));
+    // Any policy on the service, or defaultDeny, may write a policy on its pods.
+    if (spec.defaultDeny !== true && targets.length === 0) continue;
+    if (!service.selector)
+      issues.add(
+        path,
+        `access policies apply to ${service.name}, so its pods get an AuthorizationPolicy, but their labels are unknown; pass the manifests of a cluster that runs it, or give its selector, e.g. selector: { app: ${service.name} }`,
+      );
+    for (const { p, t } of targets) {
+      if (!t.portsNamed) continue;
+      for (const port of t.ports) {
+        const name = unresolvedTargetPorts[port];
+        if (name !== undefined)
+          issues.add(
+            path,
+            `policy ${p.name} names port ${port} of ${service.name}, whose targetPort "${name}" no workload in the manifests declares; pass the workload's manifests, or give the port's targetPort as a number`,
+          );
+      }
+    }
+  }
 }
 
 function checkClusters<A>(issues: IssueList, clusters: ClusterSpec<A>[]): Set<string> {
@@ -187,6 +299,8 @@ function checkRules(issues: IssueList, rules: MemberRule[], clusters: Set<string
 interface ServiceWithPath {
   service: GlobalService;
   path: string;
+  /** Ports whose pod port is a name the manifests do not resolve: port → name. */
+  unresolvedTargetPorts: Record<number, string>;
 }
 
 /** A service as the spec lists it, and where. */
@@ -252,16 +366,31 @@ function mergeServices<A>(
           `namespace ${namespace} of cluster ${c} is not in the GlobalNamespace; add the member rule { cluster: ${c}, namespace: ${namespace} } or move the service`,
         );
     }
+    if (e) {
+      for (const c of runsIn)
+        if (isExcluded(spec.members, c, namespace, name))
+          issues.add(
+            e.path,
+            `service ${name} is listed, but the member rule for ${c}/${namespace} excludes it (excludeServices); drop one of the two`,
+          );
+    }
     const resolvedPorts = ports
-      .map((p) => {
+      .map((p): ResolvedPort => {
         const protocol = p.protocol ?? protocolFromName(p.name) ?? "TCP";
-        return { number: p.number, name: p.name ?? defaultPortName(protocol, p.number), protocol };
+        return {
+          number: p.number,
+          name: p.name ?? defaultPortName(protocol, p.number),
+          protocol,
+          targetPort: p.targetPort ?? d?.ports.find((q) => q.number === p.number)?.targetPort ?? p.number,
+        };
       })
       .sort((a, b) => a.number - b.number);
+    const selector = e?.s.selector ?? d?.selector;
     checkPortsUnique(issues, join(path, "ports"), resolvedPorts);
     const host = globalHost(name, spec.domain);
     out.push({
       path,
+      unresolvedTargetPorts: e?.s.ports ? {} : (d?.unresolvedTargetPorts ?? {}),
       service: {
         name,
         namespace,
@@ -270,6 +399,7 @@ function mergeServices<A>(
         pinned: e?.s.address !== undefined,
         clusters: runsIn,
         ports: resolvedPorts,
+        ...(selector && Object.keys(selector).length > 0 && { selector }),
       },
     });
   }

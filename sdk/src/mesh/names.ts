@@ -38,7 +38,19 @@ export function serviceObjectNames(gns: string, service: string) {
     ingress: `${base}.ingress`,
     /** Ingress-side VirtualService of one port. */
     ingressRoute: (port: number) => `${base}.ingress.${port}`,
+    /**
+     * The explicit DENY policies of the egress gateway for this service (its ALLOW policy shares the Gateway's name;
+     * kinds keep them apart).
+     */
+    egressDeny: `${base}.egress-deny`,
+    /** The DENY policy on the service's pods (the ALLOW one is named `main`, in the service's namespace). */
+    deny: `${base}.deny`,
   };
+}
+
+/** The namespace-wide objects of a GlobalNamespace (PeerAuthentication) in each mapped namespace. */
+export function namespaceObjectName(gns: string): string {
+  return `${NAME_PREFIX}.${gns}.mtls`;
 }
 
 /**
@@ -58,11 +70,11 @@ function toDnsLabel(text: string, max: number): string {
   return stem;
 }
 
-/** Labels on every object globalmesh writes, so `kubectl get … -l` finds them. */
-export function ownershipLabels(gns: string, service: string): Record<string, string> {
+/** Labels on every object globalmesh writes, so `kubectl get … -l` finds them; per-service objects name the service. */
+export function ownershipLabels(gns: string, service?: string): Record<string, string> {
   return {
     "app.kubernetes.io/managed-by": "globalmesh",
     "globalmesh.io/global-namespace": gns,
-    "globalmesh.io/service": service,
+    ...(service !== undefined && { "globalmesh.io/service": service }),
   };
 }

@@ -22,7 +22,7 @@ export function buildMesh<A = string>(input: unknown, manifests: readonly Cluste
     manifests,
   );
   const discovery = discoverServices(spec.members, manifests);
-  const model = resolveMesh(spec, discovery.services);
+  const model = resolveMesh(spec, discovery);
   return { model, compiled: compileMesh(model), discovery };
 }
 

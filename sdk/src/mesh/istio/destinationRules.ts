@@ -1,18 +1,20 @@
-/** The two legs of a tunnel that originate TLS: sidecar → egress gateway, egress gateway → remote ingress gateway. */
+/** The three legs of a tunnel that originate TLS: sidecar → egress gateway → remote ingress gateway → the service. */
 import { GlobalService } from "../model";
 import { tunnelHost } from "../names";
 import { routeKind } from "../ports";
-import { API_NETWORKING, DestinationRuleObject, ObjectMeta, PortTrafficPolicy, Subset, TrafficPolicy } from "./types";
+import { API_NETWORKING, DestinationRuleObject, ObjectMeta, PortTrafficPolicy, Subset } from "./types";
 
 /**
  * The rule for the local egress gateway's Service: per port of the service, a subset that speaks ISTIO_MUTUAL with
- * the port's tunnel name as SNI, so the egress gateway knows the destination without parsing the protocol. Istio
- * merges the subsets of all rules on the same host, so every service keeps its own rule.
+ * the port's tunnel name as SNI, so the egress gateway knows the destination without parsing the protocol, and that
+ * accepts only this cluster's egress gateway at the other end. Istio merges the subsets of all rules on the same
+ * host, so every service keeps its own rule.
  */
 export function egressSubsets(
   metadata: ObjectMeta,
   service: GlobalService,
-  egress: { host: string; port: number; subsetName: (servicePort: number) => string },
+  egress: { host: string; port: number; subsetName: (servicePort: number) => string; identity: string },
+  exportTo: string[],
 ): DestinationRuleObject {
   return {
     apiVersion: API_NETWORKING,
@@ -20,15 +22,15 @@ export function egressSubsets(
     metadata,
     spec: {
       host: egress.host,
-      exportTo: ["*"],
+      exportTo,
       subsets: service.ports.map((p): Subset => ({
         name: egress.subsetName(p.number),
         trafficPolicy: {
           portLevelSettings: [
             {
               port: { number: egress.port },
-              tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(service.host, p.number) },
               ...(routeKind(p.protocol) === "http" && keepClientProtocol()),
+              tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(service.host, p.number), subjectAltNames: [egress.identity] },
             },
           ],
         },
@@ -38,13 +40,16 @@ export function egressSubsets(
 }
 
 /**
- * The rule for the global host on the egress gateway: to the remote ingress gateways with ISTIO_MUTUAL (the shared
- * root) and the port's tunnel name as SNI. With owners in several clusters, the nearest healthy one is used.
+ * The rule for the global host on the egress gateway: to the remote ingress gateways with ISTIO_MUTUAL, the port's
+ * tunnel name as SNI, and only the owners' ingress gateways accepted at the far end. Every setting sits in the port's
+ * own entry: a port-level entry replaces the whole policy for its port (pilot `GetPortLevelTrafficPolicy`). With
+ * owners in several clusters, the nearest healthy one is used, per connection.
  */
 export function remoteTls(
   metadata: ObjectMeta,
   service: GlobalService,
-  { nearestFirst }: { nearestFirst: boolean },
+  { identities, nearestFirst }: { identities: string[]; nearestFirst: boolean },
+  exportTo: string[],
 ): DestinationRuleObject {
   return {
     apiVersion: API_NETWORKING,
@@ -52,34 +57,73 @@ export function remoteTls(
     metadata,
     spec: {
       host: service.host,
-      exportTo: ["*"],
+      exportTo,
       trafficPolicy: {
-        ...(nearestFirst && nearestHealthyFirst()),
         portLevelSettings: service.ports.map((p): PortTrafficPolicy => ({
           port: { number: p.number },
-          tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(service.host, p.number) },
+          ...(nearestFirst && { loadBalancer: NEAREST_FIRST }),
+          connectionPool: { tcp: { tcpKeepalive: KEEPALIVE } },
+          ...(nearestFirst && { outlierDetection: EJECT_FAILING_CLUSTER }),
+          tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(service.host, p.number), subjectAltNames: identities },
         })),
       },
     },
   };
 }
 
-/** Locality-aware balancing (needs outlier detection to act), failing a cluster over after gateway errors. */
-function nearestHealthyFirst(): Pick<TrafficPolicy, "loadBalancer" | "outlierDetection"> {
+/**
+ * The ingress gateway's rule for the service's own Service (the last hop): it applies to the ingress gateway's pods
+ * only (`workloadSelector`, so it lives in their namespace and shadows any rule of the service's owner for this
+ * traffic), keeps the caller's HTTP version on HTTP ports, and speaks ISTIO_MUTUAL to the pods.
+ */
+export function ingressHop(
+  metadata: ObjectMeta,
+  service: GlobalService,
+  localHost: string,
+  gateway: { selector: Record<string, string>; namespace: string },
+): DestinationRuleObject {
   return {
-    loadBalancer: { simple: "LEAST_REQUEST", localityLbSetting: { enabled: true } },
-    outlierDetection: {
-      consecutiveGatewayErrors: 5,
-      interval: "10s",
-      baseEjectionTime: "30s",
-      maxEjectionPercent: 100,
+    apiVersion: API_NETWORKING,
+    kind: "DestinationRule",
+    metadata,
+    spec: {
+      host: localHost,
+      workloadSelector: { matchLabels: gateway.selector },
+      exportTo: [gateway.namespace],
+      trafficPolicy: {
+        portLevelSettings: service.ports.map((p): PortTrafficPolicy => ({
+          port: { number: p.number },
+          ...(routeKind(p.protocol) === "http" && keepClientProtocol()),
+          tls: { mode: "ISTIO_MUTUAL" },
+        })),
+      },
     },
   };
 }
 
+/** Locality-aware balancing (it needs outlier detection to act). */
+const NEAREST_FIRST: NonNullable<PortTrafficPolicy["loadBalancer"]> = {
+  simple: "LEAST_REQUEST",
+  localityLbSetting: { enabled: true },
+};
+
+/** A cluster whose gateway keeps failing is ejected, so new connections fail over to the next nearest. */
+const EJECT_FAILING_CLUSTER: NonNullable<PortTrafficPolicy["outlierDetection"]> = {
+  consecutiveGatewayErrors: 5,
+  interval: "10s",
+  baseEjectionTime: "30s",
+  maxEjectionPercent: 100,
+};
+
 /**
- * The egress Service's port is not HTTP/2, so a sidecar would speak HTTP/1.1 to it; gRPC needs the caller's own
- * protocol carried through the tunnel.
+ * Cloud load balancers drop idle flows (AWS NLB after 350 s, Azure's after 4 minutes by default): probe well before,
+ * so a quiet tunnel is not cut under a long-lived connection.
+ */
+const KEEPALIVE = { time: "120s", interval: "30s", probes: 3 };
+
+/**
+ * A gateway hop would otherwise choose its own HTTP version for the next hop (HTTP/1.1 to the egress Service's port,
+ * HTTP/2 to a gRPC port); the caller's own protocol is carried through instead.
  */
 function keepClientProtocol(): Pick<PortTrafficPolicy, "connectionPool"> {
   return { connectionPool: { http: { useClientProtocol: true } } };

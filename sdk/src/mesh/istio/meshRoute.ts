@@ -18,8 +18,9 @@ export function meshRoute(
   metadata: ObjectMeta,
   service: GlobalService,
   destination: (port: ResolvedPort) => Destination,
+  exportTo: string[],
 ): VirtualServiceObject {
-  const spec: VirtualServiceSpec = { hosts: [service.host], exportTo: ["*"] };
+  const spec: VirtualServiceSpec = { hosts: [service.host], exportTo };
   for (const p of service.ports) {
     const route: RouteDestination[] = [{ destination: destination(p) }];
     switch (routeKind(p.protocol)) {

@@ -9,6 +9,7 @@ export function serviceEntry<A>(
   metadata: ObjectMeta,
   service: GlobalService,
   endpoints: WorkloadEntry<A>[],
+  exportTo: string[],
 ): ServiceEntryObject<A> {
   return {
     apiVersion: API_NETWORKING,
@@ -20,7 +21,7 @@ export function serviceEntry<A>(
       ports: service.ports.map((p): Port => ({ number: p.number, name: p.name, protocol: p.protocol })),
       location: "MESH_INTERNAL",
       resolution: "DNS",
-      exportTo: ["*"],
+      exportTo,
       endpoints,
     },
   };

@@ -15,11 +15,15 @@ export interface TunnelEnd {
   selector: Record<string, string>;
   /** The port the gateway receives every tunnel on. */
   port: number;
+  /** The gateway's namespace: its routes are exported there only. */
+  namespace: string;
+  /** URI SANs a caller's certificate must carry; absent: any mesh identity, left to the AuthorizationPolicy. */
+  callers?: string[];
 }
 
 /**
  * Admits exactly the service's tunnel names (one per port), and only with ISTIO_MUTUAL: a caller needs a certificate
- * of the mesh's root to get in.
+ * of the mesh's root to get in, and, when `callers` is given, one of those identities.
  */
 export function tunnelGateway(end: TunnelEnd, service: GlobalService): GatewayObject {
   return {
@@ -31,7 +35,7 @@ export function tunnelGateway(end: TunnelEnd, service: GlobalService): GatewayOb
       servers: service.ports.map((p): Server => ({
         port: { number: end.port, name: `tls-${p.number}`, protocol: "TLS" },
         hosts: [tunnelHost(service.host, p.number)],
-        tls: { mode: "ISTIO_MUTUAL" },
+        tls: { mode: "ISTIO_MUTUAL", ...(end.callers && { subjectAltNames: end.callers }) },
       })),
     },
   };
@@ -54,7 +58,7 @@ export function tunnelRoutes(
     spec: {
       hosts: [tunnelHost(service.host, p.number)],
       gateways: [gateway],
-      exportTo: ["*"],
+      exportTo: [end.namespace],
       tcp: [{ match: [{ gateways: [gateway], port: end.port }], route: [{ destination: next(p) }] }],
     },
   }));

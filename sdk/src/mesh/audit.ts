@@ -1,0 +1,449 @@
+import { isPlainObject, Plain } from "./fields";
+import { CLUSTER_DNS_SUFFIX } from "./gateways";
+import {
+  AuthorizationPolicyObject,
+  AuthorizationRule,
+  ClientTLSSettings,
+  DestinationRuleObject,
+  GatewayObject,
+  PeerAuthenticationObject,
+  Server,
+  TrafficPolicy,
+} from "./istio/types";
+import { MeshObject, objectKey } from "./objects";
+
+/**
+ * The audit `globalmesh check` runs on objects: does any of them open a path wider than a spec can declare? A spec
+ * names concrete namespaces, accounts and clusters, so the wiring it compiles to never exports to every namespace,
+ * never admits a wildcard identity and never leaves a TLS hop without an identity check. The compiler should produce
+ * no finding; the audit is the second pair of eyes on it, and on objects edited after rendering.
+ *
+ * Pure: objects in, findings out. Input is read defensively (objects may have been edited by hand), whatever the
+ * types say.
+ */
+
+/** One object (or one part of it) that opens more than a spec could declare. */
+export interface Finding {
+  cluster: string;
+  /** `Kind/namespace/name`. */
+  object: string;
+  /** What is too wide, quoting the field and value. */
+  what: string;
+  /** Why it matters: who gets in that should not. */
+  why: string;
+}
+
+const MANAGED_BY = "app.kubernetes.io/managed-by";
+const GLOBAL_NAMESPACE = "globalmesh.io/global-namespace";
+const SNI_KEY = "connection.sni";
+
+/** Every finding in the objects of every cluster, sorted by cluster, object and what. */
+export function auditWiring(objects: ReadonlyMap<string, readonly MeshObject<unknown>[]>): Finding[] {
+  const out: Finding[] = [];
+  const strict = strictGlobalNamespaces(objects);
+  for (const [cluster, list] of objects) {
+    const add = (o: MeshObject<unknown>, what: string, why: string) =>
+      out.push({ cluster, object: objectKey(o), what, why });
+    for (const o of list) {
+      switch (o.kind) {
+        case "ServiceEntry":
+        case "VirtualService":
+        case "DestinationRule":
+          exportScope(o, add);
+          if (o.kind === "DestinationRule") destinationTls(o, add);
+          break;
+        case "AuthorizationPolicy":
+          authorization(o, list, add);
+          break;
+        case "Gateway":
+          gatewayServers(o, list, add);
+          break;
+        case "PeerAuthentication":
+          peerAuthentication(o, add);
+          break;
+      }
+    }
+    missingPeerAuthentication(list, strict, add);
+  }
+  return sortFindings(out);
+}
+
+type Add = (o: MeshObject<unknown>, what: string, why: string) => void;
+
+function hostsOf(o: MeshObject<unknown>): string {
+  const spec = o.spec as { hosts?: unknown; host?: unknown };
+  const hosts = Array.isArray(spec.hosts) ? spec.hosts.map(String) : typeof spec.host === "string" ? [spec.host] : [];
+  return hosts.length > 0 ? hosts.join(", ") : "its hosts";
+}
+
+/** exportTo must list concrete namespaces: "*", or none at all (Istio's default, every namespace), is too wide. */
+function exportScope(o: MeshObject<unknown>, add: Add): void {
+  const exportTo = (o.spec as { exportTo?: unknown }).exportTo;
+  const list = Array.isArray(exportTo) ? exportTo.map(String) : [];
+  const what = !Array.isArray(exportTo)
+    ? "exportTo is absent"
+    : list.length === 0
+      ? "exportTo is empty"
+      : list.includes("*")
+        ? `exportTo contains "*"`
+        : undefined;
+  if (!what) return;
+  const everyone = "Istio then exports it to every namespace of the cluster";
+  const hosts = hostsOf(o);
+  const effect =
+    o.kind === "ServiceEntry"
+      ? `a namespace outside the GlobalNamespace resolves ${hosts} and reaches its endpoints`
+      : o.kind === "VirtualService"
+        ? `proxies of namespaces outside the GlobalNamespace route ${hosts} by it`
+        : `proxies of namespaces outside the GlobalNamespace use its TLS settings (SNI, subsets) for ${hosts}, the tunnel's keys to the remote cluster`;
+  add(o, what, `${list.includes("*") ? "every namespace of the cluster sees it" : everyone}: ${effect}`);
+}
+
+/** A TLS origination with an SNI (a tunnel to another cluster) must check the far end's identity. */
+function destinationTls(o: DestinationRuleObject, add: Add): void {
+  const check = (where: string, tls: Partial<ClientTLSSettings> | undefined) => {
+    if (!tls || (tls.mode !== "ISTIO_MUTUAL" && tls.mode !== "MUTUAL") || !tls.sni) return;
+    if (Array.isArray(tls.subjectAltNames) && tls.subjectAltNames.length > 0) return;
+    add(
+      o,
+      `${where}: ${tls.mode} with sni "${tls.sni}" but no subjectAltNames`,
+      `the far end's identity is unchecked: any certificate of the shared root (any gateway or workload of any cluster on it) can answer for ${tls.sni} and receive the traffic`,
+    );
+  };
+  const policy = (where: string, p: Partial<TrafficPolicy> & { tls?: ClientTLSSettings }) => {
+    check(`${where}tls`, p.tls);
+    (Array.isArray(p.portLevelSettings) ? p.portLevelSettings : []).forEach((l, i) =>
+      check(`${where}portLevelSettings[${i}] (port ${l.port?.number ?? "?"}) tls`, l.tls),
+    );
+  };
+  const spec = o.spec as Partial<DestinationRuleObject["spec"]>;
+  if (spec.trafficPolicy) policy("trafficPolicy.", spec.trafficPolicy);
+  (Array.isArray(spec.subsets) ? spec.subsets : []).forEach((s, i) => {
+    if (s.trafficPolicy) policy(`subsets[${i}] (${s.name}) trafficPolicy.`, s.trafficPolicy);
+  });
+}
+
+const isWildcard = (v: string) => v.startsWith("*") || v.endsWith("*");
+
+/** ALLOW rules: every rule names its callers, by exact identities; at a gateway, it names the tunnels too. */
+function authorization(o: AuthorizationPolicyObject, list: readonly MeshObject<unknown>[], add: Add): void {
+  const spec = o.spec as Partial<AuthorizationPolicyObject["spec"]>;
+  if (spec.action !== undefined && spec.action !== "ALLOW") return; // DENY closes paths; it never opens one
+  const atGateway = gatewaysSelected(o, list).length > 0;
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((r: Partial<AuthorizationRule>, i) => {
+    const at = `rules[${i}]`;
+    const from = Array.isArray(r.from) ? r.from : [];
+    if (from.length === 0)
+      add(
+        o,
+        `${at} (ALLOW) has no "from"`,
+        "it admits any caller: a workload of any namespace, of any cluster on the same root",
+      );
+    from.forEach((f, j) => {
+      const source: Plain = isPlainObject(f?.source) ? f.source : {};
+      const principals = Array.isArray(source.principals) ? source.principals.map(String) : [];
+      const namespaces = Array.isArray(source.namespaces) ? source.namespaces.map(String) : [];
+      if (principals.length === 0 && namespaces.length === 0)
+        add(
+          o,
+          `${at}.from[${j}].source names no principals or namespaces`,
+          "it admits any caller: the caller's identity is not checked",
+        );
+      for (const p of principals.filter(isWildcard))
+        add(
+          o,
+          `${at}.from[${j}].source.principals contains "${p}"`,
+          "the wildcard admits identities the spec never named: any account of any namespace it matches, in any cluster of the trust domain",
+        );
+      for (const n of namespaces.filter(isWildcard))
+        add(
+          o,
+          `${at}.from[${j}].source.namespaces contains "${n}"`,
+          "the wildcard admits namespaces the spec never named: a namespace outside the GlobalNamespace matches it",
+        );
+    });
+    const sni = (Array.isArray(r.when) ? r.when : []).filter((c) => c?.key === SNI_KEY);
+    if (atGateway && sni.length === 0)
+      add(
+        o,
+        `${at} (ALLOW, at a gateway) has no ${SNI_KEY} condition`,
+        "its callers get every tunnel the gateway serves, those of other services and other GlobalNamespaces included",
+      );
+    for (const c of sni)
+      for (const v of (Array.isArray(c.values) ? c.values : []).map(String).filter(isWildcard))
+        add(
+          o,
+          `${at}: ${SNI_KEY} value "${v}" is a wildcard`,
+          "it admits its callers to tunnels of services (or ports) the rule was not written for",
+        );
+  });
+}
+
+/** The Gateways (same namespace) whose pods an AuthorizationPolicy's selector selects. */
+function gatewaysSelected(o: AuthorizationPolicyObject, list: readonly MeshObject<unknown>[]): GatewayObject[] {
+  return list.filter(
+    (g): g is GatewayObject =>
+      g.kind === "Gateway" && g.metadata.namespace === o.metadata.namespace && selects(o, g.spec.selector),
+  );
+}
+
+/** Does the policy apply to every pod that carries `labels`? No selector: every workload of its namespace. */
+function selects(o: AuthorizationPolicyObject, labels: Readonly<Record<string, string>> | undefined): boolean {
+  const match = (o.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {};
+  return Object.entries(match).every(([k, v]) => labels?.[k] === v);
+}
+
+/** Server TLS modes that check no caller identity, and what that lets in. */
+const OPEN_SERVERS: Partial<Record<string, string>> = {
+  SIMPLE: "the gateway asks for no client certificate: any caller that reaches it gets in, without an identity",
+  OPTIONAL_MUTUAL: "a client certificate is optional: a caller without one gets in, without an identity",
+  PASSTHROUGH: "the gateway passes TLS through without terminating it: it checks no caller identity",
+  AUTO_PASSTHROUGH:
+    "any caller routes to any service of the cluster by naming it in the SNI (outbound_.<port>_._.<host>), with no identity checked at the gateway",
+};
+
+/** Gateway servers: mutual TLS, and the caller's identity checked (by SANs, or per SNI by an AuthorizationPolicy). */
+function gatewayServers(o: GatewayObject, list: readonly MeshObject<unknown>[], add: Add): void {
+  const servers = Array.isArray(o.spec.servers) ? o.spec.servers : [];
+  servers.forEach((s: Partial<Server>, i) => {
+    const hosts = (Array.isArray(s.hosts) ? s.hosts : []).map(String);
+    const at = `servers[${i}] (port ${s.port?.number ?? "?"}, hosts ${hosts.join(", ") || "none"})`;
+    for (const h of hosts.filter((h) => isWildcard(dnsName(h))))
+      add(
+        o,
+        `${at}: host "${h}" is a wildcard`,
+        "the server admits server names the spec never declared: its callers reach every host the gateway routes",
+      );
+    const mode = s.tls?.mode;
+    const why = mode === undefined ? "plain text: no TLS, so no caller identity at all" : OPEN_SERVERS[mode];
+    if (why) {
+      add(o, `${at}: tls ${mode === undefined ? "absent" : `mode ${mode}`}`, why);
+      return;
+    }
+    if (mode !== "ISTIO_MUTUAL" && mode !== "MUTUAL") return; "the gateway asks for no client certificate: any caller that reaches it gets in, without an identity",
+      OPTIONAL_MUTUAL: "a client certificate is optional: a caller without one gets in, without an identity",
+      PASSTHROUGH: "the gateway passes TLS through without terminating it: it checks no caller identity",
+      AUTO_PASSTHROUGH:
+        "any caller routes to any service of the cluster by naming it in the SNI (outbound_.<port>_._.<host>), with no identity checked at the gateway",
+    if (Array.isArray(s.tls?.subjectAltNames) && s.tls.subjectAltNames.length > 0) return;
+    const uncovered = hosts.filter((h) => !sniCovered(o, dnsName(h), list));
+    if (uncovered.length === 0) return;
+    add(
+      o,
+      `${at}: ${mode} without subjectAltNames, and no AuthorizationPolicy on its gateway admits ${uncovered.join(", ")} by ${SNI_KEY}`,
+      "any certificate of the mesh's root opens it: a workload of any namespace, or of any cluster on the same root, can call the gateway directly with that server name",
+    );
+  });
+}
+
+/** A Gateway host is `[namespace/]name`. */
+function dnsName(host: string): string {
+  const slash = host.indexOf("/");
+  return slash === -1 ? host : host.slice(slash + 1);
+}
+
+/**
+ * Is a server name's caller checked by an AuthorizationPolicy on the gateway's pods: an ALLOW rule for that SNI (the
+ * rule's own sources are audited apart), or a DENY rule for it that matches every caller?
+ */
+function sniCovered(g: GatewayObject, sni: string, list: readonly MeshObject<unknown>[]): boolean {
+  return list.some((p) => {
+    if (p.kind !== "AuthorizationPolicy" || p.metadata.namespace !== g.metadata.namespace) return false;
+    if (!selects(p, g.spec.selector)) return false;
+    const action = p.spec.action ?? "ALLOW";
+    return (Array.isArray(p.spec.rules) ? p.spec.rules : []).some((r: Partial<AuthorizationRule>) => {
+      const names = (Array.isArray(r.when) ? r.when : [])
+        .filter((c) => c?.key === SNI_KEY)
+        .flatMap((c) => (Array.isArray(c.values) ? c.values.map(String) : []));
+      if (!names.some((v) => sniMatches(v, sni))) return false;
+      return action === "ALLOW" || !Array.isArray(r.from) || r.from.length === 0;
+    });
+  });
+}
+
+/** Istio's string match: exact, `*` alone, `prefix*` or `*suffix`. */
+function sniMatches(value: string, sni: string): boolean {
+  if (value === "*") return true;
+  if (value.endsWith("*")) return sni.startsWith(value.slice(0, -1));
+  if (value.startsWith("*")) return sni.endsWith(value.slice(1));
+  return value === sni;
+}
+
+/** globalmesh writes PeerAuthentications only for `mtls: STRICT`: one of ours in any other mode is too wide. */
+function peerAuthentication(o: PeerAuthenticationObject, add: Add): void {
+  if (o.metadata.labels?.[MANAGED_BY] !== "globalmesh") return;
+  const mode = (o.spec as { mtls?: { mode?: string } }).mtls?.mode;
+  if (mode === "STRICT") return;
+  add(
+    o,
+    `mtls mode ${mode ?? "absent"} (globalmesh writes only STRICT)`,
+    "the namespace's sidecars accept plain text: a caller outside the mesh reaches its pods without an identity, and no AuthorizationPolicy principal can hold",
+  );
+}
+
+/** GlobalNamespaces whose wiring carries a STRICT PeerAuthentication somewhere: their spec says mtls STRICT. */
+function strictGlobalNamespaces(objects: ReadonlyMap<string, readonly MeshObject<unknown>[]>): Set<string> {
+  const out = new Set<string>();
+  for (const list of objects.values())
+    for (const o of list) {
+      const gns = o.metadata.labels?.[GLOBAL_NAMESPACE];
+      if (o.kind === "PeerAuthentication" && o.metadata.labels?.[MANAGED_BY] === "globalmesh" && gns)
+        if ((o.spec as { mtls?: { mode?: string } }).mtls?.mode === "STRICT") out.add(gns);
+    }
+  return out;
+}
+
+/**
+ * A namespace that runs a service of a STRICT GlobalNamespace (a ServiceEntry's local endpoint
+ * `<service>.<namespace>.svc.cluster.local`) needs a namespace-wide STRICT PeerAuthentication. Told from the objects
+ * alone: a GlobalNamespace with a STRICT PeerAuthentication anywhere is STRICT everywhere.
+ */
+function missingPeerAuthentication(list: readonly MeshObject<unknown>[], strict: Set<string>, add: Add): void {
+  const covered = new Set(
+    list
+      .filter(
+        (o) =>
+          o.kind === "PeerAuthentication" &&
+          (o.spec as { mtls?: { mode?: string } }).mtls?.mode === "STRICT" &&
+          !(o.spec as { selector?: unknown }).selector,
+      )
+      .map((o) => o.metadata.namespace),
+  );
+  for (const o of list) {
+    const gns = o.metadata.labels?.[GLOBAL_NAMESPACE];
+    if (o.kind !== "ServiceEntry" || !gns || !strict.has(gns)) continue;
+    for (const e of Array.isArray(o.spec.endpoints) ? o.spec.endpoints : []) {
+      const ns = typeof e.address === "string" ? localNamespace(e.address) : undefined;
+      if (ns === undefined || covered.has(ns)) continue;
+      add(
+        o,
+        `namespace ${ns} runs ${hostsOf(o)} but has no namespace-wide STRICT PeerAuthentication, while GlobalNamespace ${gns} is STRICT`,
+        "its sidecars accept plain text: a caller outside the mesh reaches the pods without an identity, and no AuthorizationPolicy principal can hold",
+      );
+    }
+  }
+}
+
+/** `<service>.<namespace>.svc.cluster.local` → namespace. */
+function localNamespace(address: string): string | undefined {
+  const suffix = `.${CLUSTER_DNS_SUFFIX}`;
+  if (!address.endsWith(suffix)) return undefined;
+  const parts = address.slice(0, -suffix.length).split(".");
+  return parts.length === 2 ? parts[1] : undefined;
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.cluster}\u0000${f.object}\u0000${f.what}`;
+  return findings.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+// Objects already in the clusters (`check --existing`).
+
+/**
+ * Objects already in the clusters that the compiled ones would collide with: one of the same kind, namespace and
+ * name not owned by the GlobalNamespace that writes ours (applying would take it over), and a namespace-wide
+ * PeerAuthentication not ours where we write one (Istio honours only the oldest namespace-wide policy of a
+ * namespace, so one of the two is ignored). `existing` is plain parsed YAML; `List` objects are unpacked.
+ */
+export function auditExisting(
+  ours: ReadonlyMap<string, readonly MeshObject<unknown>[]>,
+  existing: ReadonlyMap<string, readonly unknown[]>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const [cluster, found] of existing) {
+    const mine = ours.get(cluster) ?? [];
+    const byKey = new Map(mine.map((o) => [objectKey(o), o] as const));
+    const namespaceWide = new Map(
+      mine
+        .filter((o) => o.kind === "PeerAuthentication" && !(o.spec as { selector?: unknown }).selector)
+        .map((o) => [o.metadata.namespace, o] as const),
+    );
+    for (const e of flatten(found)) {
+      const theirs = existingObject(e);
+      if (!theirs) continue;
+      const key = `${theirs.kind}/${theirs.namespace}/${theirs.name}`;
+      const same = byKey.get(key);
+      if (same && sameGroup(theirs.apiVersion, same.apiVersion)) {
+        const gns = same.metadata.labels[GLOBAL_NAMESPACE];
+        if (!ownedBy(theirs.labels, gns))
+          out.push({
+            cluster,
+            object: key,
+            what: `exists already, ${owner(theirs.labels)}; GlobalNamespace ${gns} writes an object of that name`,
+            why: "applying the rendered objects would take it over and replace what it says; rename or remove the existing object, or check that it is this GlobalNamespace's own from another tool",
+          });
+        continue;
+      }
+      const ourPolicy = namespaceWide.get(theirs.namespace);
+      if (theirs.kind !== "PeerAuthentication" || !ourPolicy || !sameGroup(theirs.apiVersion, ourPolicy.apiVersion))
+        continue;
+      if (!isNamespaceWide(theirs.spec)) continue;
+      const gns = ourPolicy.metadata.labels[GLOBAL_NAMESPACE];
+      if (ownedBy(theirs.labels, gns)) continue;
+      const mode = isPlainObject(theirs.spec.mtls) ? String(theirs.spec.mtls.mode ?? "unset") : "unset";
+      out.push({
+        cluster,
+        object: key,
+        what: `a namespace-wide PeerAuthentication (mtls ${mode}) already exists in namespace ${theirs.namespace}, ${owner(theirs.labels)}, where GlobalNamespace ${gns} writes ${objectKey(ourPolicy)}`,
+        why: "Istio honours only the oldest namespace-wide PeerAuthentication of a namespace, so one of the two is ignored; remove the existing one, or keep it and set mtls: PERMISSIVE in the spec so globalmesh writes none",
+      });
+    }
+  }
+  return sortFindings(out);
+}
+
+interface ExistingObject {
+  apiVersion?: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  labels: Record<string, unknown>;
+  spec: Plain;
+}
+
+/** `kubectl get -o yaml` gives a `List` (or `<Kind>List`) with `items`: unpack them. */
+function flatten(found: readonly unknown[]): unknown[] {
+  return found.flatMap((o) =>
+    isPlainObject(o) && typeof o.kind === "string" && o.kind.endsWith("List") && Array.isArray(o.items)
+      ? flatten(o.items)
+      : [o],
+  );
+}
+
+/** Kind, namespace (default `default`, as kubectl applies it) and name of a parsed object; undefined if it has none. */
+function existingObject(o: unknown): ExistingObject | undefined {
+  if (!isPlainObject(o) || typeof o.kind !== "string" || !isPlainObject(o.metadata)) return undefined;
+  const { name, namespace, labels } = o.metadata;
+  if (typeof name !== "string") return undefined;
+  return {
+    ...(typeof o.apiVersion === "string" && { apiVersion: o.apiVersion }),
+    kind: o.kind,
+    namespace: typeof namespace === "string" && namespace !== "" ? namespace : "default",
+    name,
+    labels: isPlainObject(labels) ? labels : {},
+    spec: isPlainObject(o.spec) ? o.spec : {},
+  };
+}
+
+/** Same API group (`networking.istio.io/v1beta1` is the same resource as `…/v1`; a Gateway API `Gateway` is not). */
+function sameGroup(theirs: string | undefined, ours: string): boolean {
+  if (theirs === undefined) return true;
+  const group = (v: string) => (v.includes("/") ? v.slice(0, v.indexOf("/")) : "");
+  return group(theirs) === group(ours);
+}
+
+function isNamespaceWide(spec: Plain): boolean {
+  const selector = spec.selector;
+  if (!isPlainObject(selector)) return true;
+  return !isPlainObject(selector.matchLabels) || Object.keys(selector.matchLabels).length === 0;
+}
+
+function ownedBy(labels: Record<string, unknown>, gns: string | undefined): boolean {
+  return labels[MANAGED_BY] === "globalmesh" && labels[GLOBAL_NAMESPACE] === gns;
+}
+
+function owner(labels: Record<string, unknown>): string {
+  if (labels[MANAGED_BY] !== "globalmesh") return "not managed by globalmesh";
+  const gns = labels[GLOBAL_NAMESPACE];
+  return typeof gns === "string" ? `owned by GlobalNamespace ${gns}` : "managed by globalmesh for no GlobalNamespace";
+}

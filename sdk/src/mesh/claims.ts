@@ -1,0 +1,59 @@
+import { IssueList } from "./errors";
+
+/**
+ * Two GlobalNamespaces known together (several `--spec` in one CLI run, or a component's `peers`) may not claim the
+ * same global host or the same virtual IP: Istio would merge two ServiceEntries for one host, and a VIP would lead
+ * callers to either service. Across stacks nobody sees both, so there is no check there.
+ */
+
+/** What a GlobalNamespace claims: its name and, per service, the global host and virtual IP. */
+export interface MeshClaims {
+  name: string;
+  services: readonly { name: string; host: string; address: string }[];
+}
+
+/** Throws a SpecError naming both GlobalNamespaces, the host or VIP, and the fix; returns when the claims are apart. */
+export function checkClaims(meshes: readonly MeshClaims[]): void {
+  const issues = new IssueList();
+  const names = new Map<string, number>();
+  meshes.forEach((m, i) => {
+    const first = names.get(m.name);
+    if (first === undefined) names.set(m.name, i);
+    else
+      issues.add(
+        m.name,
+        `GlobalNamespace ${m.name} is given twice (specs ${first + 1} and ${i + 1}); every object name and virtual IP derives from the name, so give each GlobalNamespace once, or rename one`,
+      );
+  });
+  const hosts = new Map<string, Claim>();
+  const addresses = new Map<string, Claim>();
+  meshes.forEach((m, i) => {
+    if (names.get(m.name) !== i) return; // a repeated GlobalNamespace: said above
+    for (const s of m.services) {
+      const claim = { mesh: m.name, service: s.name, host: s.host, address: s.address };
+      const host = s.host.toLowerCase();
+      const other = hosts.get(host);
+      if (other && other.mesh !== m.name)
+        issues.add(
+          s.host,
+          `claimed by GlobalNamespace ${other.mesh} (service ${other.service}) and by GlobalNamespace ${m.name} (service ${s.name}); a host belongs to one GlobalNamespace: give one of them another domain, or drop the service from one`,
+        );
+      else if (!other) hosts.set(host, claim);
+      const at = addresses.get(s.address);
+      if (at && at.mesh !== m.name)
+        issues.add(
+          s.address,
+          `virtual IP of ${at.host} (GlobalNamespace ${at.mesh}) and of ${s.host} (GlobalNamespace ${m.name}); pin another address for one of them with "address:" in its services entry, e.g. a free class E address such as 241.0.0.10`,
+        );
+      else if (!at) addresses.set(s.address, claim);
+    }
+  });
+  issues.throwIfAny(undefined, "GlobalNamespaces claim the same names");
+}
+
+interface Claim {
+  mesh: string;
+  service: string;
+  host: string;
+  address: string;
+}
