@@ -24,12 +24,14 @@ export { GlobalNamespace } from "./gns/globalNamespace";
 export type { GlobalHost } from "./gns/globalNamespace";
 export type {
   GlobalNamespaceArgs,
+  GlobalNamespaceClaim,
   GlobalNamespaceCluster,
   GlobalNamespaceManifests,
   GlobalNamespaceMember,
+  GlobalNamespacePeer,
   GlobalNamespaceService,
 } from "./gns/args";
-export { PortProtocol } from "./mesh/spec";
-export type { GatewaysSpec, PortSpec } from "./mesh/spec";
+export { MtlsMode, PolicyAction, PortProtocol } from "./mesh/spec";
+export type { AccessPolicySpec, GatewaysSpec, PolicySource, PolicyTarget, PortSpec } from "./mesh/spec";
 export { SpecError } from "./mesh/errors";
 export type { SpecIssue } from "./mesh/errors";

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { Io } from "../../sdk/src/cli/io";
 import { main } from "../../sdk/src/cli/main";
+import { gatewayName } from "../../sdk/src/mesh";
 import { ROOT } from "../helpers/fixtures";
 
 function capture(tty = false, env: Record<string, string> = {}): Io & { out: string; err: string } {
@@ -37,7 +38,10 @@ const MOVE_CATALOG = [
   "--new-manifests",
   `cluster2=${F}/acme-catalog-moved/cluster2.yaml`,
 ];
-const CATALOG = "istio-system/gns.acme-fitness.catalog";
+const CATALOG = "istio-gateways/gns.acme-fitness.catalog";
+/** Gateway names are DNS labels (`gatewayName`). */
+const GATEWAY = (role: "egress" | "ingress") => `istio-gateways/${gatewayName("acme-fitness", "catalog", role)}`;
+const C = "test/cli/fixtures";
 
 /** The lines of one cluster's section (from its name to the next blank line). */
 function section(out: string, cluster: string): string[] {
@@ -58,12 +62,13 @@ describe("moving catalog from cluster2 to cluster1", () => {
   test("exits 1 (changes) and explains the move first, then counts per cluster", () => {
     expect(code).toBe(1);
     expect(io.err).toBe("");
-    // cluster1 trades its client side of catalog (remote rule + egress gateway, subsets, one route) for the serving
-    // side (ingress gateway, one route); cluster2 the other way round; both keep their host entry (entry, route).
+    // cluster1 trades its client side of catalog (remote rule, egress gateway, its policy, subsets, one route) for
+    // the serving side (ingress gateway, its policy, the ingress hop's rule, one route); cluster2 the other way round;
+    // both keep their host entry (entry, route).
     expect(io.out.split("\n").slice(0, 4)).toEqual([
       "catalog.acme.example.com moves from cluster2 to cluster1",
-      "cluster1: 4 objects removed, 2 added, 2 changed",
-      "cluster2: 2 objects removed, 4 added, 2 changed",
+      "cluster1: 5 objects removed, 4 added, 2 changed",
+      "cluster2: 4 objects removed, 5 added, 2 changed",
       "",
     ]);
   });
@@ -71,11 +76,14 @@ describe("moving catalog from cluster2 to cluster1", () => {
   test("lists cluster1's objects removed, added and changed by name", () => {
     const objects = section(io.out, "cluster1").filter((l) => /^ {2}[-+~] /.test(l));
     expect(objects).toEqual([
+      `  - AuthorizationPolicy ${CATALOG}.egress`,
       `  - DestinationRule ${CATALOG}`,
       `  - DestinationRule ${CATALOG}.egress`,
-      `  - Gateway ${CATALOG}.egress`,
+      `  - Gateway ${GATEWAY("egress")}`,
       `  - VirtualService ${CATALOG}.egress.8082`,
-      `  + Gateway ${CATALOG}.ingress`,
+      `  + AuthorizationPolicy ${CATALOG}.ingress`,
+      `  + DestinationRule ${CATALOG}.ingress`,
+      `  + Gateway ${GATEWAY("ingress")}`,
       `  + VirtualService ${CATALOG}.ingress.8082`,
       `  ~ ServiceEntry ${CATALOG}`,
       `  ~ VirtualService ${CATALOG}`,
@@ -108,7 +116,7 @@ test("colour on a terminal, none when NO_COLOR is set", async () => {
   const tty = capture(true);
   expect(await main(MOVE_CATALOG, tty)).toBe(1);
   expect(tty.out).toContain(`\x1b[31m  - DestinationRule ${CATALOG}\x1b[0m`);
-  expect(tty.out).toContain(`\x1b[32m  + Gateway ${CATALOG}.ingress\x1b[0m`);
+  expect(tty.out).toContain(`\x1b[32m  + Gateway ${GATEWAY("ingress")}\x1b[0m`);
   const noColor = capture(true, { NO_COLOR: "1" });
   expect(await main(MOVE_CATALOG, noColor)).toBe(1);
   expect(noColor.out).not.toContain("\x1b[");
@@ -116,22 +124,27 @@ test("colour on a terminal, none when NO_COLOR is set", async () => {
 });
 
 test("identical GlobalNamespaces, even written in another order: no changes, exit 0", async () => {
-  for (const newSpec of [`${A}/gns.yaml`, `${F}/acme-reordered.yaml`]) {
+  for (const newSpec of [`${A}/gns.yaml`, `${C}/acme-reordered.yaml`]) {
     const io = capture();
     expect(await main(["diff", `${A}/gns.yaml`, newSpec, ...MANIFESTS], io)).toBe(0);
     expect(io.out).toBe("no changes\n");
   }
 });
 
-test("a cluster joining: said first, then its 60 client objects (10 services × 6)", async () => {
+test("a cluster joining: said first; the others admit its egress gateway; its 71 objects (10 services × 7, mTLS)", async () => {
   const io = capture();
   expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-cluster3.yaml`, ...MANIFESTS], io)).toBe(1);
-  expect(io.out.split("\n").slice(0, 3)).toEqual([
+  // Every ingress Gateway and its AuthorizationPolicy now also admit cluster3's egress gateway: 8 services in
+  // cluster1, 2 in cluster2.
+  expect(io.out.split("\n").slice(0, 5)).toEqual([
     "cluster cluster3 joins",
     "rule { cluster: cluster3, namespace: default } added",
-    "cluster3 (joins): 60 objects added",
+    "cluster1: 16 objects changed",
+    "cluster2: 4 objects changed",
+    "cluster3 (joins): 71 objects added",
   ]);
-  expect(section(io.out, "cluster3")).toHaveLength(60);
+  expect(section(io.out, "cluster3")).toHaveLength(71);
+  expect(section(io.out, "cluster3")).toContain("  + PeerAuthentication default/gns.acme-fitness.mtls");
 });
 
 test("invalid input exits 2 and names the file, the field and its line", async () => {

@@ -35,10 +35,12 @@ test("render writes one multi-document YAML per cluster and prints the summary",
   expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
   const docs = parseAllDocuments(readFileSync(join(out, "cluster1.yaml"), "utf8"));
   const objects = docs.map((d) => d.toJS());
-  expect(objects).toHaveLength(44);
+  // cluster1 runs 8 services others call (entry, route, ingress Gateway, its route, its policy, the ingress hop's
+  // rule: 6 each), calls 2 in cluster2 (7 each), and its namespace default gets STRICT mTLS: 48 + 14 + 1.
+  expect(objects).toHaveLength(63);
   expect(objects.flatMap(istioSchemaProblems)).toEqual([]);
   expect(io.out).toMatch(/^GlobalNamespace acme-fitness \(\*\.acme\.example\.com\): 10 services in 2 clusters$/m);
-  expect(io.out).toMatch(/^ {2}cluster1 +44 objects +→ .*cluster1\.yaml$/m);
+  expect(io.out).toMatch(/^ {2}cluster1 +63 objects +→ .*cluster1\.yaml$/m);
   expect(io.out).toMatch(/^ {2}catalog\.acme\.example\.com +(2[4-5]\d\.\d+\.\d+\.\d+) +8082\/HTTP +runs in cluster2$/m);
   expect(io.err).toBe("");
 });
@@ -135,7 +137,7 @@ test("check validates and summarizes without writing anything", async () => {
     a.startsWith("examples/") || a.includes("=examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a,
   );
   expect(await main(["check", ...inRoot], io)).toBe(0);
-  expect(io.out).toMatch(/^ {2}cluster2 +56 objects$/m);
+  expect(io.out).toMatch(/^ {2}cluster2 +69 objects$/m);
   expect(readdirSync(dir)).toEqual([]);
   const bad = capture();
   expect(await main(["check", "--spec", "test/fixtures/acme-invalid.yaml"], bad)).toBe(2);

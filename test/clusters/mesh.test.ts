@@ -73,7 +73,11 @@ describe.each([true, false])("EksCluster + AksCluster in a GlobalNamespace (prev
     expect(crs).toHaveLength(objectNames.cluster1.length + objectNames.cluster2.length);
     for (const cluster of ["cluster1", "cluster2"] as const) {
       const mine = crs.filter((r) => providerOf(r).name === `acme-${cluster}`);
-      const names = objectNames[cluster].map((key) => `acme-${cluster}-${key.split("/")[2]}`);
+      // `Kind/namespace/name`; objects outside the gateways' namespace (PeerAuthentications) are named with theirs.
+      const names = objectNames[cluster].map((key) => {
+        const [, namespace, name] = key.split("/");
+        return `acme-${cluster}-${namespace === "istio-gateways" ? name : `${namespace}/${name}`}`;
+      });
       expect(mine.map((r) => r.name).sort()).toEqual(names.sort());
     }
   });

@@ -10,7 +10,10 @@ import { isSecret, isUnknown, plaintextStrings, reveal } from "./wire";
 
 const STACK = "pulumi:pulumi:Stack";
 export const K8S_PROVIDER = "pulumi:providers:kubernetes";
-export const ISTIO = "kubernetes:networking.istio.io/";
+/** Istio's API groups, as Pulumi types start: networking (routing) and security (AuthorizationPolicy, PeerAuthentication). */
+export const ISTIO_GROUPS = ["kubernetes:networking.istio.io/", "kubernetes:security.istio.io/"] as const;
+/** Whether a registration's type is an Istio object of either group. */
+export const isIstio = (type: string) => ISTIO_GROUPS.some((g) => type.startsWith(g));
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 export const GLOBAL_NAMESPACE = "globalmesh:index:GlobalNamespace";
 
@@ -84,7 +87,7 @@ export function ancestors(r: RunResult, g: { parent: string }): Registration[] {
 /** Every Istio object belongs to a GlobalNamespace. */
 export function istioParentProblems(r: RunResult): string[] {
   return r.registrations
-    .filter((g) => g.type.startsWith(ISTIO))
+    .filter((g) => isIstio(g.type))
     .filter((g) => !ancestors(r, g).some((a) => a.type === GLOBAL_NAMESPACE))
     .map((g) => `${short(g.urn)}: not under a ${GLOBAL_NAMESPACE}`);
 }
@@ -134,7 +137,7 @@ export function istiodReadiness(r: RunResult): IstiodReadiness {
   const istiods = istiodReleases(r).map((g) => ({ urn: g.urn, cluster: clusterOf(r, g) }));
   for (const i of istiods.filter((i) => i.cluster === undefined))
     out.skipped.push(`${short(i.urn)}: istiod release on a cluster that cannot be told (kubeconfig unknown or unset)`);
-  for (const o of r.registrations.filter((g) => g.type.startsWith(ISTIO))) {
+  for (const o of r.registrations.filter((g) => isIstio(g.type))) {
     const cluster = clusterOf(r, o);
     if (cluster === undefined) {
       out.skipped.push(`${short(o.urn)}: on a cluster that cannot be told (kubeconfig unknown or unset)`);
@@ -191,3 +194,6 @@ export function countTypes(r: RunResult): Record<string, number> {
 
 /** Registrations whose type starts with `prefix`. */
 export const ofType = (r: RunResult, prefix: string) => r.registrations.filter((g) => g.type.startsWith(prefix));
+
+/** The Istio objects (networking and security) a program registered. */
+export const istioObjects = (r: RunResult) => r.registrations.filter((g) => isIstio(g.type));

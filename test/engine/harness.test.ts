@@ -327,14 +327,23 @@ describe("the generic checks fail on a program that breaks them (fixtures/leaky)
     ]));
   test("an Istio object that does not wait for its cluster's istiod", () => {
     const { problems, compared, skipped } = istiodReadiness(r);
-    expect(problems).toEqual([
+    // Registrations arrive in whatever order: compared sorted (networking.istio.io, then security.istio.io).
+    expect([...problems].sort()).toEqual([
       expect.stringMatching(
         /VirtualService::races-istiod: does not wait for its cluster's istiod .*kubernetes:helm\.sh\/v3:Release::leaky-istiod$/,
+      ),
+      expect.stringMatching(
+        /security\.istio\.io\/v1:AuthorizationPolicy::races-istiod-policy: does not wait for its cluster's istiod /,
       ),
     ]);
     // The objects go through `leaky`, istiod through `leaky-mesh`: one cluster, told by the kubeconfig text.
     const name = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-    expect(compared.map(name).sort()).toEqual(["races-istiod", "stray-route", "waits-for-istiod"]);
+    expect(compared.map(name).sort()).toEqual([
+      "races-istiod",
+      "races-istiod-policy",
+      "stray-route",
+      "waits-for-istiod",
+    ]);
     expect(skipped).toEqual([]);
   });
   test("an unknown kubeconfig (a preview) cannot be compared: skipped, not passed or failed", () => {
@@ -346,11 +355,12 @@ describe("the generic checks fail on a program that breaks them (fixtures/leaky)
     };
     const { problems, compared, skipped } = istiodReadiness(unknown);
     expect({ problems, compared }).toEqual({ problems: [], compared: [] });
-    expect(skipped).toHaveLength(4);
+    expect(skipped).toHaveLength(5);
     expect(skipped).toEqual(
       expect.arrayContaining([
         expect.stringContaining("Release::leaky-istiod: istiod release on a cluster that cannot be told"),
         expect.stringContaining("VirtualService::races-istiod: on a cluster that cannot be told"),
+        expect.stringContaining("AuthorizationPolicy::races-istiod-policy: on a cluster that cannot be told"),
         expect.stringContaining("VirtualService::stray-route: on a cluster that cannot be told"),
         expect.stringContaining("VirtualService::waits-for-istiod: on a cluster that cannot be told"),
       ]),

@@ -4,9 +4,10 @@ import {
   clusterOf,
   GLOBAL_NAMESPACE,
   HELM_RELEASE,
-  ISTIO,
+  isIstio,
   istiodReadiness,
   istiodReleases,
+  istioObjects,
   K8S_PROVIDER,
   kubeconfigOf,
   ofType,
@@ -55,7 +56,7 @@ describe("examples/onboard-existing: readiness and upgrades", () => {
       const { problems, compared, skipped } = istiodReadiness(r);
       expect({ problems, skipped }).toEqual({ problems: [], skipped: [] });
       expect([...compared].sort()).toEqual(
-        ofType(r, ISTIO)
+        istioObjects(r)
           .map((g) => g.urn)
           .sort(),
       );
@@ -72,7 +73,7 @@ describe("examples/onboard-existing: readiness and upgrades", () => {
 
     const kept = (r: RunResult) =>
       r.registrations
-        .filter((g) => g.type === K8S_PROVIDER || g.type.startsWith(ISTIO))
+        .filter((g) => g.type === K8S_PROVIDER || isIstio(g.type))
         .map((g) => ({ urn: g.urn, inputs: g.inputs, provider: g.provider }))
         // Registrations arrive in whatever order the program's outputs resolve.
         .sort((a, b) => a.urn.localeCompare(b.urn));

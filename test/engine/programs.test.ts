@@ -3,7 +3,7 @@ import { join, relative, sep } from "node:path";
 import { parse } from "yaml";
 import {
   countTypes,
-  ISTIO,
+  istioObjects,
   istiodReadiness,
   istioParentProblems,
   kubernetesProviderProblems,
@@ -125,7 +125,9 @@ describe.each(PROGRAMS)("program $dir", (program) => {
     });
 
     test("every Istio object belongs to a GlobalNamespace", () => {
+      // Routing and security objects both (STRICT mTLS by default: a PeerAuthentication per mapped namespace).
       expect(ofType(run(), "kubernetes:networking.istio.io/").length).toBeGreaterThan(0);
+      expect(ofType(run(), "kubernetes:security.istio.io/").length).toBeGreaterThan(0);
       expect(istioParentProblems(run())).toEqual([]);
     });
 
@@ -136,7 +138,7 @@ describe.each(PROGRAMS)("program $dir", (program) => {
         // Every kubeconfig is known in an update, so nothing a preview had to skip goes unchecked, and the check is seen
         // to compare every Istio object of a program that installs istiod.
         expect(skipped).toEqual([]);
-        const istio = ofType(run(), ISTIO).map((g) => g.urn);
+        const istio = istioObjects(run()).map((g) => g.urn);
         expect(istio.length).toBeGreaterThan(0);
         expect([...compared].sort()).toEqual(program.expect.installsIstiod ? istio.sort() : []);
       }

@@ -1,4 +1,5 @@
 import { kubeconfigText } from "../helpers/kubeconfigs";
+import { HELM_RELEASE, ofType } from "./checks";
 import { RunResult } from "./runProgram";
 import { isSecret, reveal } from "./wire";
 
@@ -43,6 +44,25 @@ const hostNames = (r: RunResult) => {
   return Array.isArray(hosts) ? hosts.map((h: { host: string }) => h.host) : [];
 };
 
+/**
+ * What MeshCluster installs per cluster, as the README promises: both gateways in `istio-gateways`, each with the
+ * cluster's own service account, and `cacerts` alone in istio-system, out of the gateways' reach.
+ */
+const gatewaysApartFromCacerts = (r: RunResult, clusters: number) => {
+  const gateways = ofType(r, HELM_RELEASE).filter((g) => reveal(g.inputs.chart) === "gateway");
+  expect(gateways).toHaveLength(2 * clusters);
+  for (const g of gateways) {
+    expect(reveal(g.inputs.namespace)).toBe("istio-gateways");
+    // `<release>-<cluster>`, e.g. istio-egressgateway-cluster2.
+    expect(reveal(g.inputs.values).serviceAccount.name).toMatch(new RegExp(`^${reveal(g.inputs.name)}-[a-z0-9-]+$`));
+  }
+  const accounts = gateways.map((g) => reveal(g.inputs.values).serviceAccount.name);
+  expect(new Set(accounts).size).toBe(accounts.length);
+  const cacerts = ofType(r, "kubernetes:core/v1:Secret").filter((g) => reveal(g.inputs.metadata)?.name === "cacerts");
+  expect(cacerts).toHaveLength(clusters);
+  for (const g of cacerts) expect(reveal(g.inputs.metadata).namespace).toBe("istio-system");
+};
+
 export const PROGRAMS: ProgramCase[] = [
   {
     // README "Examples": acme-fitness on two existing Istio clusters given by kubeconfig.
@@ -81,6 +101,7 @@ export const PROGRAMS: ProgramCase[] = [
       installsIstiod: true,
       check: (r) => {
         expect(hostNames(r)).toContain("catalog.acme.example.com");
+        gatewaysApartFromCacerts(r, 2);
         const kubeconfigs = r.stackOutputs.kubeconfigs as Record<string, unknown>;
         if (!r.preview) {
           // Both kubeconfigs exported as secrets, and the ingress addresses read from the gateways' Services.
@@ -111,10 +132,12 @@ export const PROGRAMS: ProgramCase[] = [
       },
       outputs: ["hosts", "ingressAddresses", "meshId"],
       installsIstiod: true,
-      check: (r) =>
+      check: (r) => {
         expect(hostNames(r)).toEqual(
           expect.arrayContaining(["productpage.bookinfo.example.com", "reviews.bookinfo.example.com"]),
-        ),
+        );
+        gatewaysApartFromCacerts(r, 3);
+      },
     },
   },
 ];

@@ -46,7 +46,13 @@ class FakeMesh extends pulumi.ComponentResource {
 }
 
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
-const isMeshObject = (r: Registration) => r.type.startsWith("kubernetes:networking.istio.io/");
+/** Istio networking (routing) and security (AuthorizationPolicy, PeerAuthentication) objects. */
+const isMeshObject = (r: Registration) => /^kubernetes:(networking|security)\.istio\.io\//.test(r.type);
+/** The Pulumi name of a compiled object: namespace-qualified outside the cluster's gateways' namespace. */
+const resourceName = (resource: string, cluster: string, o: { metadata: { name: string; namespace: string } }) =>
+  o.metadata.namespace === "istio-gateways"
+    ? `${resource}-${cluster}-${o.metadata.name}`
+    : `${resource}-${cluster}-${o.metadata.namespace}/${o.metadata.name}`;
 
 describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
   let rec: Recorder;
@@ -87,7 +93,7 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     const expected = buildMesh(coreSpec, acmeManifests()).compiled.objects;
     const crs = rec.registrations.filter(isMeshObject);
     const want = [...expected].flatMap(([c, objs]) =>
-      objs.map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `acme-${c}-${o.metadata.name}`, o })),
+      objs.map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: resourceName("acme", c, o), o })),
     );
     expect(crs.map((r) => `${r.type} ${r.name}`).sort()).toEqual(want.map((w) => `${w.type} ${w.name}`).sort());
     for (const w of want) {
@@ -150,8 +156,8 @@ describe.each([true, false])("GlobalNamespace (preview=%s)", (preview) => {
     );
     const names = await valueOf(gns.objectNames);
     expect(Object.keys(names)).toEqual(["cluster1", "cluster2"]);
-    expect(names.cluster1).toContain("ServiceEntry/istio-system/gns.acme-fitness.catalog");
-    expect(names.cluster2).toContain("Gateway/istio-system/gns.acme-fitness.catalog.ingress");
+    expect(names.cluster1).toContain("ServiceEntry/istio-gateways/gns.acme-fitness.catalog");
+    expect(names.cluster2).toContain("Gateway/istio-gateways/gns.acme-fitness.catalog.ingress");
     expect(await isSecret(gns.hosts)).toBe(false);
   });
 });
@@ -240,7 +246,7 @@ describe("bad args fail before anything is registered", () => {
       "a cluster that is not a mapping",
       { ...one(), clusters: ["c1"] },
       "clusters[0]",
-      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, gateways, injectionExcluded',
+      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, gateways, trustDomain, namespaces, injectionExcluded',
     ],
     [
       "two clusters with one name",
@@ -388,7 +394,7 @@ describe("bad args fail before anything is registered", () => {
       urn: pulumi.output("urn:pulumi:stack::project::globalmesh:index:MeshCluster::c1"),
     };
     expect(lines(refused(one(extra)))).toEqual([
-      "clusters[0].urn: unknown field; use one of clusterName, kubeconfig, locality, network, ingress, gateways, injectionExcluded",
+      "clusters[0].urn: unknown field; use one of clusterName, kubeconfig, locality, network, ingress, gateways, trustDomain, namespaces, injectionExcluded",
     ]);
   });
 
@@ -446,7 +452,7 @@ describe("bad args fail before anything is registered", () => {
     test("the core's clusters[i] is the args' clusters[i], even past an entry the component refused", () => {
       const e = refused({ ...one(), clusters: ["c0", cluster("c1", { locality: "Not A Locality" })] });
       expect(lines(e)).toEqual([
-        'clusters[0]: "c0" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, gateways, injectionExcluded',
+        'clusters[0]: "c0" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, gateways, trustDomain, namespaces, injectionExcluded',
         'clusters[1].locality: "Not A Locality" is not an Istio locality; use region[/zone[/subzone]], e.g. "us-east-2/us-east-2a"',
       ]);
     });
@@ -541,18 +547,21 @@ class MeshLike extends pulumi.ComponentResource {
   readonly clusterName: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly ingress: { address: pulumi.Output<string>; port: number };
-  readonly gateways = {
-    namespace: "istio-system",
-    ingressSelector: { istio: "ingressgateway" },
-    egressSelector: { istio: "egressgateway" },
-    egressService: "istio-egressgateway.istio-system.svc.cluster.local",
-  };
+  readonly gateways: Record<string, unknown>;
   readonly injectionExcluded: string[] = [];
   readonly meshId = "mesh1";
   readonly istioVersion = "1.24.2";
   constructor(clusterName: string) {
     super("test:index:MeshLike", `${clusterName}-mesh`);
     this.clusterName = clusterName;
+    this.gateways = {
+      namespace: "istio-gateways",
+      ingressSelector: { istio: "ingressgateway" },
+      egressSelector: { istio: "egressgateway" },
+      egressService: "istio-egressgateway.istio-gateways.svc.cluster.local",
+      ingressServiceAccount: `istio-ingressgateway-${clusterName}`,
+      egressServiceAccount: `istio-egressgateway-${clusterName}`,
+    };
     this.kubeconfig = pulumi.secret(kubeconfigText(clusterName));
     this.ingress = { address: pulumi.output(`lb.${clusterName}.example.net`), port: 443 };
     this.registerOutputs({});

@@ -1,14 +1,36 @@
-import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import {
+  AuthorizationPolicy,
+  IAuthorizationPolicy,
+} from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import {
+  IPeerAuthentication,
+  PeerAuthentication,
+} from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
 import { DestinationRule, IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
 import { Gateway, IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
 import { IServiceEntry, ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
 import { IVirtualService, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
-import { DestinationRuleObject, GatewayObject, ServiceEntryObject, VirtualServiceObject } from "../../sdk/src/mesh";
+import {
+  AuthorizationPolicyObject,
+  DestinationRuleObject,
+  GatewayObject,
+  PeerAuthenticationObject,
+  ServiceEntryObject,
+  VirtualServiceObject,
+} from "../../sdk/src/mesh";
 
 /**
- * Checks objects against Istio's CRD schemas (Istio 1.29 structural schemas, via @kubernetes-models/istio), plus
- * the CEL rules (`x-kubernetes-validations`) of those CRDs that the models do not enforce, for the fields globalmesh
- * writes. Returns the problems; an empty list means the API server would accept the object.
+ * Would a cluster accept this object? Three layers, as `kubectl apply` meets them:
+ *
+ * 1. the CRD's structural schema (types, enums, required fields, sizes), through @kubernetes-models/istio;
+ * 2. the CRD's CEL rules (`x-kubernetes-validations`), which the models do not run: {@link CEL_RULES}, every rule of
+ *    Istio 1.29.6/1.30.3's v1 CRDs for the six kinds globalmesh writes (test/fixtures/istio-crd-rules holds them, and
+ *    test/mesh/schema.test.ts checks the table against it);
+ * 3. istiod's validating webhook (pkg/config/validation/validation.go, tag 1.29.6; unchanged in 1.30.3 for these
+ *    checks), for the fields globalmesh writes: {@link webhookProblems}. Warnings are not problems.
+ *
+ * Returns the problems, each prefixed `schema:`, `cel: <path>:` or `webhook:`; an empty list means the API server
+ * would accept the object.
  */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "networking.istio.io/v1/ServiceEntry": ServiceEntry,
@@ -16,6 +38,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "networking.istio.io/v1/DestinationRule": DestinationRule,
   "networking.istio.io/v1/Gateway": Gateway,
   "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
+  "security.istio.io/v1/PeerAuthentication": PeerAuthentication,
 };
 
 export function istioSchemaProblems(obj: any): string[] {
@@ -26,11 +49,11 @@ export function istioSchemaProblems(obj: any): string[] {
   try {
     new Model(obj).validate();
   } catch (e) {
-    problems.push(`${id}: schema: ${(e as Error).message}`);
+    problems.push(`schema: ${(e as Error).message}`);
   }
-  problems.push(...celProblems(obj).map((p) => `${id}: ${p}`));
-  if (!isDnsSubdomain(obj.metadata?.name ?? "")) problems.push(`${id}: metadata.name is not a DNS-1123 subdomain`);
-  return problems;
+  if (!isDnsSubdomain(obj.metadata?.name ?? "")) problems.push("schema: metadata.name is not a DNS-1123 subdomain");
+  problems.push(...celProblems(obj), ...webhookProblems(obj));
+  return problems.map((p) => `${id}: ${p}`);
 }
 
 /**
@@ -43,6 +66,8 @@ export type GlobalmeshTypesFitIstio = NoUnknownFields<
   | FieldsNotIn<VirtualServiceObject, IVirtualService>
   | FieldsNotIn<DestinationRuleObject, IDestinationRule>
   | FieldsNotIn<GatewayObject, IGateway>
+  | FieldsNotIn<AuthorizationPolicyObject, IAuthorizationPolicy>
+  | FieldsNotIn<PeerAuthenticationObject, IPeerAuthentication>
 >;
 type NoUnknownFields<Paths extends never> = Paths;
 /** The paths of `Ours` that `Istio` has no field for; `Ours` must also be assignable to `Istio`. */
@@ -57,57 +82,722 @@ type UnknownFields<T, U, Path extends string> = T extends readonly (infer E)[]
       }[keyof T & string]
     : never;
 
-const PORT_NAME = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
+// ---------------------------------------------------------------------------------------------------------------
+// CEL rules of the CRDs
 
-/** The CRDs' CEL rules that apply to what globalmesh writes (see crd-all.gen.yaml, v1 versions). */
-function celProblems(o: any): string[] {
-  const p: string[] = [];
-  const spec = o.spec ?? {};
-  if (o.kind === "ServiceEntry") {
-    if (spec.workloadSelector && spec.endpoints) p.push("only one of WorkloadSelector or Endpoints can be set");
-    const resolution = spec.resolution ?? "NONE";
-    if ((spec.addresses ?? []).some((a: string) => a.includes("/")) && !["STATIC", "NONE"].includes(resolution))
-      p.push("CIDR addresses are allowed only for NONE/STATIC resolution types");
-    if (resolution === "NONE" && spec.endpoints) p.push("NONE mode cannot set endpoints");
-    if (resolution === "DNS_ROUND_ROBIN" && (spec.endpoints ?? []).length > 1)
-      p.push("DNS_ROUND_ROBIN mode cannot have multiple endpoints");
-    for (const e of spec.endpoints ?? []) {
-      if (!e.address && !e.network) p.push("endpoint: Address is required");
-      for (const [name, port] of Object.entries(e.ports ?? {})) {
-        if (!(name.length < 63 && PORT_NAME.test(name))) p.push(`endpoint port name ${name} must be valid`);
-        if (!(typeof port === "number" && port > 0 && port <= 65535))
-          p.push(`endpoint port ${String(port)} must be between 1-65535`);
-      }
-    }
-    if ((spec.hosts ?? []).includes("*")) p.push("hostname cannot be wildcard");
-    // Istio's validating webhook, beyond the CRD: port names unique, endpoint port names among the ports' names.
-    const names = (spec.ports ?? []).map((x: any) => x.name);
-    if (new Set(names).size !== names.length) p.push("webhook: port names must be unique");
-    for (const e of spec.endpoints ?? [])
-      for (const n of Object.keys(e.ports ?? {}))
-        if (!names.includes(n)) p.push(`webhook: endpoint port ${n} is not a port of the entry`);
-    const numbers = (spec.ports ?? []).map((x: any) => x.number);
-    if (new Set(numbers).size !== numbers.length) p.push("port number cannot be duplicated");
-    for (const n of numbers) if (!(n > 0 && n <= 65535)) p.push(`port ${n} must be between 1-65535`);
+/**
+ * One `x-kubernetes-validations` rule: `holds` is the rule's expression over `self`, the value at `path` (`[]` steps
+ * into every item of a list, `{}` into every value of a map), and `message` the CRD's own.
+ */
+export interface CelRule {
+  kind: string;
+  path: string;
+  message: string;
+  holds: (self: any) => boolean;
+}
+
+const PORT_NAME = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const has = (o: any, field: string) => o != null && o[field] !== undefined;
+const isPort = (n: unknown) => typeof n === "number" && n > 0 && n <= 65535;
+const noWildcardKeys = (m: Record<string, string>) => Object.keys(m).every((k) => !k.includes("*"));
+const noEmptyKeys = (m: Record<string, string>) => Object.keys(m).every((k) => k.length !== 0);
+const atLeast1ms = (d: unknown) => (parseGoDuration(d) ?? -1) >= 1e6;
+const DURATION_MESSAGE = "must be a valid duration greater than 1ms";
+
+/** Selector rules shared by AuthorizationPolicy, PeerAuthentication (`selector`) and DestinationRule (`workloadSelector`). */
+function selectorRules(kind: string, path: string): CelRule[] {
+  return [
+    { kind, path, message: "wildcard not allowed in label key match", holds: noWildcardKeys },
+    { kind, path, message: "key must not be empty", holds: noEmptyKeys },
+    { kind, path: `${path}{}`, message: "wildcard not allowed in label value match", holds: (v) => !v.includes("*") },
+  ];
+}
+
+/** The duration fields of a DestinationRule traffic policy, at the top level, per port, per subset and both. */
+function destinationRuleDurations(): CelRule[] {
+  const fields = [
+    "connectionPool.http.idleTimeout",
+    "connectionPool.tcp.connectTimeout",
+    "connectionPool.tcp.maxConnectionDuration",
+    "connectionPool.tcp.tcpKeepalive.interval",
+    "connectionPool.tcp.tcpKeepalive.time",
+    "loadBalancer.warmup.duration",
+    "loadBalancer.warmupDurationSecs",
+    "outlierDetection.baseEjectionTime",
+    "outlierDetection.interval",
+  ];
+  const policies = [
+    ".spec.trafficPolicy",
+    ".spec.trafficPolicy.portLevelSettings[]",
+    ".spec.subsets[].trafficPolicy",
+    ".spec.subsets[].trafficPolicy.portLevelSettings[]",
+  ];
+  return policies.flatMap((policy) =>
+    fields.map((f) => ({
+      kind: "DestinationRule",
+      path: `${policy}.${f}`,
+      message: DURATION_MESSAGE,
+      holds: atLeast1ms,
+    })),
+  );
+}
+
+const unix = (a: unknown) => typeof a === "string" && a.startsWith("unix://");
+
+/** Every CEL rule of the six kinds' v1 CRDs (Istio 1.29.6 = 1.30.3), whether or not globalmesh writes its field. */
+export const CEL_RULES: CelRule[] = [
+  // ServiceEntry
+  ...[
+    {
+      path: ".spec",
+      message: "only one of WorkloadSelector or Endpoints can be set",
+      holds: (s: any) => !(has(s, "workloadSelector") && has(s, "endpoints")),
+    },
+    {
+      path: ".spec",
+      message: "CIDR addresses are allowed only for NONE/STATIC resolution types",
+      holds: (s: any) =>
+        !(
+          (s.addresses ?? []).some((a: string) => a.includes("/")) &&
+          !["STATIC", "NONE"].includes(s.resolution ?? "NONE")
+        ),
+    },
+    {
+      path: ".spec",
+      message: "NONE mode cannot set endpoints",
+      holds: (s: any) => ((s.resolution ?? "NONE") === "NONE" ? !has(s, "endpoints") : true),
+    },
+    {
+      path: ".spec",
+      message: "DNS_ROUND_ROBIN mode cannot have multiple endpoints",
+      holds: (s: any) => (s.resolution === "DNS_ROUND_ROBIN" ? (s.endpoints ?? []).length <= 1 : true),
+    },
+    {
+      path: ".spec.endpoints[]",
+      message: "Address is required",
+      holds: (e: any) => has(e, "address") || has(e, "network"),
+    },
+    {
+      path: ".spec.endpoints[]",
+      message: "UDS may not include ports",
+      holds: (e: any) => !unix(e.address) || !has(e, "ports"),
+    },
+    {
+      path: ".spec.endpoints[].address",
+      message: "UDS must be an absolute path or abstract socket",
+      holds: (a: any) => !unix(a) || ["/", "@"].includes(a.substring(7, 8)),
+    },
+    {
+      path: ".spec.endpoints[].address",
+      message: "UDS may not be a dir",
+      holds: (a: any) => !unix(a) || !a.endsWith("/"),
+    },
+    {
+      path: ".spec.endpoints[].ports",
+      message: "port name must be valid",
+      holds: (m: any) => Object.keys(m).every((k) => k.length < 63 && PORT_NAME.test(k)),
+    },
+    { path: ".spec.endpoints[].ports{}", message: "port must be between 1-65535", holds: isPort },
+    { path: ".spec.hosts[]", message: "hostname cannot be wildcard", holds: (h: any) => h !== "*" },
+    {
+      path: ".spec.ports",
+      message: "port number cannot be duplicated",
+      holds: (ps: any[]) => ps.every((a) => ps.filter((b) => a.number === b.number).length === 1),
+    },
+    { path: ".spec.ports[].number", message: "port must be between 1-65535", holds: isPort },
+    { path: ".spec.ports[].targetPort", message: "port must be between 1-65535", holds: isPort },
+    {
+      path: ".spec.workloadSelector.labels{}",
+      message: "wildcard is not supported in selector",
+      holds: (v: any) => !v.includes("*"),
+    },
+  ].map((r) => ({ kind: "ServiceEntry", ...r })),
+  // VirtualService: only HTTP route durations, none of which globalmesh writes.
+  ...[
+    ".spec.http[].corsPolicy.maxAge",
+    ".spec.http[].fault.delay.exponentialDelay",
+    ".spec.http[].fault.delay.fixedDelay",
+    ".spec.http[].retries.backoff",
+    ".spec.http[].retries.perTryTimeout",
+    ".spec.http[].timeout",
+  ].map((path) => ({ kind: "VirtualService", path, message: DURATION_MESSAGE, holds: atLeast1ms })),
+  // DestinationRule
+  ...destinationRuleDurations(),
+  ...selectorRules("DestinationRule", ".spec.workloadSelector.matchLabels"),
+  // Gateway: certificate sources, which ISTIO_MUTUAL servers never name.
+  ...[
+    ["tlsCertificates", "credentialNames", "only one of credentialNames or tlsCertificates can be set"],
+    ["credentialName", "credentialNames", "only one of credentialName or credentialNames can be set"],
+    ["credentialNames", "tlsCertificates", "only one of credentialName or tlsCertificates can be set"],
+  ].map(([a, b, message]) => ({
+    kind: "Gateway",
+    path: ".spec.servers[].tls",
+    message,
+    holds: (t: any) => !(has(t, a) && has(t, b)),
+  })),
+  // AuthorizationPolicy
+  {
+    kind: "AuthorizationPolicy",
+    path: ".spec",
+    message: "only one of targetRefs or selector can be set",
+    holds: (s) => ["selector", "targetRef", "targetRefs"].filter((f) => has(s, f)).length <= 1,
+  },
+  {
+    kind: "AuthorizationPolicy",
+    path: ".spec.rules[].from[].source",
+    message: "Cannot set serviceAccounts with namespaces or principals",
+    holds: (s) =>
+      has(s, "serviceAccounts") || has(s, "notServiceAccounts")
+        ? !["principals", "notPrincipals", "namespaces", "notNamespaces"].some((f) => has(s, f))
+        : true,
+  },
+  ...selectorRules("AuthorizationPolicy", ".spec.selector.matchLabels"),
+  ...[".spec.targetRef.namespace", ".spec.targetRefs[].namespace"].map((path) => ({
+    kind: "AuthorizationPolicy",
+    path,
+    message: "cross namespace referencing is not currently supported",
+    holds: (ns: any) => ns.length === 0,
+  })),
+  // PeerAuthentication
+  {
+    kind: "PeerAuthentication",
+    path: ".spec",
+    message: "portLevelMtls requires selector",
+    holds: (s) => !has(s, "portLevelMtls") || Object.keys(s.selector?.matchLabels ?? {}).length > 0,
+  },
+  {
+    kind: "PeerAuthentication",
+    path: ".spec.portLevelMtls",
+    message: "port must be between 1-65535",
+    holds: (m) => Object.keys(m).every((k) => /^\d+$/.test(k) && isPort(Number(k))),
+  },
+  ...selectorRules("PeerAuthentication", ".spec.selector.matchLabels"),
+];
+
+/** The values at `path` in `obj` (`.spec.a[].b{}`: `[]` every list item, `{}` every map value). */
+export function valuesAt(obj: any, path: string): any[] {
+  let nodes = [obj];
+  for (const step of path.match(/\[\]|\{\}|[^.[\]{}]+/g) ?? []) {
+    nodes = nodes.flatMap((n): any[] => {
+      if (n === null || typeof n !== "object") return [];
+      if (step === "[]") return Array.isArray(n) ? n : [];
+      if (step === "{}") return Array.isArray(n) ? [] : Object.values(n);
+      return n[step] === undefined ? [] : [n[step]];
+    });
   }
-  if (o.kind === "DestinationRule") {
-    const policies = [spec.trafficPolicy, ...(spec.subsets ?? []).map((s: any) => s.trafficPolicy)].filter(Boolean);
-    for (const tp of policies) {
-      for (const level of [tp, ...(tp.portLevelSettings ?? [])]) {
-        for (const d of [level.outlierDetection?.interval, level.outlierDetection?.baseEjectionTime]) {
-          if (d !== undefined && !DURATION.test(d)) p.push(`duration ${d} must be a valid duration greater than 1ms`);
-        }
-      }
+  return nodes;
+}
+
+function celProblems(o: any): string[] {
+  return CEL_RULES.filter((r) => r.kind === o.kind).flatMap((r) =>
+    valuesAt(o, r.path)
+      .filter((v) => !r.holds(v))
+      .map(() => `cel: ${r.path}: ${r.message}`),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// istiod's validating webhook (pkg/config/validation/validation.go, 1.29.6), for what globalmesh writes
+
+/** Protocols `protocol.Parse` knows (case-insensitive); the rest are `UnsupportedProtocol`. */
+const PROTOCOLS = [
+  "tcp",
+  "udp",
+  "grpc",
+  "grpc-web",
+  "http",
+  "http_proxy",
+  "http2",
+  "https",
+  "tls",
+  "mongo",
+  "redis",
+  "mysql",
+];
+const isTlsProtocol = (p: string) => ["https", "tls"].includes(p.toLowerCase());
+const isHttpProtocol = (p: string) => ["http", "http2", "http_proxy", "grpc", "grpc-web"].includes(p.toLowerCase());
+
+/** Webhook problems of one object, each prefixed `webhook:`. */
+export function webhookProblems(o: any): string[] {
+  const spec = o.spec ?? {};
+  const ns: string = o.metadata?.namespace ?? "";
+  const p: string[] = [];
+  switch (o.kind) {
+    case "ServiceEntry":
+      p.push(...serviceEntryProblems(spec), ...exportToProblems(ns, spec.exportTo, { serviceEntry: true }));
+      break;
+    case "VirtualService":
+      p.push(...virtualServiceProblems(spec), ...exportToProblems(ns, spec.exportTo));
+      break;
+    case "DestinationRule":
+      p.push(
+        ...destinationRuleProblems(spec),
+        ...exportToProblems(ns, spec.exportTo, { workloadSelector: spec.workloadSelector !== undefined }),
+      );
+      break;
+    case "Gateway":
+      p.push(...gatewayProblems(o.metadata?.name ?? "", spec));
+      break;
+    case "AuthorizationPolicy":
+      p.push(...authorizationPolicyProblems(spec));
+      break;
+    case "PeerAuthentication":
+      p.push(...peerAuthenticationProblems(spec));
+      break;
+  }
+  return p.map((x) => `webhook: ${x}`);
+}
+
+/** ValidateServiceEntry (+ validateWorkloadEntry's address and label checks for DNS resolution). */
+function serviceEntryProblems(spec: any): string[] {
+  const p: string[] = [];
+  if ((spec.hosts ?? []).length === 0) p.push("service entry must have at least one host");
+  for (const h of spec.hosts ?? []) if (h !== "*" && !isWildcardDomain(h)) p.push(`invalid host ${h}`);
+  for (const a of spec.addresses ?? []) if (!isIpOrCidr(a)) p.push(`invalid address ${a}`);
+  const names = (spec.ports ?? []).map((x: any) => x.name);
+  if (new Set(names).size !== names.length) p.push("service entry port names must be unique");
+  for (const port of spec.ports ?? []) {
+    if (!isDnsLabel(port.name ?? "")) p.push(`invalid port name: ${port.name}`);
+    if (port.protocol !== undefined && !PROTOCOLS.includes(String(port.protocol).toLowerCase()))
+      p.push(`unsupported protocol: ${port.protocol}`);
+  }
+  if (["DNS", "DNS_ROUND_ROBIN"].includes(spec.resolution)) {
+    for (const e of spec.endpoints ?? []) {
+      if (typeof e.address === "string" && !isIp(e.address) && !isFqdn(e.address))
+        p.push(`endpoint address "${e.address}" is not a valid FQDN or an IP address`);
+      p.push(...labelProblems(e.labels));
+      for (const n of Object.keys(e.ports ?? {}))
+        if (!names.includes(n)) p.push(`endpoint port ${n} is not defined by the service entry`);
     }
   }
   return p;
 }
 
+/** ValidateVirtualService: gateway names, hosts, routes and their destinations. */
+function virtualServiceProblems(spec: any): string[] {
+  const p: string[] = [];
+  const gateways: string[] = spec.gateways ?? [];
+  p.push(...gatewayNameProblems(gateways));
+  const boundToGateway = gateways.length > 0 && !gateways.includes("mesh");
+  for (const h of spec.hosts ?? []) {
+    if (!isWildcardDomain(h) && !isIp(h)) p.push(`invalid host ${h}`);
+    else if (!boundToGateway && h === "*")
+      p.push("wildcard host * is not allowed for virtual services bound to the mesh gateway");
+  }
+  const hosts: string[] = spec.hosts ?? [];
+  if (new Set(hosts).size !== hosts.length) p.push("duplicate hosts in virtual service");
+  if (!spec.http?.length && !spec.tcp?.length && !spec.tls?.length)
+    p.push("http, tcp or tls must be provided in virtual service");
+  for (const r of spec.tls ?? []) {
+    if (!r.match?.length) p.push("TLS route must have at least one match condition");
+    for (const m of r.match ?? []) {
+      if (!m.sniHosts?.length) p.push("TLS match must have at least one SNI host");
+      for (const sni of m.sniHosts ?? [])
+        if (!hosts.some((h) => hostSubsetOf(sni, h)))
+          p.push(`SNI host "${sni}" is not a compatible subset of any of the virtual service hosts`);
+      p.push(...matchProblems(m));
+    }
+  }
+  for (const r of spec.tcp ?? []) for (const m of r.match ?? []) p.push(...matchProblems(m));
+  for (const r of spec.http ?? [])
+    for (const m of r.match ?? []) if (m.port !== undefined) p.push(...portProblems(m.port));
+  for (const r of [...(spec.http ?? []), ...(spec.tls ?? []), ...(spec.tcp ?? [])]) {
+    if (!r.route?.length) p.push("route is required");
+    for (const d of r.route ?? []) p.push(...destinationProblems(d.destination));
+  }
+  return p;
+}
+
+function matchProblems(m: any): string[] {
+  return [...(m.port !== undefined ? portProblems(m.port) : []), ...gatewayNameProblems(m.gateways ?? [])];
+}
+
+/** validateGatewayNames: `<namespace>/<name>`, both DNS-1123 labels (a Gateway name may not have dots). */
+function gatewayNameProblems(names: string[]): string[] {
+  const p: string[] = [];
+  for (const g of names) {
+    if (g === "mesh") continue;
+    const [gwNs, name] = g.split("/", 2);
+    if (name === undefined) {
+      if (!isFqdn(g)) p.push(`invalid gateway name ${g}`);
+      continue;
+    }
+    if (!isDnsLabel(gwNs)) p.push(`invalid value for namespace: "${gwNs}"`);
+    if (!isDnsLabel(name)) p.push(`invalid value for gateway name: "${name}"`);
+  }
+  return p;
+}
+
+function destinationProblems(d: any): string[] {
+  if (!d) return ["destination is required"];
+  const p: string[] = [];
+  if (d.host === "*" || !isWildcardDomain(d.host ?? "")) p.push(`invalid destination host ${d.host}`);
+  if (d.subset !== undefined && !isDnsLabel(d.subset)) p.push(`subset name is invalid: ${d.subset}`);
+  if (d.port !== undefined) p.push(...portProblems(d.port.number));
+  return p;
+}
+
+/** ValidateDestinationRule: host, traffic policies (top, per port, per subset), subsets, workloadSelector. */
+function destinationRuleProblems(spec: any): string[] {
+  const p: string[] = [];
+  if (!isWildcardDomain(spec.host ?? "")) p.push(`invalid host ${spec.host}`);
+  p.push(...trafficPolicyProblems(spec.trafficPolicy));
+  const subsetNames = new Set<string>();
+  for (const s of spec.subsets ?? []) {
+    if (subsetNames.has(s.name)) p.push(`duplicate subset names: ${s.name}`);
+    subsetNames.add(s.name);
+    if (!isDnsLabel(s.name ?? "")) p.push(`subset name is invalid: ${s.name}`);
+    p.push(...labelProblems(s.labels), ...trafficPolicyProblems(s.trafficPolicy));
+  }
+  for (const [k, v] of Object.entries<string>(spec.workloadSelector?.matchLabels ?? {})) {
+    if (k === "") p.push("empty key is not supported in selector");
+    if (k.includes("*") || v.includes("*")) p.push(`wildcard is not supported in selector: "${k}=${v}"`);
+  }
+  return p;
+}
+
+const POLICY_FIELDS = ["outlierDetection", "connectionPool", "loadBalancer", "tls"];
+
+function trafficPolicyProblems(tp: any): string[] {
+  if (tp === undefined) return [];
+  const top = [...POLICY_FIELDS, "portLevelSettings", "tunnel", "proxyProtocol", "retryBudget"];
+  if (!top.some((f) => tp[f] !== undefined)) return ["traffic policy must have at least one field"];
+  const p = policyFieldProblems(tp);
+  for (const pl of tp.portLevelSettings ?? []) {
+    if (pl.port === undefined) p.push("portTrafficPolicy must have valid port");
+    if (!POLICY_FIELDS.some((f) => pl[f] !== undefined)) p.push("port traffic policy must have at least one field");
+    else p.push(...policyFieldProblems(pl));
+  }
+  return p;
+}
+
+/** validateOutlierDetection, validateConnectionPool, validateLoadBalancer and ValidateTLS, for one level. */
+function policyFieldProblems(tp: any): string[] {
+  const p: string[] = [];
+  const od = tp.outlierDetection;
+  if (od) {
+    for (const f of ["interval", "baseEjectionTime"]) if (od[f] !== undefined) p.push(...durationProblems(od[f]));
+    for (const f of ["maxEjectionPercent", "minHealthPercent"])
+      if (od[f] !== undefined && !(od[f] >= 0 && od[f] <= 100)) p.push(`${f} must be in range [0, 100]`);
+    if (!od.splitExternalLocalOriginErrors && od.consecutiveLocalOriginFailures > 0)
+      p.push(
+        "outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false",
+      );
+  }
+  const cp = tp.connectionPool;
+  if (cp) {
+    if (cp.http === undefined && cp.tcp === undefined) p.push("connection pool must have at least one field");
+    if (cp.http?.h2UpgradePolicy === "UPGRADE" && cp.http?.useClientProtocol)
+      p.push("use client protocol must not be true when H2UpgradePolicy is UPGRADE");
+    for (const d of [cp.http?.idleTimeout, cp.tcp?.connectTimeout, cp.tcp?.maxConnectionDuration])
+      if (d !== undefined) p.push(...durationProblems(d));
+    for (const d of [cp.tcp?.tcpKeepalive?.time, cp.tcp?.tcpKeepalive?.interval])
+      if (d !== undefined) p.push(...durationProblems(d));
+  }
+  const locality = tp.loadBalancer?.localityLbSetting;
+  if (locality?.distribute?.length && locality?.failover?.length)
+    p.push("can not simultaneously specify 'distribute' and 'failover'");
+  const tls = tp.tls;
+  if (tls?.mode === "MUTUAL" && !tls.credentialName && (!tls.clientCertificate || !tls.privateKey))
+    p.push("client certificate and private key required for mutual tls");
+  if (tls?.insecureSkipVerify && ["SIMPLE", "MUTUAL"].includes(tls.mode) && tls.subjectAltNames !== undefined)
+    p.push("cannot specify SubjectAltNames when InsecureSkipVerify is set true");
+  return p;
+}
+
+/** agent.ValidateDuration: at least 1ms, to ms precision. */
+function durationProblems(d: unknown): string[] {
+  const ns = parseGoDuration(d);
+  if (ns === undefined) return [`bad Duration: ${String(d)}`];
+  if (ns < 1e6) return ["duration must be greater than 1ms"];
+  if (ns % 1e6 !== 0) return ["only durations to ms precision are supported"];
+  return [];
+}
+
+/**
+ * validateExportTo: `.`, `*`, a namespace (DNS-1123 label) or, for a ServiceEntry, `~`; no duplicate (`.` counts as
+ * the object's own namespace); `*` and `~` alone; a DestinationRule with a workloadSelector only to its own namespace.
+ */
+function exportToProblems(
+  namespace: string,
+  exportTo: string[] | undefined,
+  { serviceEntry = false, workloadSelector = false } = {},
+): string[] {
+  if (!exportTo?.length) return [];
+  const p: string[] = [];
+  const seen = new Set<string>();
+  for (const e of exportTo) {
+    const key = e === "." ? namespace : e;
+    if (seen.has(key)) {
+      p.push(`duplicate entries in exportTo for entry ${e}`);
+      continue;
+    }
+    if (e === "~" && !serviceEntry) p.push("exportTo ~ (none) is not allowed for Istio configuration objects");
+    else if (![".", "*", "~"].includes(e) && !isDnsLabel(e))
+      p.push("only .,*, or a valid DNS 1123 label is allowed as exportTo entry");
+    else seen.add(key);
+  }
+  if (workloadSelector && seen.size > 0) {
+    if (!seen.has(namespace))
+      p.push("destination rule with workload selector cannot have exportTo beyond current namespace");
+    else if (seen.size > 1) p.push("destination rule with workload selector cannot have multiple entries in exportTo");
+  }
+  if (seen.has("*") && exportTo.length > 1)
+    p.push("cannot have both public (*) and non-public exportTo values for a resource");
+  if (seen.has("~") && exportTo.length > 1) p.push("cannot export service entry to no one (~) and someone");
+  return p;
+}
+
+/** ValidateGateway: its name, servers, ports and TLS settings. */
+function gatewayProblems(name: string, spec: any): string[] {
+  const p: string[] = [];
+  if (!isDnsLabel(name)) p.push(`invalid gateway name: "${name}"`);
+  if (!spec.servers?.length) p.push("gateway must have at least one server");
+  const portNames = new Set<string>();
+  for (const s of spec.servers ?? []) {
+    if (!s.hosts?.length) p.push("server config must contain at least one host");
+    for (const h of s.hosts ?? []) p.push(...gatewayHostProblems(h));
+    const port = s.port;
+    if (!port) {
+      p.push("port is required");
+      continue;
+    }
+    if (!port.name) p.push("port name must be set");
+    if (portNames.has(port.name)) p.push(`port names in servers must be unique: duplicate name ${port.name}`);
+    portNames.add(port.name);
+    const known = PROTOCOLS.includes(String(port.protocol).toLowerCase());
+    if (!known) p.push(`invalid protocol "${port.protocol}"`);
+    p.push(...portProblems(port.number));
+    if (port.targetPort > 0) p.push("targetPort has no impact on Gateways");
+    if (known && isTlsProtocol(port.protocol) && !s.tls)
+      p.push("server must have TLS settings for HTTPS/TLS protocols");
+    if (known && !isTlsProtocol(port.protocol) && s.tls && !isHttpProtocol(port.protocol))
+      p.push("server cannot have TLS settings for non HTTPS/TLS ports");
+    p.push(...serverTlsProblems(s.tls));
+  }
+  return p;
+}
+
+/** A server host: `[namespace/]dnsName`, namespace `*`, `.` or a DNS label, dnsName `*` or a (wildcard) domain. */
+function gatewayHostProblems(h: string): string[] {
+  const [first, second] = h.split("/", 2);
+  const [hostNs, dnsName] = second === undefined ? [undefined, first] : [first, second];
+  const p: string[] = [];
+  if (hostNs !== undefined && hostNs !== "*" && hostNs !== "." && !isDnsLabel(hostNs))
+    p.push(`invalid namespace value "${hostNs}" in gateway`);
+  if (dnsName !== "*" && !isWildcardDomain(dnsName)) p.push(`invalid host ${h}`);
+  return p;
+}
+
+/** validateTLSOptions: ISTIO_MUTUAL uses the gateway's own mesh certificate, so no other certificate source. */
+function serverTlsProblems(tls: any): string[] {
+  if (!tls) return [];
+  const p: string[] = [];
+  const sources = ["serverCertificate", "privateKey", "caCertificates", "credentialName"].filter((f) => tls[f]);
+  if (tls.tlsCertificates?.length) sources.push("tlsCertificates");
+  if (tls.credentialNames?.length) sources.push("credentialNames");
+  if (tls.mode === "ISTIO_MUTUAL") {
+    for (const f of sources) p.push(`ISTIO_MUTUAL TLS cannot have associated ${f}`);
+    return p;
+  }
+  if (
+    ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"].includes(tls.mode) &&
+    !tls.credentialName &&
+    !tls.credentialNames?.length
+  ) {
+    const certs = tls.tlsCertificates?.length ? tls.tlsCertificates : [tls];
+    if (certs.some((c: any) => !c.serverCertificate || !c.privateKey))
+      p.push(`${tls.mode} TLS requires a server certificate and a private key`);
+    if (tls.mode !== "SIMPLE" && !tls.caCertificates) p.push("MUTUAL TLS requires a client CA bundle");
+  }
+  return p;
+}
+
+/** ValidateAuthorizationPolicy, for ALLOW/DENY policies with a selector. */
+function authorizationPolicyProblems(spec: any): string[] {
+  const p: string[] = [];
+  for (const [k, v] of Object.entries<string>(spec.selector?.matchLabels ?? {})) {
+    if (k === "") p.push("empty key is not supported in selector");
+    if (k.includes("*") || v.includes("*")) p.push(`wildcard is not supported in selector: "${k}=${v}"`);
+  }
+  if (spec.provider !== undefined && spec.action !== "CUSTOM")
+    p.push(`\`provider\` must not be with non CUSTOM action, found ${spec.action ?? "ALLOW"}`);
+  if (spec.action === "DENY" && spec.rules === undefined) p.push("DENY action without `rules` is meaningless");
+  for (const [i, rule] of (spec.rules ?? []).entries()) {
+    if (rule == null) {
+      p.push(`\`rule\` must not be nil, found at rule ${i}`);
+      continue;
+    }
+    if (rule.from !== undefined && rule.from.length === 0) p.push(`\`from\` must not be empty, found at rule ${i}`);
+    for (const f of rule.from ?? []) {
+      const src = f?.source;
+      if (!src) {
+        p.push(`\`from.source\` must not be nil, found at rule ${i}`);
+        continue;
+      }
+      const lists = Object.entries<any>(src).filter(([, v]) => Array.isArray(v));
+      if (lists.every(([, v]) => v.length === 0)) p.push(`\`from.source\` must not be empty, found at rule ${i}`);
+      for (const [k, v] of lists) if (v.includes("")) p.push(`empty value not allowed, found in ${k}`);
+      for (const k of ["ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"])
+        for (const ip of src[k] ?? []) if (!isIpOrCidr(ip)) p.push(`bad IP or CIDR (${ip}) in ${k}`);
+    }
+    if (rule.to !== undefined && rule.to.length === 0) p.push(`\`to\` must not be empty, found at rule ${i}`);
+    for (const t of rule.to ?? []) {
+      const op = t?.operation;
+      if (!op) {
+        p.push(`\`to.operation\` must not be nil, found at rule ${i}`);
+        continue;
+      }
+      const lists = Object.entries<any>(op).filter(([, v]) => Array.isArray(v));
+      if (lists.every(([, v]) => v.length === 0)) p.push(`\`to.operation\` must not be empty, found at rule ${i}`);
+      for (const [k, v] of lists) if (v.includes("")) p.push(`empty value not allowed, found in ${k}`);
+      for (const port of [...(op.ports ?? []), ...(op.notPorts ?? [])])
+        if (!/^\d+$/.test(port) || Number(port) > 65535) p.push(`bad port (${port})`);
+      for (const path of [...(op.paths ?? []), ...(op.notPaths ?? [])]) p.push(...pathTemplateProblems(path));
+    }
+    for (const c of rule.when ?? []) {
+      if (!c?.key) {
+        p.push("`key` must not be empty");
+        continue;
+      }
+      if (!c.values?.length && !c.notValues?.length)
+        p.push(`at least one of \`values\` or \`notValues\` must be set for key ${c.key}`);
+      p.push(...attributeProblems(c.key, [...(c.values ?? []), ...(c.notValues ?? [])]));
+    }
+  }
+  return p;
+}
+
+/** security.ValidateAttribute: the condition keys Istio knows, and their values' form. */
+function attributeProblems(key: string, values: string[]): string[] {
+  if (values.includes("")) return [`empty value not allowed, found in ${key}`];
+  const mapKey = /^[^[]+\[.+\]$/;
+  const prefixed = ["request.headers", "request.auth.claims", "experimental.envoy.filters."];
+  if (prefixed.some((x) => key.startsWith(x)))
+    return mapKey.test(key) ? [] : [`bad key (${key}): should have format a[b]`];
+  if (["source.ip", "remote.ip", "destination.ip"].includes(key))
+    return values.filter((v) => !isIpOrCidr(v)).map((v) => `bad IP or CIDR (${v}) for ${key}`);
+  if (key === "destination.port")
+    return values.filter((v) => !/^\d+$/.test(v) || Number(v) > 65535).map((v) => `bad port (${v})`);
+  const plain = [
+    "source.namespace",
+    "source.principal",
+    "request.auth.principal",
+    "request.auth.audiences",
+    "request.auth.presenter",
+    "connection.sni",
+  ];
+  if (plain.includes(key)) return [];
+  if (key === "source.serviceAccount") return values.every((v) => !v.includes("*")) ? [] : ["wildcard not allowed"];
+  return [`unknown attribute: ${key}`];
+}
+
+/** security.CheckValidPathTemplate: `{*}` and a last `{**}` only. */
+function pathTemplateProblems(path: string): string[] {
+  let any = false;
+  for (const glob of path.replace(/^\/+|\/+$/g, "").split("/")) {
+    if ((glob === "{*}" || glob === "{**}") && any)
+      return [`invalid or unsupported path ${path}: {**} is not the last operator`];
+    if (glob === "{**}") any = true;
+    else if (glob !== "{*}" && /[{}]/.test(glob)) return [`invalid or unsupported path ${path}`];
+  }
+  return [];
+}
+
+/** ValidatePeerAuthentication. */
+function peerAuthenticationProblems(spec: any): string[] {
+  const p: string[] = [];
+  const labels = spec.selector?.matchLabels ?? {};
+  if (Object.keys(labels).length === 0 && Object.keys(spec.portLevelMtls ?? {}).length > 0)
+    p.push("mesh/namespace peer authentication cannot have port level mTLS");
+  if (spec.portLevelMtls !== undefined && Object.keys(spec.portLevelMtls).length === 0)
+    p.push("port level mTLS, if defined, must have at least one element");
+  for (const [k, v] of Object.entries<string>(labels)) {
+    if (k === "") p.push("empty key is not supported in selector");
+    if (k.includes("*") || v.includes("*")) p.push(`wildcard is not supported in selector: "${k}=${v}"`);
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Names, as Istio's labels/agent packages check them
+
+const LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const WILDCARD_LABEL = /^(\*|(\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
+
+function isDnsLabel(s: string): boolean {
+  return s.length <= 63 && LABEL.test(s);
+}
+
+/** agent.ValidateFQDN: at most 255 characters, DNS-1123 labels (a trailing dot allowed). */
+function isFqdn(s: string): boolean {
+  const labels = s.replace(/\.$/, "").split(".");
+  return s.length > 0 && s.length <= 255 && labels.every(isDnsLabel);
+}
+
+/** agent.ValidateWildcardDomain: the first label may be `*`, `*foo` or `*-foo`. */
+function isWildcardDomain(s: string): boolean {
+  if (s.length === 0 || s.length > 255) return false;
+  const [first, ...rest] = s.split(".");
+  return first.length <= 63 && WILDCARD_LABEL.test(first) && (rest.length === 0 || isFqdn(rest.join(".")));
+}
+
+/** host.Name.SubsetOf: equal, or inside a wildcard host. */
+function hostSubsetOf(a: string, b: string): boolean {
+  if (a === b || b === "*") return true;
+  return b.startsWith("*") && a.endsWith(b.slice(1));
+}
+
+function portProblems(n: unknown): string[] {
+  return isPort(n) ? [] : [`port number ${String(n)} must be in the range 1..65535`];
+}
+
+/** labels.Instance.Validate: qualified label keys and label values. */
+function labelProblems(labels: Record<string, string> | undefined): string[] {
+  const p: string[] = [];
+  const name = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    const [prefix, key] = k.includes("/") ? k.split("/", 2) : [undefined, k];
+    if ((prefix !== undefined && !isFqdn(prefix)) || key.length > 63 || !name.test(key))
+      p.push(`invalid tag key: "${k}"`);
+    if (v.length > 63 || (v !== "" && !name.test(v))) p.push(`invalid tag value: "${v}"`);
+  }
+  return p;
+}
+
+function isIp(s: string): boolean {
+  const v4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+  return v4.test(s) || (s.includes(":") && /^[0-9a-fA-F:.]+$/.test(s));
+}
+
+function isIpOrCidr(s: string): boolean {
+  const [ip, bits, extra] = s.split("/");
+  if (extra !== undefined) return false;
+  if (bits === undefined) return isIp(ip);
+  const max = ip.includes(":") ? 128 : 32;
+  return isIp(ip) && /^\d+$/.test(bits) && Number(bits) <= max;
+}
+
+/** Kubernetes object names: DNS-1123 subdomains. */
 function isDnsSubdomain(s: string): boolean {
   return (
     s.length > 0 &&
     s.length <= 253 &&
     s.split(".").every((l) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l) && l.length <= 63)
   );
+}
+
+/**
+ * A Go duration string (`time.ParseDuration`, which both the CRDs' CEL `duration()` and istiod's JSON decoding use)
+ * in nanoseconds; undefined when it does not parse.
+ */
+export function parseGoDuration(d: unknown): number | undefined {
+  if (typeof d !== "string") return undefined;
+  if (d === "0") return 0;
+  const m = /^([-+]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(d);
+  if (!m) return undefined;
+  const unit: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let ns = 0;
+  for (const [, n, u] of m[2].matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) ns += Number(n) * unit[u];
+  return m[1] === "-" ? -ns : Math.round(ns);
 }

@@ -58,8 +58,9 @@ test("the counter sees registrations (a valid MeshTrust and MeshCluster make man
   const args = meshArgs("ok");
   const { count, error } = registrationsDuring(() => new lib.MeshCluster("ok", args));
   expect(error).toBeUndefined();
-  // The component, its provider, istio-system, cacerts, 4 releases, 5 agent objects, the ingress Service read.
-  expect(count).toBe(1 + 1 + 2 + 4 + 5 + 1);
+  // The component, its provider, istio-system, istio-gateways, cacerts, 4 releases, 5 agent objects, the ingress
+  // Service read.
+  expect(count).toBe(1 + 1 + 3 + 4 + 5 + 1);
 });
 
 describe("MeshTrust: the mesh's cluster names, each once, before anything is registered", () => {
@@ -423,6 +424,20 @@ test("chart values MeshCluster owns cannot be overridden", () => {
   ]);
 });
 
+test("a gateway's service account cannot be overridden: it is the cluster's own identity", () => {
+  const args = meshArgs("owned-sa");
+  const e = refused(
+    () =>
+      new lib.MeshCluster("owned-sa", {
+        ...args,
+        istio: { values: { ingressGateway: { serviceAccount: { name: "istio-ingressgateway" } } } },
+      }),
+  );
+  expect(lines(e)).toEqual([
+    'istio.values.ingressGateway.serviceAccount.name: "istio-ingressgateway" cannot be overridden: each cluster\'s gateway has a service account of its own (`<release>-<cluster>`), its identity in authorization policies and TLS checks; remove it',
+  ]);
+});
+
 test("a chart value override that is not a mapping of values", () => {
   const args = meshArgs("not-a-map");
   const e = refused(
@@ -469,7 +484,7 @@ test("listing a system namespace for injection (listed mode); bad names; no CA",
     '"apps" is listed twice (first at injection.namespaces[0]); list each namespace once',
   );
   expect(issue(e, "injection.namespaces[1]")).toBe(
-    '"istio-system" is a system namespace, and those (kube-system, kube-public, kube-node-lease, istio-system, globalmesh-system) never get sidecars; remove it',
+    '"istio-system" is a system namespace, and those (kube-system, kube-public, kube-node-lease, istio-system, istio-gateways, globalmesh-system) never get sidecars; remove it',
   );
 });
 
@@ -549,7 +564,8 @@ describe("GlobalNamespace refuses a member namespace its cluster excludes from i
         new lib.GlobalNamespace("gx-b", {
           domain: "shop.example.com",
           members: [{ cluster: "gx*", namespace: "shop*" }],
-          clusters: [member, other],
+          // gx2 runs nothing: its calling namespace is made known (the rules are patterns).
+          clusters: [member, { ...other, namespaces: ["shop"] }],
           services,
         }),
     );
@@ -563,7 +579,7 @@ describe("GlobalNamespace refuses a member namespace its cluster excludes from i
         new lib.GlobalNamespace("gx-c", {
           domain: "shop.example.com",
           members: [{ cluster: "gx*", namespace: "shop*" }],
-          clusters: [member, other],
+          clusters: [{ ...member, namespaces: ["shop"] }, other],
           services: [{ ...services[0], clusters: ["gx2"] }],
         }),
     );

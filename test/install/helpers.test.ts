@@ -51,14 +51,19 @@ describe("deepMerge (chart value overrides)", () => {
 });
 
 describe("gateways", () => {
-  test("labels and service account follow the release name like the istio/gateway chart", () => {
-    expect(gatewayIdentity("istio-egressgateway", "istio-system", "td.example")).toEqual({
+  test("labels follow the release name like the istio/gateway chart; the service account is the cluster's own", () => {
+    const place = { cluster: "east", namespace: "istio-gateways", trustDomain: "td.example" };
+    expect(gatewayIdentity("istio-egressgateway", place)).toEqual({
       release: "istio-egressgateway",
       selector: { istio: "egressgateway" },
-      principal: "td.example/ns/istio-system/sa/istio-egressgateway",
-      serviceHost: "istio-egressgateway.istio-system.svc.cluster.local",
+      serviceAccount: "istio-egressgateway-east",
+      principal: "td.example/ns/istio-gateways/sa/istio-egressgateway-east",
+      serviceHost: "istio-egressgateway.istio-gateways.svc.cluster.local",
     });
-    expect(gatewayIdentity("edge", "gw", "cluster.local").selector).toEqual({ istio: "edge" });
+    expect(gatewayIdentity("edge", { ...place, namespace: "gw" }).selector).toEqual({ istio: "edge" });
+    expect(gatewayIdentity("istio-egressgateway", { ...place, cluster: "west" }).principal).toBe(
+      "td.example/ns/istio-gateways/sa/istio-egressgateway-west",
+    );
   });
 
   test("load-balancer address: IP first, else hostname, else a clear error", () => {
@@ -68,8 +73,8 @@ describe("gateways", () => {
     expect(loadBalancerAddress({ loadBalancer: { ingress: [{ hostname: "x.elb.example.com" }] } }, "s")).toBe(
       "x.elb.example.com",
     );
-    expect(() => loadBalancerAddress({ loadBalancer: {} }, "istio-system/istio-ingressgateway")).toThrow(
-      /istio-system\/istio-ingressgateway has no load-balancer address.*ingressAddress/,
+    expect(() => loadBalancerAddress({ loadBalancer: {} }, "istio-gateways/istio-ingressgateway")).toThrow(
+      /istio-gateways\/istio-ingressgateway has no load-balancer address.*ingressAddress/,
     );
   });
 });

@@ -24,7 +24,7 @@ import {
   secretStrings,
 } from "./support";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveMesh, SYSTEM_NAMESPACES } from "../../sdk/src/mesh";
+import { ClusterSpec, resolveMesh, SYSTEM_NAMESPACES } from "../../sdk/src/mesh";
 import { AGENT_NAMESPACE, ISTIO_CHART_REPOSITORY } from "../../sdk/src/install/defaults";
 import type {
   GlobalNamespace as GlobalNamespaceT,
@@ -120,28 +120,34 @@ const onCluster = (r: Registration, mc: MeshClusterT) =>
   providerOf(rec, r)?.inputs.kubeconfig === kubeconfigText(mc.clusterName);
 
 describe("install order", () => {
-  test.each(["c1", "c2"])("%s: istio-system → cacerts, base → istiod → gateways, each edge explicit", (c) => {
-    const ns = reg(`${c}-istio-system`).urn;
-    const cacerts = reg(`${c}-cacerts`).urn;
-    const base = release(c, "base").urn;
-    const istiod = release(c, "istiod").urn;
-    expect(deps(release(c, "base"))).toEqual([ns]);
-    expect(deps(release(c, "istiod"))).toEqual([base, cacerts, ns].sort());
-    expect(deps(release(c, "ingress-gateway"))).toEqual([istiod, ns].sort());
-    expect(deps(release(c, "egress-gateway"))).toEqual([istiod, ns].sort());
-    // The secret waits for the namespace and for its CA material, nothing else.
-    expect(deps(reg(`${c}-cacerts`))).toEqual(
-      [ns, reg(`mesh-${c}-ca-cert`).urn, reg(`mesh-${c}-ca-key`).urn, reg("mesh-root-cert").urn].sort(),
-    );
-    expect(deps(reg(`${c}-istio-system`))).toEqual([]);
-  });
+  test.each(["c1", "c2"])(
+    "%s: istio-system → cacerts, base → istiod → gateways (istio-gateways), each edge explicit",
+    (c) => {
+      const ns = reg(`${c}-istio-system`).urn;
+      const gatewayNs = reg(`${c}-istio-gateways`).urn;
+      const cacerts = reg(`${c}-cacerts`).urn;
+      const base = release(c, "base").urn;
+      const istiod = release(c, "istiod").urn;
+      expect(deps(release(c, "base"))).toEqual([ns]);
+      expect(deps(release(c, "istiod"))).toEqual([base, cacerts, ns].sort());
+      expect(deps(release(c, "ingress-gateway"))).toEqual([istiod, gatewayNs].sort());
+      expect(deps(release(c, "egress-gateway"))).toEqual([istiod, gatewayNs].sort());
+      // The secret waits for the namespace and for its CA material, nothing else.
+      expect(deps(reg(`${c}-cacerts`))).toEqual(
+        [ns, reg(`mesh-${c}-ca-cert`).urn, reg(`mesh-${c}-ca-key`).urn, reg("mesh-root-cert").urn].sort(),
+      );
+      expect(deps(reg(`${c}-istio-system`))).toEqual([]);
+      expect(deps(reg(`${c}-istio-gateways`))).toEqual([]);
+    },
+  );
 
   test("every child is parented to its MeshCluster and written through the provider it builds for its cluster", () => {
     for (const mc of [c1, c2]) {
       const children = rec.childrenOf(reg(mc.clusterName).urn);
       const provider = meshProvider(mc);
-      // Its provider; istio-system, cacerts, 4 releases; agent: namespace, SA, role, binding, ConfigMap; 2 namespace patches each.
-      expect(children).toHaveLength(1 + 6 + 5 + 2);
+      // Its provider; istio-system, istio-gateways, cacerts, 4 releases; agent: namespace, SA, role, binding, ConfigMap;
+      // 2 namespace patches each.
+      expect(children).toHaveLength(1 + 7 + 5 + 2);
       for (const r of children.filter((x) => x !== provider)) {
         expect(providerUrn(r.provider)).toBe(provider.urn);
         expect(onCluster(r, mc)).toBe(true);
@@ -187,21 +193,21 @@ describe("MeshCluster's own provider", () => {
 describe("chart values", () => {
   const values = (c: string, suffix: string) => release(c, suffix).inputs.values;
 
-  test("releases: official charts, pinned version, istio-system, release names the wiring relies on", () => {
+  test("releases: official charts, pinned version, istio-system and istio-gateways, release names the wiring relies on", () => {
     const expected = {
-      base: ["istio-base", "base"],
-      istiod: ["istiod", "istiod"],
-      "ingress-gateway": ["istio-ingressgateway", "gateway"],
-      "egress-gateway": ["istio-egressgateway", "gateway"],
+      base: ["istio-base", "base", "istio-system"],
+      istiod: ["istiod", "istiod", "istio-system"],
+      "ingress-gateway": ["istio-ingressgateway", "gateway", "istio-gateways"],
+      "egress-gateway": ["istio-egressgateway", "gateway", "istio-gateways"],
     };
     for (const c of ["c1", "c2"])
-      for (const [suffix, [name, chart]] of Object.entries(expected)) {
+      for (const [suffix, [name, chart, namespace]] of Object.entries(expected)) {
         const r = release(c, suffix);
         expect(r.type).toBe("kubernetes:helm.sh/v3:Release");
         expect(r.inputs).toMatchObject({
           name,
           chart,
-          namespace: "istio-system",
+          namespace,
           version: lib.DEFAULT_ISTIO_VERSION,
           repositoryOpts: { repo: ISTIO_CHART_REPOSITORY },
         });
@@ -244,8 +250,44 @@ describe("chart values", () => {
     expect(port443(values("c1", "egress-gateway"))).toEqual([
       { name: "https", port: 443, targetPort: 443, protocol: "TCP" },
     ]);
-    // Labels and service accounts come from the release name; setting them in values would fight the chart.
+    // Labels come from the release name; setting them in values would fight the chart.
     for (const g of ["ingress-gateway", "egress-gateway"]) expect(values("c1", g).labels).toBeUndefined();
+  });
+
+  test("gateways: a service account of their own per cluster (the chart's `serviceAccount.name`), created by the chart", () => {
+    const accounts = ["c1", "c2"].map((c) =>
+      ["ingress-gateway", "egress-gateway"].map((g) => values(c, g).serviceAccount),
+    );
+    expect(accounts).toEqual([
+      [{ name: "istio-ingressgateway-c1" }, { name: "istio-egressgateway-c1" }],
+      [{ name: "istio-ingressgateway-c2" }, { name: "istio-egressgateway-c2" }],
+    ]);
+    // The overrides of c2's egress gateway merged beside it.
+    expect(values("c2", "egress-gateway").replicaCount).toBe(2);
+  });
+
+  test("the gateways' Role cannot read cacerts: the gateways run in a namespace of their own", () => {
+    // The istio/gateway chart's Role (rbac.enabled, the default) grants get/watch/list on the secrets of the release's
+    // namespace: the gateways must never share one with cacerts, which holds the intermediate CA's key.
+    for (const mc of [c1, c2, byo]) {
+      const c = mc.clusterName;
+      const secrets = rec.ofType("kubernetes:core/v1:Secret").filter((s) => onCluster(s, mc));
+      expect(secrets.map((s) => s.inputs.metadata)).toEqual([{ name: "cacerts", namespace: "istio-system" }]);
+      for (const g of ["ingress-gateway", "egress-gateway"]) {
+        expect(release(c, g).inputs.namespace).toBe("istio-gateways");
+        expect(values(c, g).rbac).toBeUndefined(); // the chart's own Role, scoped to its namespace
+      }
+      expect(mc.gateways.namespace).toBe("istio-gateways");
+    }
+  });
+
+  test("istio-gateways: created by MeshCluster, sidecar injection not disabled (the gateway pods ask for the gateway template)", () => {
+    for (const c of ["c1", "c2"]) {
+      const ns = reg(`${c}-istio-gateways`);
+      expect(ns.type).toBe("kubernetes:core/v1:Namespace");
+      expect(ns.inputs.metadata).toEqual({ name: "istio-gateways" });
+    }
+    expect(SYSTEM_NAMESPACES).toContain("istio-gateways");
   });
 
   test("base: the default revision's webhook", () => {
@@ -346,7 +388,7 @@ describe("trust", () => {
       caPrivateKeyPem: BYO_ROOT_KEY,
     });
     expect(reg("c3-cacerts").inputs.stringData["root-cert.pem"]).toBe(BYO_ROOT_CERT);
-    expect(byo.gatewayPrincipals.egress).toBe("byo.example.com/ns/istio-system/sa/istio-egressgateway");
+    expect(byo.gatewayPrincipals.egress).toBe("byo.example.com/ns/istio-gateways/sa/istio-egressgateway-c3");
   });
 
   test("no private key appears outside a secret in any registration", () => {
@@ -450,6 +492,7 @@ describe("injection policy", () => {
     // The only Namespace resources are the mesh's own; app namespaces are only ever patched.
     expect([...new Set(rec.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name))].sort()).toEqual([
       "globalmesh-system",
+      "istio-gateways",
       "istio-system",
     ]);
   });
@@ -486,8 +529,8 @@ describe("mesh agent", () => {
       "trust-domain": "cluster.local",
       "istio-version": lib.DEFAULT_ISTIO_VERSION,
       "global-namespaces": "bookinfo",
-      "ingress-gateway": "istio-ingressgateway.istio-system.svc.cluster.local",
-      "egress-gateway": "istio-egressgateway.istio-system.svc.cluster.local",
+      "ingress-gateway": "istio-ingressgateway.istio-gateways.svc.cluster.local",
+      "egress-gateway": "istio-egressgateway.istio-gateways.svc.cluster.local",
     });
     expect(cm.deleteBeforeReplace).toBe(true);
     expect(reg("c2-mesh-identity").inputs.data["global-namespaces"]).toBe("");
@@ -501,15 +544,39 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
     expect(c2.ingress.port).toBe(443);
   });
 
-  test("gateways are exactly what the wiring assumes by default for the istio/gateway chart", () => {
-    const assumed = resolveMesh({
+  const resolved = (cluster: ClusterSpec) =>
+    resolveMesh({
       name: "x",
       domain: "x.example.com",
-      clusters: [{ name: "c1" }],
-      members: [{ cluster: "c1", namespace: "default" }],
+      clusters: [cluster],
+      members: [{ cluster: cluster.name, namespace: "default" }],
     }).clusters[0].gateways;
-    expect(c1.gateways).toEqual(assumed);
-    expect(c1.egressGatewayHost).toBe(assumed.egressService);
+
+  test("gateways are exactly what the wiring assumes by default for the istio/gateway chart", () => {
+    for (const mc of [c1, c2]) {
+      const { namespace, ingressSelector, egressSelector, egressService, ingressPrincipal, egressPrincipal } = resolved(
+        {
+          name: mc.clusterName,
+        },
+      );
+      expect(mc.gateways).toEqual({
+        namespace,
+        ingressSelector,
+        egressSelector,
+        egressService,
+        ingressServiceAccount: `istio-ingressgateway-${mc.clusterName}`,
+        egressServiceAccount: `istio-egressgateway-${mc.clusterName}`,
+      });
+      expect(mc.gatewayPrincipals).toEqual({ ingress: ingressPrincipal, egress: egressPrincipal });
+      expect(mc.egressGatewayHost).toBe(egressService);
+    }
+    // Given as a cluster's gateways and trust domain (what a GlobalNamespace's entry takes from a MeshCluster), the
+    // outputs resolve to the principals the MeshCluster reports, whatever the trust domain.
+    const byoGateways = resolved({ name: byo.clusterName, gateways: byo.gateways, trustDomain: byo.trustDomain });
+    expect([byoGateways.ingressPrincipal, byoGateways.egressPrincipal]).toEqual([
+      byo.gatewayPrincipals.ingress,
+      byo.gatewayPrincipals.egress,
+    ]);
   });
 
   test("identity and principals", () => {
@@ -521,9 +588,12 @@ describe("outputs: MeshCluster is a GlobalNamespace member", () => {
       "acme-mesh",
     ]);
     expect(c1.gatewayPrincipals).toEqual({
-      ingress: "cluster.local/ns/istio-system/sa/istio-ingressgateway",
-      egress: "cluster.local/ns/istio-system/sa/istio-egressgateway",
+      ingress: "cluster.local/ns/istio-gateways/sa/istio-ingressgateway-c1",
+      egress: "cluster.local/ns/istio-gateways/sa/istio-egressgateway-c1",
     });
+    // Each cluster's gateways are someone of their own: no principal is shared, within a cluster or across clusters.
+    const principals = [c1, c2, byo].flatMap((mc) => [mc.gatewayPrincipals.ingress, mc.gatewayPrincipals.egress]);
+    expect(new Set(principals).size).toBe(principals.length);
     expect(c1.locality).toBe("europe-west1/europe-west1-b");
     expect(c2.locality).toBeUndefined();
   });

@@ -45,12 +45,12 @@ beforeAll(async () => {
   await rec.settled();
 });
 
-test.each(["p1", "p2"])("%s: namespace → cacerts + base → istiod → gateways", (c) => {
+test.each(["p1", "p2"])("%s: namespace → cacerts + base → istiod → gateways (in their own namespace)", (c) => {
   const urn = (n: string) => rec.byName(`${c}-${n}`).urn;
   expect(deps(rec.byName(`${c}-base`))).toEqual([urn("istio-system")]);
   expect(deps(rec.byName(`${c}-istiod`))).toEqual([urn("base"), urn("cacerts"), urn("istio-system")].sort());
   for (const g of ["ingress-gateway", "egress-gateway"])
-    expect(deps(rec.byName(`${c}-${g}`))).toEqual([urn("istiod"), urn("istio-system")].sort());
+    expect(deps(rec.byName(`${c}-${g}`))).toEqual([urn("istiod"), urn("istio-gateways")].sort());
 });
 
 test("istiod values: shared mesh ID and trust domain, per-cluster name, DNS capture", () => {

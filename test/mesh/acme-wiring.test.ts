@@ -28,7 +28,7 @@ test("services are discovered from the example manifests, with the clusters that
   });
   const catalog = build.model.services.find((s) => s.name === "catalog")!;
   expect(catalog.ports).toEqual([{ number: 8082, name: "http-catalog", protocol: "HTTP", targetPort: 8082 }]);
-  expect(catalog.selector).toEqual({ service: "catalog" });
+  expect(catalog.selector).toEqual({ app: "catalog", service: "catalog" });
   expect(build.model.services.find((s) => s.name === "catalog-mongo")!.ports).toEqual([
     { number: 27017, name: "mongo-catalog", protocol: "MONGO", targetPort: 27017 },
   ]);

@@ -80,8 +80,10 @@ test("object names are unique per cluster and kind, and come from (GlobalNamespa
     expect(new Set(keys).size).toBe(keys.length);
     for (const o of list) {
       const service = o.metadata.labels["globalmesh.io/service"];
-      // Namespace-wide objects (PeerAuthentication) belong to the GlobalNamespace, not to a service.
-      expect(o.metadata.name.startsWith(service ? `gns.bookinfo.${service}` : "gns.bookinfo.mtls")).toBe(true);
+      // Namespace-wide objects (PeerAuthentication) belong to the GlobalNamespace, not to a service; Gateway names
+      // are DNS labels (no dots).
+      const stem = o.kind === "Gateway" ? `gns-bookinfo-${service}-` : `gns.bookinfo.${service}`;
+      expect(o.metadata.name.startsWith(service ? stem : "gns.bookinfo.mtls")).toBe(true);
     }
   }
 });

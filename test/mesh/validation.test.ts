@@ -186,7 +186,7 @@ const cases: [string, (s: any) => void, string, RegExp][] = [
     "a misspelt field with no known name near it",
     (s) => (s.clusters[0].zone = "a"),
     "clusters[0].zone",
-    /^unknown field; use one of name, ingress, locality, network, gateways$/,
+    /^unknown field; use one of name, ingress, locality, network, gateways, trustDomain, namespaces$/,
   ],
   ["missing domain", (s) => delete s.domain, "domain", /^is required; give a DNS domain, e.g. "acme.example.com"$/],
   [
@@ -243,7 +243,354 @@ const cases: [string, (s: any) => void, string, RegExp][] = [
     "clusters[0].gateways.ingressSelector",
     /^is empty, so it would select every workload; give at least one label, e.g. \{ istio: ingressgateway \}$/,
   ],
+  [
+    "a system namespace in a rule, in another case",
+    (s) => s.members.push({ cluster: "cluster1", namespace: "Istio-System" }),
+    "members[2].namespace",
+    /^"Istio-System" is a system namespace, and those \(kube-system, .*istio-gateways.*\) never join a GlobalNamespace/,
+  ],
+  [
+    "the gateways' namespace in a rule",
+    (s) => s.members.push({ cluster: "cluster1", namespace: "istio-gateways" }),
+    "members[2].namespace",
+    /^"istio-gateways" is a system namespace/,
+  ],
+  [
+    "a service listed in a system namespace",
+    (s) => (s.services[0].namespace = "kube-system"),
+    "services[0].namespace",
+    /^"kube-system" is a system namespace/,
+  ],
+  [
+    "excludeServices with a name that is not a Service name",
+    (s) => (s.members[0].excludeServices = ["Vault"]),
+    "members[0].excludeServices[0]",
+    /^"Vault" is not a Service name \(DNS-1035 label\); .*, e.g. "vault"$/,
+  ],
+  [
+    "excludeServices naming a service twice",
+    (s) => (s.members[0].excludeServices = ["vault", "vault"]),
+    "members[0].excludeServices[1]",
+    /^service vault is listed twice; list each service once$/,
+  ],
+  [
+    "a trust domain that is not a DNS name",
+    (s) => (s.clusters[0].trustDomain = "spiffe://cluster.local"),
+    "clusters[0].trustDomain",
+    /^"spiffe:\/\/cluster.local" is not a DNS name; use lowercase labels joined by dots, e.g. "cluster1.acme.internal"$/,
+  ],
+  [
+    "a namespace inventory that is not a list",
+    (s) => (s.clusters[0].namespaces = "shop"),
+    "clusters[0].namespaces",
+    /^"shop" is not a list; give a list, e.g. \[shop, checkout\]$/,
+  ],
+  [
+    "a system namespace in the inventory",
+    (s) => (s.clusters[0].namespaces = ["default", "kube-system"]),
+    "clusters[0].namespaces[1]",
+    /^"kube-system" is a system namespace/,
+  ],
+  [
+    "a namespace listed twice in the inventory",
+    (s) => (s.clusters[0].namespaces = ["default", "default"]),
+    "clusters[0].namespaces[1]",
+    /^namespace default is listed twice/,
+  ],
+  [
+    "a gateway service account that is not a Kubernetes name",
+    (s) => (s.clusters[0].gateways = { egressServiceAccount: "Egress GW" }),
+    "clusters[0].gateways.egressServiceAccount",
+    /^"Egress GW" is not a DNS name; .*, e.g. "istio-egressgateway-cluster1"$/,
+  ],
+  [
+    "a targetPort out of range",
+    (s) => (s.services[0].ports[0].targetPort = 0),
+    "services[0].ports[0].targetPort",
+    /^0 is not a port number from 1 to 65535; use e.g. 8080$/,
+  ],
+  [
+    "an empty service selector",
+    (s) => (s.services[0].selector = {}),
+    "services[0].selector",
+    /^is empty, so it would select every workload; give at least one label, e.g. \{ app: catalog \}$/,
+  ],
+  [
+    "a misspelt mtls mode",
+    (s) => (s.mtls = "strict"),
+    "mtls",
+    /^"strict" is not an mTLS mode; did you mean "STRICT"\? use one of STRICT, PERMISSIVE$/,
+  ],
+  [
+    "defaultDeny in quotes",
+    (s) => (s.defaultDeny = "yes"),
+    "defaultDeny",
+    /^"yes" is not true or false; write it without quotes, e.g. true$/,
+  ],
+  ["ownDomain that is not a boolean", (s) => (s.ownDomain = 1), "ownDomain", /^1 is not true or false/],
+  [
+    "a public suffix as the domain",
+    (s) => (s.domain = "co.uk"),
+    "domain",
+    /^"co.uk" is a public suffix \(Public Suffix List\): .*; use a subdomain of a domain registered to you, e.g. "mesh.acme.com", or a special-use name such as "acme.internal"$/,
+  ],
+  [
+    "a registrable domain as the domain",
+    (s) => (s.domain = "google.com"),
+    "domain",
+    /^"google.com" is a registrable internet domain: global names <service>.google.com would shadow real internet names \(e.g. www.google.com\) for the whole mesh; use a subdomain, e.g. "mesh.google.com", a special-use name such as "acme.internal", or set ownDomain: true if google.com is yours$/,
+  ],
+  ["an IP address as the domain", (s) => (s.domain = "10.0.0.1"), "domain", /^"10.0.0.1" is not a DNS domain/],
 ];
+
+const policy = (p: any) => (s: any) =>
+  (s.policies = [{ name: "p", action: "ALLOW", from: [{ namespace: "default" }], to: [{ service: "catalog" }], ...p }]);
+const source = (src: any) => policy({ from: [{ namespace: "default", ...src }] });
+const target = (t: any) => policy({ to: [{ service: "catalog", ...t }] });
+
+const policyCases: [string, (s: any) => void, string, RegExp][] = [
+  [
+    "policies not a list",
+    (s) => (s.policies = { p: {} }),
+    "policies",
+    /^a mapping is not a list; give a list, e.g. \[\{ name: shop-reads-catalog/,
+  ],
+  [
+    "a policy without a name",
+    policy({ name: undefined }),
+    "policies[0].name",
+    /^is required; give a DNS-1123 label, e.g. "shop-reads-catalog"$/,
+  ],
+  [
+    "a policy name that is not a label",
+    policy({ name: "Shop Reads" }),
+    "policies[0].name",
+    /^"Shop Reads" is not a DNS-1123 label/,
+  ],
+  [
+    "two policies with one name",
+    (s) => {
+      policy({})(s);
+      s.policies.push({ ...s.policies[0] });
+    },
+    "policies[1].name",
+    /^policy "p" is listed twice \(also policies\[0\]\); give each policy its own name$/,
+  ],
+  [
+    "a policy without an action",
+    policy({ action: undefined }),
+    "policies[0].action",
+    /^is required; use one of ALLOW, DENY$/,
+  ],
+  [
+    "a lowercase action",
+    policy({ action: "allow" }),
+    "policies[0].action",
+    /^"allow" is not a policy action; did you mean "ALLOW"\? use one of ALLOW, DENY$/,
+  ],
+  [
+    "an unknown action",
+    policy({ action: "AUDIT" }),
+    "policies[0].action",
+    /^"AUDIT" is not a policy action; use one of ALLOW, DENY$/,
+  ],
+  ["a misspelt policy field", policy({ form: [] }), "policies[0].form", /^unknown field; did you mean "from"\?$/],
+  [
+    "a policy without sources",
+    policy({ from: undefined }),
+    "policies[0].from",
+    /^is required; give a list, e.g. \[\{ namespace: shop \}\]$/,
+  ],
+  [
+    "a policy with no source",
+    policy({ from: [] }),
+    "policies[0].from",
+    /^is empty; give at least one, e.g. \[\{ namespace: shop \}\]$/,
+  ],
+  [
+    "a policy with no target",
+    policy({ to: [] }),
+    "policies[0].to",
+    /^is empty; give at least one, e.g. \[\{ service: catalog \}\]$/,
+  ],
+  [
+    "a source without a namespace",
+    policy({ from: [{ cluster: "cluster1" }] }),
+    "policies[0].from[0].namespace",
+    /^is required; give a DNS-1123 label, e.g. "shop"$/,
+  ],
+  [
+    "a source in a system namespace",
+    source({ namespace: "istio-system" }),
+    "policies[0].from[0].namespace",
+    /^"istio-system" is a system namespace, .* name a mapped namespace, e.g. "shop"$/,
+  ],
+  [
+    "a source namespace in capitals",
+    source({ namespace: "Kube-System" }),
+    "policies[0].from[0].namespace",
+    /^"Kube-System" is a system namespace/,
+  ],
+  [
+    "a source cluster that is not a pattern",
+    source({ cluster: "Cluster 1" }),
+    "policies[0].from[0].cluster",
+    /^"Cluster 1" is not a cluster name or prefix pattern/,
+  ],
+  [
+    "an empty list of service accounts",
+    source({ serviceAccounts: [] }),
+    "policies[0].from[0].serviceAccounts",
+    /^is empty, which would match no caller; .*leave the field out to match the whole namespace$/,
+  ],
+  [
+    "a service account that is not a Kubernetes name",
+    source({ serviceAccounts: ["Front End"] }),
+    "policies[0].from[0].serviceAccounts[0]",
+    /^"Front End" is not a DNS name/,
+  ],
+  [
+    "a source service that is not a Service name",
+    source({ service: "9front" }),
+    "policies[0].from[0].service",
+    /^"9front" is not a Service name/,
+  ],
+  [
+    "both service accounts and a service",
+    source({ serviceAccounts: ["frontend"], service: "frontend" }),
+    "policies[0].from[0]",
+    /^gives both serviceAccounts and service; give one of them/,
+  ],
+  [
+    "a target without a service",
+    policy({ to: [{ ports: [80] }] }),
+    "policies[0].to[0].service",
+    /^is required; give a Service name/,
+  ],
+  [
+    "a port out of range",
+    target({ ports: [70000] }),
+    "policies[0].to[0].ports[0]",
+    /^70000 is not a port number from 1 to 65535; use e.g. 8082$/,
+  ],
+  ["a fractional port", target({ ports: [80.5] }), "policies[0].to[0].ports[0]", /^80.5 is not a port number/],
+  ["a port in quotes", target({ ports: ["80"] }), "policies[0].to[0].ports[0]", /^"80" is not a port number/],
+  [
+    "an empty list of ports",
+    target({ ports: [] }),
+    "policies[0].to[0].ports",
+    /^is empty; list at least one port, e.g. \[8082\], or leave the field out to match any$/,
+  ],
+  [
+    "a port listed twice",
+    target({ ports: [80, 80] }),
+    "policies[0].to[0].ports[1]",
+    /^port 80 is listed twice; list each port once$/,
+  ],
+  [
+    "a lowercase method",
+    target({ methods: ["get"] }),
+    "policies[0].to[0].methods[0]",
+    /^"get" is not an HTTP method; did you mean "GET"\? use one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH$/,
+  ],
+  [
+    "an unknown method",
+    target({ methods: ["PURGE"] }),
+    "policies[0].to[0].methods[0]",
+    /^"PURGE" is not an HTTP method; use one of GET/,
+  ],
+  [
+    "a method listed twice",
+    target({ methods: ["GET", "GET"] }),
+    "policies[0].to[0].methods[1]",
+    /^method GET is listed twice/,
+  ],
+  [
+    "an empty list of methods",
+    target({ methods: [] }),
+    "policies[0].to[0].methods",
+    /^is empty; list at least one method/,
+  ],
+  [
+    "a path without its slash",
+    target({ paths: ["api/*"] }),
+    "policies[0].to[0].paths[0]",
+    /^"api\/\*" is not an access-policy path; use an exact path "\/cart", a prefix "\/api\/\*", a suffix "\*.json" or "\*".*, e.g. "\/api\/\*"$/,
+  ],
+  [
+    "a path with a * inside",
+    target({ paths: ["/api/*/items"] }),
+    "policies[0].to[0].paths[0]",
+    /is not an access-policy path/,
+  ],
+  [
+    "a path with * at both ends",
+    target({ paths: ["*/api/*"] }),
+    "policies[0].to[0].paths[0]",
+    /is not an access-policy path/,
+  ],
+  [
+    "a path with a query",
+    target({ paths: ["/cart?id=1"] }),
+    "policies[0].to[0].paths[0]",
+    /is not an access-policy path/,
+  ],
+  ["an empty path", target({ paths: [""] }), "policies[0].to[0].paths[0]", /is not an access-policy path/],
+  [
+    "a misspelt target field",
+    target({ method: ["GET"] }),
+    "policies[0].to[0].method",
+    /^unknown field; did you mean "methods"\?$/,
+  ],
+];
+
+describe("access policies: each field is checked where it is written", () => {
+  test.each(policyCases)("%s", (_name, mutate, path, message) => {
+    const found = problems(mutate);
+    expect(found).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
+  });
+
+  test("every path form Istio matches is accepted: exact, prefix, suffix, any", () => {
+    const spec = baseSpec();
+    target({ paths: ["/cart", "/api/*", "*.json", "*", "/"] })(spec);
+    expect(validateSpec(spec).policies?.[0].to[0].paths).toEqual(["/cart", "/api/*", "*.json", "*", "/"]);
+  });
+
+  test("a full policy reads back as written", () => {
+    const p = {
+      name: "shop-reads-catalog",
+      action: "DENY",
+      from: [
+        { namespace: "default", cluster: "cluster*", serviceAccounts: ["frontend", "system.batch"] },
+        { namespace: "default", service: "shopping" },
+      ],
+      to: [{ service: "catalog", ports: [8082], methods: ["GET", "HEAD"], paths: ["/products/*"] }],
+    };
+    const spec = { ...baseSpec(), policies: [p], mtls: "PERMISSIVE", defaultDeny: true, ownDomain: false };
+    expect(validateSpec(spec)).toEqual(
+      expect.objectContaining({ policies: [p], mtls: "PERMISSIVE", defaultDeny: true }),
+    );
+  });
+});
+
+describe("the new spec fields read back as written", () => {
+  test("cluster, gateway, rule, service and port fields", () => {
+    const spec = baseSpec();
+    spec.clusters[0] = {
+      ...spec.clusters[0],
+      trustDomain: "cluster1.acme.internal",
+      namespaces: ["shop", "checkout"],
+      gateways: { ingressServiceAccount: "ingress-c1", egressServiceAccount: "egress-c1" },
+    };
+    spec.members[0].excludeServices = ["vault", "argocd-server"];
+    spec.services[0].selector = { app: "catalog" };
+    spec.services[0].ports[0].targetPort = 8080;
+    const read = validateSpec(spec);
+    expect(read.clusters[0]).toEqual(spec.clusters[0]);
+    expect(read.members[0]).toEqual(spec.members[0]);
+    expect(read.services?.[0]).toEqual(spec.services[0]);
+  });
+});
 
 test.each(cases)("%s", (_name, mutate, path, message) => {
   const found = problems(mutate);
@@ -326,4 +673,11 @@ describe("fields that decide which objects exist must be literals, not values kn
     spec.clusters[1].ingress.address = address;
     expect(validateSpec<unknown>(spec).clusters[1].ingress?.address).toBe(address);
   });
+});
+
+test.each([
+  ["a service's namespace", (s: any) => (s.services[0].namespace = "KUBE-SYSTEM"), "services[0].namespace"],
+  ["the namespace inventory", (s: any) => (s.clusters[0].namespaces = ["Istio-Gateways"]), "clusters[0].namespaces[0]"],
+])("a system namespace in any case is refused as one: %s", (_name, mutate, path) => {
+  expect(problems(mutate)).toEqual([{ path, message: expect.stringMatching(/ is a system namespace, and those/) }]);
 });

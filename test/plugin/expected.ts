@@ -157,12 +157,20 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
     inputs: {
       globalNamespaceName: opt(plain(str)),
       domain: plain(str),
+      ownDomain: opt(plain(bool)),
       clusters: plain(arr(plain(ref("GlobalNamespaceCluster")))),
       members: plain(arr(plain(ref("GlobalNamespaceMember")))),
       services: opt(plain(arr(plain(ref("GlobalNamespaceService"))))),
       manifests: opt(plain(arr(plain(ref("GlobalNamespaceManifests"))))),
+      mtls: opt(plain(ref("MtlsMode"))),
+      defaultDeny: opt(plain(bool)),
+      policies: opt(plain(arr(plain(ref("AccessPolicySpec"))))),
+      peers: opt(plain(arr(plain(ref("GlobalNamespacePeer"))))),
     },
     outputs: {
+      globalNamespaceName: str,
+      // GlobalNamespaceClaim[]: the type met first as an input (peers), so its fields are plain there.
+      claims: arr(ref("GlobalNamespaceClaim")),
       hosts: arr(ref("GlobalHost")),
       objectNames: map(arr(str)), // Output<Record<string, string[]>>
       topology: str,
@@ -217,7 +225,14 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
   GatewayPrincipals: { properties: { ingress: str, egress: str } },
   IngressEndpoint: { properties: { address: str, port: num } },
   GatewayPlacement: {
-    properties: { namespace: str, ingressSelector: map(str), egressSelector: map(str), egressService: str },
+    properties: {
+      namespace: str,
+      ingressSelector: map(str),
+      egressSelector: map(str),
+      egressService: str,
+      ingressServiceAccount: str,
+      egressServiceAccount: str,
+    },
   },
   // mesh/spec.ts, as GlobalNamespaceCluster.gateways (input).
   GatewaysSpec: {
@@ -226,6 +241,8 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       ingressSelector: opt(plain(map(plain(str)))),
       egressSelector: opt(plain(map(plain(str)))),
       egressService: opt(plain(str)),
+      ingressServiceAccount: opt(plain(str)),
+      egressServiceAccount: opt(plain(str)),
     },
   },
   // gns/args.ts: GlobalNamespaceCluster extends ClusterConnection.
@@ -237,10 +254,14 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       network: opt(plain(str)),
       ingress: opt(plain(ref("ClusterIngress"))),
       gateways: opt(plain(ref("GatewaysSpec"))),
+      trustDomain: opt(plain(str)),
+      namespaces: opt(plain(arr(plain(str)))),
       injectionExcluded: opt(plain(arr(plain(str)))),
     },
   },
-  GlobalNamespaceMember: { properties: { cluster: plain(str), namespace: plain(str) } },
+  GlobalNamespaceMember: {
+    properties: { cluster: plain(str), namespace: plain(str), excludeServices: opt(plain(arr(plain(str)))) },
+  },
   GlobalNamespaceService: {
     properties: {
       name: plain(str),
@@ -248,25 +269,67 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       clusters: opt(plain(arr(plain(str)))),
       ports: opt(plain(arr(plain(ref("PortSpec"))))),
       address: opt(plain(str)),
+      selector: opt(plain(map(plain(str)))),
     },
   },
   // mesh/spec.ts.
-  PortSpec: { properties: { number: plain(num), name: opt(plain(str)), protocol: opt(plain(ref("PortProtocol"))) } },
+  PortSpec: {
+    properties: {
+      number: plain(num),
+      targetPort: opt(plain(num)),
+      name: opt(plain(str)),
+      protocol: opt(plain(ref("PortProtocol"))),
+    },
+  },
   GlobalNamespaceManifests: {
     properties: { cluster: plain(str), yaml: plain(str), defaultNamespace: opt(plain(str)) },
   },
+  // mesh/spec.ts: the access policies (GlobalNamespaceArgs.policies).
+  AccessPolicySpec: {
+    properties: {
+      name: plain(str),
+      action: plain(ref("PolicyAction")),
+      from: plain(arr(plain(ref("PolicySource")))),
+      to: plain(arr(plain(ref("PolicyTarget")))),
+    },
+  },
+  PolicySource: {
+    properties: {
+      namespace: plain(str),
+      cluster: opt(plain(str)),
+      serviceAccounts: opt(plain(arr(plain(str)))),
+      service: opt(plain(str)),
+    },
+  },
+  PolicyTarget: {
+    properties: {
+      service: plain(str),
+      ports: opt(plain(arr(plain(num)))),
+      methods: opt(plain(arr(plain(str)))),
+      paths: opt(plain(arr(plain(str)))),
+    },
+  },
+  // gns/args.ts: GlobalNamespaceArgs.peers (input); GlobalNamespaceClaim also types the `claims` output.
+  GlobalNamespacePeer: {
+    properties: { globalNamespaceName: plain(str), claims: plain(arr(plain(ref("GlobalNamespaceClaim")))) },
+  },
+  GlobalNamespaceClaim: { properties: { host: plain(str), address: plain(str) } },
   // gns/globalNamespace.ts, output only.
   GlobalHost: {
     properties: { service: str, namespace: str, host: str, address: str, clusters: arr(str), ports: arr(num) },
   },
 };
 
-/** mesh/spec.ts `PortProtocol`, an `as const` object. */
+const enumOf = (...values: string[]): EnumTypeExpectation => ({
+  type: "string",
+  enum: values.map((v) => ({ name: v, value: v })),
+});
+
+/** mesh/spec.ts `PortProtocol`, `MtlsMode`, `PolicyAction`: `as const` objects. */
 export const ENUM_TYPES: Record<string, EnumTypeExpectation> = {
-  PortProtocol: {
-    type: "string",
-    enum: ["HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"].map((v) => ({ name: v, value: v })),
-  },
+  PortProtocol: enumOf("HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"),
+  MtlsMode: enumOf("STRICT", "PERMISSIVE"),
+  PolicyAction: enumOf("ALLOW", "DENY"),
 };
 
 /** What the six components register as: `globalmesh:index:<ClassName>`. */

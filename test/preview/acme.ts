@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { ACME_DIR, acmeManifests, readSpecFile } from "../helpers/fixtures";
 import { MeshDef } from "./program";
-import { clientObjects, servingObjects } from "./urns";
+import { clientObjects, servingObjects, mtlsUrn } from "./urns";
 
 /** examples/acme-fitness as a MeshDef (spec file + both clusters' manifests), and the edits the tests make to it. */
 
@@ -24,11 +24,13 @@ export const ACME: Record<string, Record<string, number[]>> = {
 
 /** URNs of every object acme-fitness has in `clusters` (every service exported: each runs in one of two clusters). */
 export function acmeObjects(clusters = Object.keys(ACME)): string[] {
-  return Object.entries(ACME).flatMap(([owner, services]) =>
+  const perService = Object.entries(ACME).flatMap(([owner, services]) =>
     Object.entries(services).flatMap(([s, ports]) =>
       clusters.flatMap((c) => (c === owner ? servingObjects(GNS, c, s, ports, true) : clientObjects(GNS, c, s, ports))),
     ),
   );
+  // acme-fitness maps `default` in every cluster: STRICT mTLS there.
+  return [...perService, ...clusters.map((c) => mtlsUrn(GNS, c, "default"))];
 }
 
 export function acmeDef(): MeshDef {

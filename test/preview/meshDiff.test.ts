@@ -139,7 +139,116 @@ test("clusters joining and leaving are named at mesh level and marked on their o
     s.members.splice(2, 1);
   });
   expect(d.mesh).toEqual(["cluster cluster3 leaves", "rule { cluster: cluster3, namespace: default } removed"]);
-  expect(d.clusters.map((c) => [c.cluster, c.membership, c.removed.length, c.added.length])).toEqual([
-    ["cluster3", "leaves", 12, 0],
+  // cluster3 called both services (7 objects each) and had STRICT mTLS; the owners' gateways stop admitting it.
+  expect(d.clusters.map((c) => [c.cluster, c.membership, c.removed.length, c.added.length, c.changed.length])).toEqual([
+    ["cluster1", undefined, 0, 0, 2],
+    ["cluster2", undefined, 0, 0, 2],
+    ["cluster3", "leaves", 15, 0, 0],
   ]);
+});
+
+describe("access changes in words: mtls, defaultDeny, policies", () => {
+  /** The shop with catalog's pods known (a policy on it writes an AuthorizationPolicy on them) and a second namespace. */
+  function shop(): any {
+    const s = spec();
+    s.members.push({ cluster: "cluster1", namespace: "shopping" });
+    catalog(s).selector = { app: "catalog" };
+    s.services.find((x: any) => x.name === "cart").selector = { app: "cart" };
+    return s;
+  }
+  const SHOP_TO_CATALOG = {
+    name: "shop-to-catalog",
+    action: "ALLOW",
+    from: [{ namespace: "shopping", serviceAccounts: ["web"] }],
+    to: [{ service: "catalog", ports: [8082], methods: ["GET"], paths: ["/products*"] }],
+  };
+  function access(edit: (s: any) => void, base: (s: any) => void = () => undefined): string[] {
+    const before = shop();
+    base(before);
+    const after = structuredClone(before);
+    edit(after);
+    return diffMeshes(build(before), build(after)).access;
+  }
+
+  test("a policy added: who, where, to what; and the service it restricts", () => {
+    expect(access((s) => (s.policies = [SHOP_TO_CATALOG]))).toEqual([
+      "policy shop-to-catalog added: ALLOW shopping/web (all clusters) → catalog port 8082 GET /products*",
+      "catalog is now restricted: only the callers its ALLOW policies name reach it (until now: every member namespace)",
+    ]);
+  });
+
+  test("a policy removed: what it was, and the service open again", () => {
+    expect(
+      access(
+        (s) => (s.policies = []),
+        (s) => (s.policies = [SHOP_TO_CATALOG]),
+      ),
+    ).toEqual([
+      "policy shop-to-catalog removed (was ALLOW shopping/web (all clusters) → catalog port 8082 GET /products*)",
+      "catalog is open again: no ALLOW policy names it, so every member namespace reaches it",
+    ]);
+  });
+
+  test("a policy changed in place: its action, a caller, a caller's clusters, a target's requests, a target added", () => {
+    const changed = access(
+      (s) => {
+        const p = s.policies[0];
+        p.action = "DENY";
+        p.from = [
+          { namespace: "default", cluster: "cluster1" },
+          { namespace: "shopping", serviceAccounts: ["web"] },
+        ];
+        p.to = [
+          { service: "catalog", methods: ["GET", "POST"] },
+          { service: "cart", ports: [5000] },
+        ];
+      },
+      (s) => (s.policies = [{ ...SHOP_TO_CATALOG, from: [{ namespace: "default" }, ...SHOP_TO_CATALOG.from] }]),
+    );
+    expect(changed).toEqual([
+      "policy shop-to-catalog: ALLOW → DENY",
+      "policy shop-to-catalog: caller default now in cluster1 (was all clusters)",
+      "policy shop-to-catalog: on catalog, port 8082 GET /products* → GET,POST",
+      "policy shop-to-catalog: target cart port 5000 added",
+      // With no ALLOW policy left on it, catalog is open again (to every caller the DENY does not match).
+      "catalog is open again: no ALLOW policy names it, so every member namespace reaches it",
+    ]);
+  });
+
+  test("defaultDeny and mtls, turned on and off", () => {
+    expect(access((s) => (s.defaultDeny = true))).toEqual([
+      "defaultDeny turned on: only paths an ALLOW policy opens stay open",
+    ]);
+    expect(
+      access(
+        (s) => (s.defaultDeny = false),
+        (s) => (s.defaultDeny = true),
+      ),
+    ).toEqual(["defaultDeny turned off: every member namespace reaches every service no ALLOW policy restricts"]);
+    expect(access((s) => (s.mtls = "PERMISSIVE"))).toEqual([
+      "mtls changed STRICT → PERMISSIVE: mapped namespaces accept plain text again",
+    ]);
+    expect(
+      access(
+        (s) => (s.mtls = "STRICT"),
+        (s) => (s.mtls = "PERMISSIVE"),
+      ),
+    ).toEqual([
+      "mtls changed PERMISSIVE → STRICT: mapped namespaces accept mTLS only (a PeerAuthentication in each); plain-text callers are refused",
+    ]);
+  });
+
+  test("the same policies written in another order: nothing said", () => {
+    const two = (s: any) =>
+      (s.policies = [SHOP_TO_CATALOG, { ...SHOP_TO_CATALOG, name: "cart-too", to: [{ service: "cart" }] }]);
+    expect(access((s) => s.policies.reverse(), two)).toEqual([]);
+  });
+
+  test("a member namespace joining is said per cluster, not as a list index", () => {
+    const d = diffAfter((s) => s.members.push({ cluster: "cluster2", namespace: "shopping" }));
+    expect(d.mesh).toEqual([
+      "cluster cluster2: namespace shopping joins (the cluster's objects are exported to it)",
+      "rule { cluster: cluster2, namespace: shopping } added",
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { gatewayName } from "../../sdk/src/mesh";
 import { RESOURCE, STACK_PREFIX } from "./program";
 
 /**
@@ -6,10 +7,40 @@ import { RESOURCE, STACK_PREFIX } from "./program";
  * under the GlobalNamespace component.
  */
 
-export type Kind = "ServiceEntry" | "VirtualService" | "DestinationRule" | "Gateway";
+export type Kind =
+  | "ServiceEntry"
+  | "VirtualService"
+  | "DestinationRule"
+  | "Gateway"
+  | "AuthorizationPolicy"
+  | "PeerAuthentication";
 
-export function objectUrn(gns: string, cluster: string, kind: Kind, name: string): string {
-  return `${STACK_PREFIX}globalmesh:index:GlobalNamespace$kubernetes:networking.istio.io/v1:${kind}::${RESOURCE}-${cluster}-gns.${gns}.${name}`;
+const API: Record<Kind, string> = {
+  ServiceEntry: "networking.istio.io/v1",
+  VirtualService: "networking.istio.io/v1",
+  DestinationRule: "networking.istio.io/v1",
+  Gateway: "networking.istio.io/v1",
+  AuthorizationPolicy: "security.istio.io/v1",
+  PeerAuthentication: "security.istio.io/v1",
+};
+
+/**
+ * An object in the gateways' namespace: `<resource>-<cluster>-gns.<gns>.<name>`; one in an application namespace
+ * (`namespace` given): `<resource>-<cluster>-<namespace>/gns.<gns>.<name>`.
+ */
+export function objectUrn(gns: string, cluster: string, kind: Kind, name: string, namespace?: string): string {
+  const where = namespace === undefined ? "" : `${namespace}/`;
+  return `${STACK_PREFIX}globalmesh:index:GlobalNamespace$kubernetes:${API[kind]}:${kind}::${RESOURCE}-${cluster}-${where}gns.${gns}.${name}`;
+}
+
+/** Gateways are named by `gatewayName` (a DNS label with a hash), the one name not written out here by hand. */
+export function gatewayUrn(gns: string, cluster: string, s: string, role: "egress" | "ingress"): string {
+  return `${STACK_PREFIX}globalmesh:index:GlobalNamespace$kubernetes:networking.istio.io/v1:Gateway::${RESOURCE}-${cluster}-${gatewayName(gns, s, role)}`;
+}
+
+/** The GlobalNamespace's STRICT mTLS in one mapped namespace of a cluster. */
+export function mtlsUrn(gns: string, cluster: string, namespace: string): string {
+  return objectUrn(gns, cluster, "PeerAuthentication", "mtls", namespace);
 }
 
 /** The GlobalNamespace's provider for `cluster`, its child: `<resource>-<cluster>`. */
@@ -22,25 +53,34 @@ export function hostObjects(gns: string, cluster: string, s: string): string[] {
   return [objectUrn(gns, cluster, "ServiceEntry", s), objectUrn(gns, cluster, "VirtualService", s)];
 }
 
-/** What a client cluster adds to the host entry: the remote DestinationRule and the egress leg (gateway, subsets, a route per port). */
+/**
+ * What a client cluster adds to the host entry: the remote DestinationRule and the egress leg (gateway, subsets, a
+ * route per port, the policy admitting the granted callers).
+ */
 export function egressObjects(gns: string, cluster: string, s: string, ports: number[]): string[] {
   return [
     objectUrn(gns, cluster, "DestinationRule", s),
-    objectUrn(gns, cluster, "Gateway", `${s}.egress`),
+    gatewayUrn(gns, cluster, s, "egress"),
     objectUrn(gns, cluster, "DestinationRule", `${s}.egress`),
+    objectUrn(gns, cluster, "AuthorizationPolicy", `${s}.egress`),
     ...ports.map((p) => objectUrn(gns, cluster, "VirtualService", `${s}.egress.${p}`)),
   ];
 }
 
-/** What an owner adds when another member cluster does not run S: the ingress gateway and a route per port. */
+/**
+ * What an owner adds when another member cluster does not run S: the ingress gateway, a route per port, the last
+ * hop's DestinationRule and the policy admitting the calling clusters.
+ */
 export function ingressObjects(gns: string, cluster: string, s: string, ports: number[]): string[] {
   return [
-    objectUrn(gns, cluster, "Gateway", `${s}.ingress`),
+    gatewayUrn(gns, cluster, s, "ingress"),
+    objectUrn(gns, cluster, "DestinationRule", `${s}.ingress`),
+    objectUrn(gns, cluster, "AuthorizationPolicy", `${s}.ingress`),
     ...ports.map((p) => objectUrn(gns, cluster, "VirtualService", `${s}.ingress.${p}`)),
   ];
 }
 
-/** All objects of S in a cluster that does not run it (5 + one per port). */
+/** All objects of S in a cluster that does not run it (6 + one per port). */
 export function clientObjects(gns: string, cluster: string, s: string, ports: number[]): string[] {
   return [...hostObjects(gns, cluster, s), ...egressObjects(gns, cluster, s, ports)];
 }

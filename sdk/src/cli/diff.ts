@@ -14,8 +14,9 @@ export interface DiffOptions {
 }
 
 /**
- * `globalmesh diff`: what going from the old GlobalNamespace to the new one does, explained first, then every object
- * added, removed and changed per cluster. Exit 0 when nothing changes, 1 when something does (`git diff --exit-code`).
+ * `globalmesh diff`: what going from the old GlobalNamespace to the new one does, explained first (the GlobalNamespace,
+ * who may call what, each service), then every object added, removed and changed per cluster. Exit 0 when nothing
+ * changes, 1 when something does (`git diff --exit-code`).
  */
 export function diff(opts: DiffOptions, io: Io): number {
   const before = buildFromFiles(opts.oldSpec, sideManifests(opts.manifests, opts.oldManifests), io.cwd, "old spec");
@@ -38,6 +39,7 @@ function sideManifests(shared: string[], own: string[]): string[] {
 export function formatDiff(d: MeshDiff, paint: Paint): string {
   const lines = [
     ...d.mesh.map((m) => paint("bold", m)),
+    ...d.access.map((a) => paint("bold", a)),
     ...d.services.map((s) => `${paint("bold", s.host)} ${s.changes.join("; ")}`),
     ...d.clusters.map((c) => `${c.cluster}${c.membership ? ` (${c.membership})` : ""}: ${counts(c)}`),
   ];

@@ -1,19 +1,23 @@
-import { extname, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { buildTopology, Topology, topologyToDot, topologyToMermaid } from "../mesh";
-import { buildFromFiles } from "./build";
+import { buildAllFromFiles, FileBuild } from "./build";
 import { writeAtomically } from "./files";
 import { usage } from "./inputs";
 import { Io } from "./io";
 
 export interface GraphOptions {
-  spec: string;
+  /** One spec file per GlobalNamespace; with more than one, one drawing each (`<name>.<GlobalNamespace><ext>`). */
+  specs: string[];
   manifests: string[];
   out: string;
 }
 
 const FORMATS = [".svg", ".dot", ".mmd"];
 
-/** `globalmesh graph`: the topology as SVG (laid out by Graphviz), DOT or Mermaid, chosen by the file extension. */
+/**
+ * `globalmesh graph`: the topology as SVG (laid out by Graphviz), DOT or Mermaid, chosen by the file extension. With
+ * several GlobalNamespaces, one file each: `--out topology.svg` writes `topology.<GlobalNamespace>.svg`.
+ */
 export async function graph(opts: GraphOptions, io: Io): Promise<number> {
   const format = extname(opts.out).toLowerCase();
   if (!FORMATS.includes(format))
@@ -21,18 +25,32 @@ export async function graph(opts: GraphOptions, io: Io): Promise<number> {
       `"${opts.out}" does not end in ${FORMATS.join(", ")}; name the file after the format, e.g. "topology.svg"`,
       "--out",
     );
-  const build = buildFromFiles(opts.spec, opts.manifests, io.cwd);
-  const topology = buildTopology(build, build.manifests);
-  const text =
-    format === ".mmd"
-      ? topologyToMermaid(topology)
-      : format === ".dot"
-        ? topologyToDot(topology)
-        : await svgOf(topologyToDot(topology));
-  const file = resolve(io.cwd, opts.out);
-  writeAtomically(file, text);
-  io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
+  const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd);
+  const out = resolve(io.cwd, opts.out);
+  // Every drawing is made before the first is written: nothing is written unless all of them can be.
+  const drawings: { file: string; topology: Topology; text: string }[] = [];
+  for (const build of builds) {
+    const topology = buildTopology(build, build.manifests);
+    const file = builds.length === 1 ? out : fileOf(out, build);
+    drawings.push({ file, topology, text: await draw(topology, format) });
+  }
+  for (const { file, topology, text } of drawings) {
+    writeAtomically(file, text);
+    io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
+  }
   return 0;
+}
+
+/** `dir/topology.svg` → `dir/topology.<GlobalNamespace>.svg`. */
+function fileOf(out: string, build: FileBuild): string {
+  const ext = extname(out);
+  return join(dirname(out), `${basename(out, ext)}.${build.model.name}${ext}`);
+}
+
+async function draw(topology: Topology, format: string): Promise<string> {
+  if (format === ".mmd") return topologyToMermaid(topology);
+  if (format === ".dot") return topologyToDot(topology);
+  return svgOf(topologyToDot(topology));
 }
 
 async function svgOf(dot: string): Promise<string> {

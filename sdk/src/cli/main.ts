@@ -1,29 +1,40 @@
 import { parseArgs } from "node:util";
 import { SpecError } from "../mesh";
-import { buildFromFiles } from "./build";
+import { check } from "./check";
 import { diff } from "./diff";
 import { graph } from "./graph";
 import { usage } from "./inputs";
 import { Io, processIo } from "./io";
 import { render } from "./render";
-import { summarize } from "./summary";
 
 const HELP = `globalmesh — Global Namespaces on open-source Istio
 
 Usage:
-  globalmesh render --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <dir>
-      Write <dir>/<cluster>.yaml for every member cluster and print a summary.
-  globalmesh check --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...]
-      Validate the spec (and discovery from the manifests) and print the summary; write nothing.
+  globalmesh render --spec <gns.yaml> [--spec <other-gns.yaml> ...] [--manifests <cluster>=<file-or-dir> ...]
+                    --out <dir>
+      Write <dir>/<cluster>.yaml for every member cluster and print a summary. Several --spec: each cluster's file
+      holds the objects of every GlobalNamespace it is a member of, in spec order; two GlobalNamespaces may not
+      claim the same host or virtual IP (exit 2, nothing written).
+  globalmesh check --spec <gns.yaml> [--spec ...] [--manifests <cluster>=<file-or-dir> ...]
+                   [--existing <cluster>=<file-or-dir> ...]
+      Validate the specs (and discovery from the manifests), print the summary and audit the objects: any path wider
+      than a spec declares (exportTo "*", a wildcard principal, an ALLOW rule without "from", a gateway server or a
+      tunnel without an identity check) is a finding. --existing: YAML of the objects already in a cluster (e.g.
+      kubectl get -o yaml); an object of the same kind and name that this GlobalNamespace does not own, or a
+      namespace-wide PeerAuthentication not ours where we write one, is a finding. Findings exit 2. Writes nothing.
   globalmesh diff <old-gns.yaml> <new-gns.yaml> [--manifests <cluster>=<file-or-dir> ...]
                   [--old-manifests <cluster>=<file-or-dir> ...] [--new-manifests <cluster>=<file-or-dir> ...]
-      Explain what the change does: per service (moves, ports, virtual IPs), then per cluster the objects added,
-      removed and changed, field by field. --manifests feed both sides; --old-/--new-manifests replace a cluster's
-      manifests on one side. Exits 0 when nothing changes, 1 when something does.
-  globalmesh graph --spec <gns.yaml> [--manifests <cluster>=<file-or-dir> ...] --out <file.svg|file.dot|file.mmd>
+      Explain what the change does: mtls, defaultDeny and access policies in words, per service (moves, ports,
+      virtual IPs), then per cluster the objects added, removed and changed, field by field. --manifests feed both
+      sides; --old-/--new-manifests replace a cluster's manifests on one side. Exits 0 when nothing changes, 1 when
+      something does.
+  globalmesh graph --spec <gns.yaml> [--spec ...] [--manifests <cluster>=<file-or-dir> ...]
+                   --out <file.svg|file.dot|file.mmd>
       Draw the topology: clusters, their services, the gateway paths between them, and the calls the manifests show.
+      Several --spec: one drawing per GlobalNamespace, <file>.<GlobalNamespace>.svg (or .dot, .mmd).
 
-Exit codes: 0 success (diff: no changes), 1 diff found changes, 2 invalid input (nothing written), 3 internal error.
+Exit codes: 0 success (diff: no changes), 1 diff found changes, 2 invalid input or check findings (nothing written),
+3 internal error.
 `;
 
 /** Exit code of a failure that is not the input's fault; distinct from diff's "changes" (1). */
@@ -38,10 +49,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     switch (command) {
       case "render": {
-        const { values } = parseArgs({ args, options: { spec: one, manifests: many, out: one }, strict: true });
+        const { values } = parseArgs({ args, options: { spec: many, manifests: many, out: one }, strict: true });
         return render(
           {
-            spec: required(values.spec, "render", "--spec <gns.yaml>"),
+            specs: requiredList(values.spec, "render", "--spec <gns.yaml>"),
             manifests: values.manifests ?? [],
             out: required(values.out, "render", "--out <dir>"),
           },
@@ -49,13 +60,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case "check": {
-        const { values } = parseArgs({ args, options: { spec: one, manifests: many }, strict: true });
-        io.stdout(
-          summarize(
-            buildFromFiles(required(values.spec, "check", "--spec <gns.yaml>"), values.manifests ?? [], io.cwd),
-          ),
+        const { values } = parseArgs({ args, options: { spec: many, manifests: many, existing: many }, strict: true });
+        return check(
+          {
+            specs: requiredList(values.spec, "check", "--spec <gns.yaml>"),
+            manifests: values.manifests ?? [],
+            existing: values.existing ?? [],
+          },
+          io,
         );
-        return 0;
       }
       case "diff": {
         const { values, positionals } = parseArgs({
@@ -79,10 +92,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case "graph": {
-        const { values } = parseArgs({ args, options: { spec: one, manifests: many, out: one }, strict: true });
+        const { values } = parseArgs({ args, options: { spec: many, manifests: many, out: one }, strict: true });
         const out = required(values.out, "graph", "--out <file.svg|file.dot|file.mmd>");
         return await graph(
-          { spec: required(values.spec, "graph", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out },
+          { specs: requiredList(values.spec, "graph", "--spec <gns.yaml>"), manifests: values.manifests ?? [], out },
           io,
         );
       }
@@ -117,6 +130,12 @@ function internalErrorText(e: unknown): string {
 function required(value: string | undefined, command: string, flag: string): string {
   if (!value) throw usage(`${command} needs ${flag}`);
   return value;
+}
+
+/** A flag given one or more times; an empty value counts as missing. */
+function requiredList(values: string[] | undefined, command: string, flag: string): string[] {
+  if (!values || values.length === 0 || values.some((v) => !v)) throw usage(`${command} needs ${flag}`);
+  return values;
 }
 
 /** node:util parseArgs rejects unknown or malformed options with these codes (checked by shape: Node's own realm). */

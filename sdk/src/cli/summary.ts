@@ -7,7 +7,7 @@ import { MeshBuild } from "../mesh";
 export function summarize(build: MeshBuild, written?: Map<string, string>): string {
   const { model, compiled, discovery } = build;
   const lines = [
-    `GlobalNamespace ${model.name} (*.${model.domain}): ${model.services.length} services in ${model.clusters.length} clusters`,
+    `GlobalNamespace ${model.name} (*.${model.domain}): ${plural(model.services.length, "service")} in ${plural(model.clusters.length, "cluster")}`,
     "",
     "Objects per cluster:",
   ];
@@ -29,6 +29,10 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
     for (const s of discovery.skipped) lines.push(`  ${s.cluster}: ${s.service}: ${s.reason}`);
   }
   return lines.join("\n") + "\n";
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
 function width(values: Iterable<string>): number {

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { buildTopology, objectKey, topologyToMermaid } from "../mesh";
-import { GlobalNamespaceArgs } from "./args";
+import { buildTopology, MeshObject, objectKey, topologyToMermaid } from "../mesh";
+import { GlobalNamespaceArgs, GlobalNamespaceClaim } from "./args";
 import { compileArgs } from "./toSpec";
 
 /** A global host as the stack outputs show it. */
@@ -25,10 +25,16 @@ export interface GlobalHost {
  * member cluster through the egress gateway of the caller's cluster and the ingress gateway of the owner's.
  *
  * The component compiles its args with the pure core (`buildMesh`) and registers one Kubernetes CustomResource per
- * compiled object, through a provider it builds per cluster from the cluster's kubeconfig. Bad args throw before
- * anything is registered. Give it `dependsOn: [meshCluster…]`: its objects then wait for istiod and the gateways.
+ * compiled object (Istio networking and security objects), through a provider it builds per cluster from the
+ * cluster's kubeconfig. Bad args throw before anything is registered. Give it `dependsOn: [meshCluster…]`: its
+ * objects then wait for istiod and the gateways. Give it the other GlobalNamespaces of the same clusters as `peers`:
+ * none may claim a host or virtual IP it claims.
  */
 export class GlobalNamespace extends pulumi.ComponentResource {
+  /** Name of the GlobalNamespace. */
+  public readonly globalNamespaceName: string;
+  /** Every host it claims with its virtual IP, sorted by host: what another GlobalNamespace's `peers` check. */
+  public readonly claims: GlobalNamespaceClaim[];
   /** Every global host with its virtual IP, owner clusters and ports. */
   public readonly hosts: pulumi.Output<GlobalHost[]>;
   /** Per cluster, the objects written there, as `Kind/namespace/name`. */
@@ -38,7 +44,7 @@ export class GlobalNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check and compile first: bad args must fail, every problem listed, before the component or any child is registered.
-    const { build, clusters, manifests } = compileArgs(name, args);
+    const { spec, build, clusters, manifests, claims } = compileArgs(name, args);
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
 
     // Components' dependsOn does not reach their children: pass it on, so every object waits for what the
@@ -49,9 +55,10 @@ export class GlobalNamespace extends pulumi.ComponentResource {
       if (objects.length === 0) continue;
       const kubeconfig = pulumi.secret(cluster.kubeconfig);
       const provider = new k8s.Provider(`${name}-${clusterName}`, { kubeconfig }, { parent: this });
+      const gatewayNamespace = build.model.clusters.find((c) => c.name === clusterName)?.gateways.namespace;
       for (const obj of objects) {
         new k8s.apiextensions.CustomResource(
-          `${name}-${clusterName}-${obj.metadata.name}`,
+          resourceName(name, clusterName, obj, gatewayNamespace),
           { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, spec: obj.spec },
           {
             parent: this,
@@ -73,10 +80,36 @@ export class GlobalNamespace extends pulumi.ComponentResource {
       ports: s.ports.map((p) => p.number),
     }));
     const objectNames = Object.fromEntries([...build.compiled.objects].map(([c, objs]) => [c, objs.map(objectKey)]));
+    this.globalNamespaceName = spec.name;
+    this.claims = claims;
     this.hosts = pulumi.output(hosts);
     this.objectNames = pulumi.output(objectNames);
     // Drawn from names and ports only, so it is known at preview even when ingress addresses are not.
     this.topology = pulumi.output(topologyToMermaid(buildTopology(build, manifests)));
-    this.registerOutputs({ hosts: this.hosts, objectNames: this.objectNames, topology: this.topology });
+    this.registerOutputs({
+      globalNamespaceName: this.globalNamespaceName,
+      claims: this.claims,
+      hosts: this.hosts,
+      objectNames: this.objectNames,
+      topology: this.topology,
+    });
   }
+}
+
+/**
+ * The Pulumi name of one object: `<resource>-<cluster>-<object>` for the objects in the cluster's gateways' namespace
+ * (most of them), `<resource>-<cluster>-<namespace>/<object>` for those in an application namespace
+ * (PeerAuthentications, workload AuthorizationPolicies), which repeat an object name per namespace. Pulumi tells
+ * objects of different kinds apart by their type; the `/` never occurs in the first form.
+ */
+function resourceName(
+  resource: string,
+  cluster: string,
+  obj: MeshObject<unknown>,
+  gatewayNamespace: string | undefined,
+): string {
+  const { name, namespace } = obj.metadata;
+  return namespace === gatewayNamespace
+    ? `${resource}-${cluster}-${name}`
+    : `${resource}-${cluster}-${namespace}/${name}`;
 }

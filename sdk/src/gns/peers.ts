@@ -16,14 +16,19 @@ export function claimsOf(services: readonly GlobalNamespaceClaim[]): GlobalNames
 
 /**
  * What the peers claim that `own` claims too, one issue per clash at `peers[i]`, naming both GlobalNamespaces. A
- * peer of the same name is one too: its objects would carry the same names.
+ * peer of the same name is one too: its objects would carry the same names. An undefined entry (one refused for its
+ * fields) is skipped, so the others keep their index.
  */
-export function peerConflicts(own: GlobalNamespacePeer, peers: readonly GlobalNamespacePeer[]): SpecIssue[] {
+export function peerConflicts(
+  own: GlobalNamespacePeer,
+  peers: readonly (GlobalNamespacePeer | undefined)[],
+): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const byHost = new Map(own.claims.map((c) => [c.host, c]));
   const byAddress = new Map(own.claims.map((c) => [c.address, c]));
   const us = `GlobalNamespace "${own.globalNamespaceName}"`;
   peers.forEach((peer, i) => {
+    if (!peer) return;
     const path = `peers[${i}]`;
     const them = `GlobalNamespace "${peer.globalNamespaceName}"`;
     if (peer.globalNamespaceName === own.globalNamespaceName)

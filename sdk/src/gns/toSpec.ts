@@ -10,6 +10,7 @@ import {
   isHostOrIp,
   IssueList,
   MeshBuild,
+  parseIpv4,
   parseManifests,
   SpecError,
   SpecIssue,
@@ -18,29 +19,56 @@ import {
 import {
   checkArgFields,
   checkDnsLabel,
+  checkDnsName,
   checkLiteral,
+  fieldCheck,
   isDeferred,
   quoteValue,
   readList,
   readObject,
+  textGrammar,
 } from "../mesh/checks";
 import { isPlainObject, Plain } from "../mesh/fields";
-import { GlobalNamespaceArgs, GlobalNamespaceCluster } from "./args";
+import { GlobalNamespaceArgs, GlobalNamespaceClaim, GlobalNamespaceCluster, GlobalNamespacePeer } from "./args";
+import { claimsOf, peerConflicts } from "./peers";
 
-/** GlobalNamespace args, checked and compiled: the core's spec and build, the cluster entries by name, the manifests. */
+/**
+ * GlobalNamespace args, checked and compiled: the core's spec and build, the cluster entries by name, the manifests,
+ * and what the GlobalNamespace claims (every host with its virtual IP, sorted).
+ */
 export interface CompiledArgs {
   spec: GlobalNamespaceSpec<pulumi.Input<string>>;
   build: MeshBuild<pulumi.Input<string>>;
   clusters: Map<string, GlobalNamespaceCluster>;
   manifests: ClusterManifests[];
+  claims: GlobalNamespaceClaim[];
 }
 
-const CLUSTER_FIELDS = [...CONNECTION_FIELDS, "ingress", "gateways", "injectionExcluded"];
+const CLUSTER_FIELDS = [...CONNECTION_FIELDS, "ingress", "gateways", "trustDomain", "namespaces", "injectionExcluded"];
 const CLUSTERS_EXAMPLE = '[{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }]';
 const MANIFEST_FIELDS = ["cluster", "yaml", "defaultNamespace"];
 const MANIFESTS_EXAMPLE = '[{ cluster: "cluster1", yaml: readFileSync("cluster1.yaml", "utf8") }]';
+const PEER_FIELDS = ["globalNamespaceName", "claims"];
+const PEERS_EXAMPLE =
+  '[{ globalNamespaceName: "shop", claims: [{ host: "cart.shop.example.com", address: "240.0.0.10" }] }]';
+const CLAIM_FIELDS = ["host", "address"];
+const checkAddress = fieldCheck(
+  textGrammar("an IPv4 address", "give the host's virtual IP", (s) => parseIpv4(s) !== undefined),
+);
 /** The args in the order problems are listed. */
-const ARGS_ORDER = ["globalNamespaceName", "domain", "clusters", "members", "services", "manifests"];
+const ARGS_ORDER = [
+  "globalNamespaceName",
+  "domain",
+  "ownDomain",
+  "clusters",
+  "members",
+  "services",
+  "manifests",
+  "mtls",
+  "defaultDeny",
+  "policies",
+  "peers",
+];
 
 /** Whether a field was given: the vocabulary reads null as absent, like undefined. */
 const given = (v: unknown) => v !== undefined && v !== null;
@@ -50,15 +78,20 @@ const GLOBAL_NAMESPACE_FIELDS = Object.keys({
   globalNamespaceName: 0,
   domain: 0,
   clusters: 0,
+  ownDomain: 0,
   members: 0,
   services: 0,
   manifests: 0,
+  mtls: 0,
+  defaultDeny: 0,
+  policies: 0,
+  peers: 0,
 } satisfies Record<keyof GlobalNamespaceArgs, 0>);
 
 /**
- * Checks what only the component has (its name, the cluster entries' names, fields and kubeconfigs, the manifests),
- * has the core check and compile the rest, and throws one SpecError listing every problem of both, in the args'
- * terms, before anything is registered.
+ * Checks what only the component has (its name, the cluster entries' names, fields and kubeconfigs, the manifests,
+ * the peers), has the core check and compile the rest, and throws one SpecError listing every problem of both, in the
+ * args' terms, before anything is registered. A host or virtual IP a peer claims too is a problem of `peers[i]`.
  */
 export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledArgs {
   const issues = new IssueList();
@@ -71,13 +104,18 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
   });
   const { clusters, excluded, forCore } = readClusters(issues, a.clusters);
   const manifests = readManifests(issues, a.manifests);
+  const peers = readPeers(issues, a.peers);
   // The core checks what it can even when the component found problems, so one run reports them all.
   const spec = {
     name: globalNamespaceName,
     domain: a.domain,
+    ...(given(a.ownDomain) && { ownDomain: a.ownDomain }),
     clusters: forCore,
     members: a.members,
     ...(given(a.services) && { services: a.services }),
+    ...(given(a.mtls) && { mtls: a.mtls }),
+    ...(given(a.defaultDeny) && { defaultDeny: a.defaultDeny }),
+    ...(given(a.policies) && { policies: a.policies }),
   } as GlobalNamespaceSpec<pulumi.Input<string>>;
   let build: MeshBuild<pulumi.Input<string>> | undefined;
   let coreIssues: SpecIssue[] = [];
@@ -94,9 +132,11 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
     if (!(e instanceof SpecError)) throw e;
     coreIssues = e.issues.map(inArgsTerms);
   }
+  const claims = build ? claimsOf(build.model.services) : [];
+  if (build) peerConflicts({ globalNamespaceName, claims }, peers).forEach((i) => issues.add(i.path, i.message));
   const problems = union(issues.issues, coreIssues);
   if (problems.length > 0 || !build) throw new SpecError(problems, `GlobalNamespace "${name}"`, "invalid arguments");
-  return { spec, build, clusters, manifests };
+  return { spec, build, clusters, manifests, claims };
 }
 
 /**
@@ -184,6 +224,8 @@ function coreCluster(entry: Plain, cluster: string): Plain {
     ...(given(entry.locality) && { locality: entry.locality }),
     ...(given(entry.network) && { network: entry.network }),
     ...(given(entry.gateways) && { gateways: entry.gateways }),
+    ...(given(entry.trustDomain) && { trustDomain: entry.trustDomain }),
+    ...(given(entry.namespaces) && { namespaces: entry.namespaces }),
   };
 }
 
@@ -229,6 +271,38 @@ function readManifests(issues: IssueList, v: unknown): ClusterManifests[] {
     });
   });
   return manifests;
+}
+
+/**
+ * The peers, each a GlobalNamespace as it is (TypeScript) or its name and claims; a refused entry is left undefined,
+ * so the others keep their index.
+ */
+function readPeers(issues: IssueList, v: unknown): (GlobalNamespacePeer | undefined)[] {
+  const list = readList(issues, "peers", v, { example: PEERS_EXAMPLE }) ?? [];
+  return list.map((p, i) => {
+    const path = `peers[${i}]`;
+    // A GlobalNamespace passed as it is carries its other outputs (hosts, topology, …) and Pulumi's own fields.
+    const entry = readClusterEntry(issues, path, p, PEER_FIELDS);
+    if (!entry) return undefined;
+    const globalNamespaceName = checkDnsLabel(issues, `${path}.globalNamespaceName`, entry.globalNamespaceName, {
+      example: "shop",
+      required: true,
+    });
+    const claims = readList(issues, `${path}.claims`, entry.claims, {
+      example: '[{ host: "cart.shop.example.com", address: "240.0.0.10" }]',
+      required: true,
+    })?.map((c, j) => readClaim(issues, `${path}.claims[${j}]`, c));
+    if (globalNamespaceName === undefined || !claims || claims.some((c) => c === undefined)) return undefined;
+    return { globalNamespaceName, claims: claims as GlobalNamespaceClaim[] };
+  });
+}
+
+function readClaim(issues: IssueList, path: string, v: unknown): GlobalNamespaceClaim | undefined {
+  const claim = readObject(issues, path, v, CLAIM_FIELDS);
+  if (!claim) return undefined;
+  const host = checkDnsName(issues, `${path}.host`, claim.host, { example: "cart.shop.example.com", required: true });
+  const address = checkAddress(issues, `${path}.address`, claim.address, { example: "240.0.0.10", required: true });
+  return host === undefined || address === undefined ? undefined : { host, address };
 }
 
 const GIVE_YAML = 'give the cluster\'s manifests as YAML text, e.g. readFileSync("cluster1.yaml", "utf8")';

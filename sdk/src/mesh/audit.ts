@@ -220,11 +220,7 @@ function gatewayServers(o: GatewayObject, list: readonly MeshObject<unknown>[], 
       add(o, `${at}: tls ${mode === undefined ? "absent" : `mode ${mode}`}`, why);
       return;
     }
-    if (mode !== "ISTIO_MUTUAL" && mode !== "MUTUAL") return; "the gateway asks for no client certificate: any caller that reaches it gets in, without an identity",
-      OPTIONAL_MUTUAL: "a client certificate is optional: a caller without one gets in, without an identity",
-      PASSTHROUGH: "the gateway passes TLS through without terminating it: it checks no caller identity",
-      AUTO_PASSTHROUGH:
-        "any caller routes to any service of the cluster by naming it in the SNI (outbound_.<port>_._.<host>), with no identity checked at the gateway",
+    if (mode !== "ISTIO_MUTUAL" && mode !== "MUTUAL") return;
     if (Array.isArray(s.tls?.subjectAltNames) && s.tls.subjectAltNames.length > 0) return;
     const uncovered = hosts.filter((h) => !sniCovered(o, dnsName(h), list));
     if (uncovered.length === 0) return;

@@ -79,7 +79,7 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
     port: { number: egressService.port },
   });
   const egress: TunnelEnd = {
-    gateway: m(names.egress),
+    gateway: m(names.egressGateway),
     route: (port) => m(names.egressRoute(port)),
     selector: gw.egressSelector,
     port: EGRESS_GATEWAY_PORT,
@@ -143,7 +143,7 @@ function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
   if (clients.length === 0) return [...resolveLocally, ...podPolicies];
 
   const ingress: TunnelEnd = {
-    gateway: m(names.ingress),
+    gateway: m(names.ingressGateway),
     route: (port) => m(names.ingressRoute(port)),
     selector: gw.ingressSelector,
     port: ingressOf(cluster).port,

@@ -1,10 +1,19 @@
-import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
+import {
+  GlobalService,
+  MeshModel,
+  ResolvedCluster,
+  ResolvedPolicy,
+  ResolvedPort,
+  ResolvedSource,
+  ResolvedTarget,
+} from "./model";
 import { MeshObject, objectKey } from "./objects";
 import { MeshBuild } from "./pipeline";
 
 /**
- * What a change of GlobalNamespace does, explained: in words per service ("moves from cluster2 to cluster1"), then
- * per cluster the objects added, removed and changed, each change down to the field. Pure: two builds in, data out.
+ * What a change of GlobalNamespace does, explained: in words for access (mtls, defaultDeny, policies) and per service
+ * ("moves from cluster2 to cluster1"), then per cluster the objects added, removed and changed, each change down to
+ * the field. Pure: two builds in, data out.
  */
 
 /** One leaf where two values differ. Arrays compare by index, as `pulumi preview` shows them. */
@@ -43,6 +52,11 @@ export interface ServiceDiff {
 export interface MeshDiff {
   /** Changes to the GlobalNamespace itself: name, domain, clusters joining or leaving, cluster settings, rules. */
   mesh: string[];
+  /**
+   * Changes to who may call what, in words: mtls, defaultDeny, each access policy added, removed or changed, and the
+   * services that become restricted (or open again) as a result.
+   */
+  access: string[];
   /** Services that change, by name. */
   services: ServiceDiff[];
   /** Clusters whose objects change, by name. */
@@ -52,13 +66,14 @@ export interface MeshDiff {
 export function diffMeshes(before: MeshBuild, after: MeshBuild): MeshDiff {
   return {
     mesh: meshChanges(before.model, after.model),
+    access: accessChanges(before.model, after.model),
     services: serviceChanges(before.model, after.model),
     clusters: clusterDiffs(before, after),
   };
 }
 
 export function isEmptyDiff(d: MeshDiff): boolean {
-  return d.mesh.length === 0 && d.services.length === 0 && d.clusters.length === 0;
+  return d.mesh.length === 0 && d.access.length === 0 && d.services.length === 0 && d.clusters.length === 0;
 }
 
 export function fieldChanges(before: unknown, after: unknown, path = ""): FieldChange[] {
@@ -104,6 +119,10 @@ function meshChanges(a: MeshModel, b: MeshModel): string[] {
     if (!ca) continue;
     for (const f of fieldChanges(clusterSettings(ca), clusterSettings(cb)))
       out.push(`cluster ${cb.name}: ${describeField(f)}`);
+    for (const ns of cb.namespaces.filter((n) => !ca.namespaces.includes(n)))
+      out.push(`cluster ${cb.name}: namespace ${ns} joins (the cluster's objects are exported to it)`);
+    for (const ns of ca.namespaces.filter((n) => !cb.namespaces.includes(n)))
+      out.push(`cluster ${cb.name}: namespace ${ns} leaves (global names no longer resolve there)`);
   }
   const rule = (r: { cluster: string; namespace: string }) => `{ cluster: ${r.cluster}, namespace: ${r.namespace} }`;
   const rules = (m: MeshModel) => m.members.map(rule);
@@ -112,7 +131,12 @@ function meshChanges(a: MeshModel, b: MeshModel): string[] {
   return out;
 }
 
-function clusterSettings({ name: _name, ...settings }: ResolvedCluster): Omit<ResolvedCluster, "name"> {
+/** A cluster's settings but its name and namespaces (said as namespaces joining and leaving, not by list index). */
+function clusterSettings({
+  name: _name,
+  namespaces: _namespaces,
+  ...settings
+}: ResolvedCluster): Omit<ResolvedCluster, "name" | "namespaces"> {
   return settings;
 }
 
@@ -227,4 +251,147 @@ function clusterDiffs(before: MeshBuild, after: MeshBuild): ClusterDiff[] {
 /** Objects by `Kind/namespace/name`, sorted: the identity an object keeps across changes. */
 function byKey(objects: MeshObject[]): Map<string, MeshObject> {
   return new Map(objects.map((o) => [objectKey(o), o] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
+// Access: mtls, defaultDeny and the access policies, in words.
+
+function accessChanges(a: MeshModel, b: MeshModel): string[] {
+  const out: string[] = [];
+  if (a.mtls !== b.mtls)
+    out.push(
+      b.mtls === "STRICT"
+        ? `mtls changed ${a.mtls} → STRICT: mapped namespaces accept mTLS only (a PeerAuthentication in each); plain-text callers are refused`
+        : `mtls changed ${a.mtls} → ${b.mtls}: mapped namespaces accept plain text again`,
+    );
+  if (a.defaultDeny !== b.defaultDeny)
+    out.push(
+      b.defaultDeny
+        ? "defaultDeny turned on: only paths an ALLOW policy opens stay open"
+        : "defaultDeny turned off: every member namespace reaches every service no ALLOW policy restricts",
+    );
+  const names = [...new Set([...a.policies, ...b.policies].map((p) => p.name))].sort();
+  for (const name of names) {
+    const pa = a.policies.find((p) => p.name === name);
+    const pb = b.policies.find((p) => p.name === name);
+    if (!pa && pb) out.push(`policy ${name} added: ${describePolicy(pb, b)}`);
+    else if (pa && !pb) out.push(`policy ${name} removed (was ${describePolicy(pa, a)})`);
+    else if (pa && pb) out.push(...policyChanges(pa, pb, a, b));
+  }
+  // With defaultDeny unchanged, say which services an ALLOW policy now restricts, or no longer does.
+  if (a.defaultDeny === b.defaultDeny && !b.defaultDeny) {
+    for (const s of b.services) {
+      if (!a.services.some((x) => x.name === s.name)) continue;
+      const [before, after] = [restricted(a, s.name), restricted(b, s.name)];
+      if (!before && after)
+        out.push(
+          `${s.name} is now restricted: only the callers its ALLOW policies name reach it (until now: every member namespace)`,
+        );
+      else if (before && !after)
+        out.push(`${s.name} is open again: no ALLOW policy names it, so every member namespace reaches it`);
+    }
+  }
+  return out;
+}
+
+/** Does an ALLOW policy (or defaultDeny) restrict the service to the callers ALLOW policies name? */
+function restricted(m: MeshModel, service: string): boolean {
+  return m.defaultDeny || m.policies.some((p) => p.action === "ALLOW" && p.to.some((t) => t.service === service));
+}
+
+/**
+ * `ALLOW default/shopping (all clusters) → catalog ports 8082 GET /products*`: action, callers, requests. A source
+ * reads `<namespace>` (every account of it) or `<namespace>/<account>`, then the clusters it applies in.
+ */
+export function describePolicy(p: ResolvedPolicy, m: MeshModel): string {
+  const from = p.from.map((s) => describeSource(s, m)).join(", ") || "no caller";
+  const to = p.to.map(describeTarget).join("; ") || "no service";
+  return `${p.action} ${from} → ${to}`;
+}
+
+function sourceWho(s: ResolvedSource): string {
+  return s.serviceAccounts ? s.serviceAccounts.map((a) => `${s.namespace}/${a}`).join(", ") : s.namespace;
+}
+
+function sourceWhere(s: ResolvedSource, m: MeshModel): string {
+  const mappedIn = m.clusters.filter((c) => c.namespaces.includes(s.namespace)).map((c) => c.name);
+  return mappedIn.every((c) => s.clusters.includes(c)) ? "all clusters" : s.clusters.join(", ");
+}
+
+function describeSource(s: ResolvedSource, m: MeshModel): string {
+  return `${sourceWho(s)} (${sourceWhere(s, m)})`;
+}
+
+function describeTarget(t: ResolvedTarget): string {
+  return [t.service, ...describeOperation(t)].join(" ");
+}
+
+/** `ports 8082 GET,POST /products*`; empty for the whole service. */
+function describeOperation(t: ResolvedTarget): string[] {
+  return [
+    ...(t.portsNamed ? [`port${t.ports.length === 1 ? "" : "s"} ${t.ports.join(",")}`] : []),
+    ...(t.methods?.length ? [t.methods.join(",")] : []),
+    ...(t.paths?.length ? [t.paths.join(",")] : []),
+  ];
+}
+
+/** A policy kept by name: what changed in its action, its callers and its requests. */
+function policyChanges(pa: ResolvedPolicy, pb: ResolvedPolicy, a: MeshModel, b: MeshModel): string[] {
+  const at = `policy ${pb.name}`;
+  return [
+    ...(pa.action !== pb.action ? [`${at}: ${pa.action} → ${pb.action}`] : []),
+    ...pairedChanges(pa.from, pb.from, {
+      key: sourceWho,
+      describe: (s, m) => describeSource(s, m),
+      added: (d) => `${at}: caller ${d} added`,
+      removed: (d) => `${at}: caller ${d} removed`,
+      changed: (sa, sb) =>
+        sourceWhere(sa, a) === sourceWhere(sb, b)
+          ? undefined
+          : `${at}: caller ${sourceWho(sb)} now in ${sourceWhere(sb, b)} (was ${sourceWhere(sa, a)})`,
+      models: [a, b],
+    }),
+    ...pairedChanges(pa.to, pb.to, {
+      key: (t) => t.service,
+      describe: (t) => describeTarget(t),
+      added: (d) => `${at}: target ${d} added`,
+      removed: (d) => `${at}: target ${d} removed`,
+      changed: (ta, tb) => {
+        const [oa, ob] = [describeOperation(ta).join(" "), describeOperation(tb).join(" ")];
+        return oa === ob ? undefined : `${at}: on ${tb.service}, ${oa || "every request"} → ${ob || "every request"}`;
+      },
+      models: [a, b],
+    }),
+  ];
+}
+
+interface Pairing<T> {
+  key: (x: T) => string;
+  describe: (x: T, m: MeshModel) => string;
+  added: (description: string) => string;
+  removed: (description: string) => string;
+  /** What changed between two entries of the same key; undefined when nothing did. */
+  changed: (before: T, after: T) => string | undefined;
+  models: [MeshModel, MeshModel];
+}
+
+/**
+ * Entries of a policy's list, before and after: paired by key when each key appears once on both sides (a change
+ * in place), else compared whole (added and removed).
+ */
+function pairedChanges<T>(before: readonly T[], after: readonly T[], p: Pairing<T>): string[] {
+  const [ma, mb] = p.models;
+  const unique = (xs: readonly T[]) => new Set(xs.map(p.key)).size === xs.length;
+  if (!unique(before) || !unique(after)) {
+    const da = before.map((x) => p.describe(x, ma));
+    const db = after.map((x) => p.describe(x, mb));
+    return [...db.filter((d) => !da.includes(d)).map(p.added), ...da.filter((d) => !db.includes(d)).map(p.removed)];
+  }
+  const out: string[] = [];
+  for (const xb of after) {
+    const xa = before.find((x) => p.key(x) === p.key(xb));
+    const change = xa ? p.changed(xa, xb) : p.added(p.describe(xb, mb));
+    if (change) out.push(change);
+  }
+  for (const xa of before) if (!after.some((x) => p.key(x) === p.key(xa))) out.push(p.removed(p.describe(xa, ma)));
+  return out;
 }

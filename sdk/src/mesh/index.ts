@@ -17,3 +17,8 @@ export * from "./diff";
 export * from "./topology";
 export * from "./injection";
 export * from "./gateways";
+export * from "./domain";
+export * from "./grants";
+export * from "./policies";
+export * from "./audit";
+export * from "./claims";

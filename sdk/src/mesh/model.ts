@@ -214,7 +214,9 @@ function mappedNamespaces<A>(
         `namespace ${ns} is not mapped by any member rule for cluster ${c.name}; add { cluster: ${c.name}, namespace: ${ns} } to members, or drop it here`,
       );
   });
-  if (known.size === 0 && services.length > 0)
+  // A cluster no rule matches at all is reported by checkRules.
+  const ruled = spec.members.some((r) => matchesPattern(r.cluster, c.name));
+  if (known.size === 0 && services.length > 0 && ruled)
     issues.add(
       path,
       `no namespace of cluster ${c.name} is known to be in the GlobalNamespace (its member rules are patterns and no service or manifest shows one), so no workload there could use a global name; list the namespaces that call in ${join(path, "namespaces")}, e.g. [shop]`,

@@ -30,11 +30,15 @@ export function serviceObjectNames(gns: string, service: string) {
   return {
     /** ServiceEntry, mesh VirtualService and the host's DestinationRule. */
     main: base,
-    /** Egress Gateway and the DestinationRule (subsets) for the egress gateway Service. */
+    /** The egress gateway's DestinationRule (subsets) and AuthorizationPolicy for this service. */
     egress: `${base}.egress`,
+    /** The egress Gateway: a DNS label (istiod refuses Gateway names with dots). */
+    egressGateway: gatewayName(gns, service, "egress"),
+    /** The ingress Gateway. */
+    ingressGateway: gatewayName(gns, service, "ingress"),
     /** Egress-side VirtualService of one port. */
     egressRoute: (port: number) => `${base}.egress.${port}`,
-    /** Ingress Gateway that admits this service's tunnel hosts. */
+    /** The ingress gateway's last-hop DestinationRule and AuthorizationPolicy for this service. */
     ingress: `${base}.ingress`,
     /** Ingress-side VirtualService of one port. */
     ingressRoute: (port: number) => `${base}.ingress.${port}`,
@@ -51,6 +55,16 @@ export function serviceObjectNames(gns: string, service: string) {
 /** The namespace-wide objects of a GlobalNamespace (PeerAuthentication) in each mapped namespace. */
 export function namespaceObjectName(gns: string): string {
   return `${NAME_PREFIX}.${gns}.mtls`;
+}
+
+/**
+ * Gateway names must be DNS-1123 labels: istiod's webhook refuses a Gateway whose name has a dot, and a VirtualService
+ * that names one (pkg/config/validation ValidateGateway, validateGatewayNames). `gns-` + readable stem + role + hash of
+ * the exact triple, so `a-b`/`c` and `a`/`b-c` stay apart and long names fit in 63 characters.
+ */
+export function gatewayName(gns: string, service: string, role: "egress" | "ingress"): string {
+  const suffix = `-${role}-${shortHash(`${gns}/${service}/${role}`)}`;
+  return toDnsLabel(`${NAME_PREFIX}-${gns}-${service}`, 63 - suffix.length) + suffix;
 }
 
 /**

@@ -1,4 +1,6 @@
 import {
+  checkBoolean,
+  checkChoice,
   checkDnsLabel,
   checkDnsName,
   checkLocality,
@@ -15,15 +17,22 @@ import {
   textGrammar,
 } from "./checks";
 import { isDnsLabel, isDnsSubdomain, isHostOrIp } from "./dns";
+import { domainProblem } from "./domain";
 import { IssueList } from "./errors";
 import { isPlainObject, join } from "./fields";
+import { isSystemNamespace } from "./membership";
 import { protocolFromName } from "./ports";
 import {
+  AccessPolicySpec,
   ClusterSpec,
   GatewaysSpec,
   GlobalNamespaceSpec,
   IngressSpec,
   MemberRule,
+  MtlsMode,
+  PolicyAction,
+  PolicySource,
+  PolicyTarget,
   PORT_PROTOCOLS,
   PortSpec,
   ServiceSpec,
@@ -54,11 +63,26 @@ const CLUSTERS_EXAMPLE = "[{ name: cluster1, ingress: { address: 203.0.113.10 } 
 const MEMBERS_EXAMPLE = "[{ cluster: cluster1, namespace: default }]";
 const SERVICES_EXAMPLE = "[{ name: catalog, namespace: default }]";
 
+const SPEC_FIELDS = [
+  "name",
+  "domain",
+  "ownDomain",
+  "clusters",
+  "members",
+  "services",
+  "mtls",
+  "defaultDeny",
+  "policies",
+] as const;
+const POLICIES_EXAMPLE =
+  "[{ name: shop-reads-catalog, action: ALLOW, from: [{ namespace: shop }], to: [{ service: catalog }] }]";
+
 function readSpec(issues: IssueList, input: unknown): GlobalNamespaceSpec<unknown> | undefined {
-  const o = readObject(issues, "", input, ["name", "domain", "clusters", "members", "services"]);
+  const o = readObject(issues, "", input, SPEC_FIELDS);
   if (!o) return undefined;
   const name = checkDnsLabel(issues, "name", o.name, { example: "acme-fitness", required: true });
-  const domain = readDomain(issues, o.domain);
+  const ownDomain = checkBoolean(issues, "ownDomain", o.ownDomain, { example: true });
+  const domain = readDomain(issues, o.domain, ownDomain ?? false);
   const clusters = readItems(issues, "clusters", o.clusters, { example: CLUSTERS_EXAMPLE, required: true }, (path, c) =>
     readCluster(issues, path, c),
   );
@@ -68,12 +92,19 @@ function readSpec(issues: IssueList, input: unknown): GlobalNamespaceSpec<unknow
   const services = readItems(issues, "services", o.services, { example: SERVICES_EXAMPLE }, (path, s) =>
     readService(issues, path, s),
   );
+  const mtls = checkChoice(issues, "mtls", o.mtls, "an mTLS mode", Object.values(MtlsMode));
+  const defaultDeny = checkBoolean(issues, "defaultDeny", o.defaultDeny, { example: true });
+  const policies = readPolicies(issues, o.policies);
   return {
     name: name ?? "",
     domain: domain ?? "",
     clusters: clusters ?? [],
     members: members ?? [],
     ...(services && { services }),
+    ...(ownDomain !== undefined && { ownDomain }),
+    ...(mtls !== undefined && { mtls }),
+    ...(defaultDeny !== undefined && { defaultDeny }),
+    ...(policies && { policies }),
   };
 }
 
@@ -90,11 +121,17 @@ function readItems<T>(
   return list?.map((item, i) => read(join(path, i), item)).filter((x): x is T => x !== undefined);
 }
 
+/** Lowercase labels, at least two; the last one not all digits (that is an IP address, not a domain). */
 const checkDomain = fieldCheck(
-  textGrammar("a DNS domain", "use lowercase labels joined by dots", (s) => isDnsSubdomain(s) && s.includes(".")),
+  textGrammar(
+    "a DNS domain",
+    "use lowercase labels joined by dots",
+    (s) => isDnsSubdomain(s) && s.includes(".") && !/^[0-9]+$/.test(s.slice(s.lastIndexOf(".") + 1)),
+  ),
 );
 
-function readDomain(issues: IssueList, v: unknown): string | undefined {
+/** The domain: a DNS domain, not Kubernetes' own, and not a name of the real internet (see domain.ts). */
+function readDomain(issues: IssueList, v: unknown, ownDomain: boolean): string | undefined {
   const domain = checkDomain(issues, "domain", v, { example: "acme.example.com", required: true });
   if (domain === undefined) return undefined;
   if (domain.length > MAX_DOMAIN_LENGTH)
@@ -107,25 +144,87 @@ function readDomain(issues: IssueList, v: unknown): string | undefined {
       "domain",
       `"${domain}" collides with Kubernetes' own service names; pick a domain of your own, e.g. "acme.example.com"`,
     );
-  else return domain;
+  else {
+    const problem = domainProblem(domain, ownDomain);
+    if (!problem) return domain;
+    issues.add("domain", problem);
+  }
   return undefined;
 }
 
+const CLUSTER_FIELDS = ["name", "ingress", "locality", "network", "gateways", "trustDomain", "namespaces"] as const;
+
 function readCluster(issues: IssueList, path: string, v: unknown): ClusterSpec<unknown> | undefined {
-  const o = readObject(issues, path, v, ["name", "ingress", "locality", "network", "gateways"]);
+  const o = readObject(issues, path, v, CLUSTER_FIELDS);
   if (!o) return undefined;
   const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "cluster1", required: true });
   const ingress = o.ingress === undefined ? undefined : readIngress(issues, join(path, "ingress"), o.ingress);
   const locality = checkLocality(issues, join(path, "locality"), o.locality);
   const network = checkNetwork(issues, join(path, "network"), o.network);
   const gateways = o.gateways === undefined ? undefined : readGateways(issues, join(path, "gateways"), o.gateways);
+  const trustDomain = checkDnsName(issues, join(path, "trustDomain"), o.trustDomain, {
+    example: "cluster1.acme.internal",
+  });
+  const namespaces = readNamespaces(issues, join(path, "namespaces"), o.namespaces);
   return {
     name: name ?? "",
     ...(ingress && { ingress }),
     ...(locality !== undefined && { locality }),
     ...(network !== undefined && { network }),
     ...(gateways && { gateways }),
+    ...(trustDomain !== undefined && { trustDomain }),
+    ...(namespaces && { namespaces }),
   };
+}
+
+/** A cluster's inventory of namespaces: application namespaces, each once. */
+function readNamespaces(issues: IssueList, path: string, v: unknown): string[] | undefined {
+  const list = readList(issues, path, v, { example: "[shop, checkout]" });
+  if (!list) return undefined;
+  const names = list.map((ns, i) =>
+    readAppNamespace(issues, join(path, i), ns, () =>
+      checkDnsLabel(issues, join(path, i), ns, { example: "shop", required: true }),
+    ),
+  );
+  checkUnique(issues, path, names, (n) => `namespace ${n} is listed twice; list each namespace once`);
+  return names.filter((n): n is string => n !== undefined);
+}
+
+/**
+ * A namespace field that must name an application namespace: a system namespace, in any case (`Istio-System`), is
+ * refused as such (lowercasing it would not help); anything else is read by `read`.
+ */
+function readAppNamespace(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  read: () => string | undefined,
+  problem = systemNamespaceProblem,
+): string | undefined {
+  if (typeof v === "string" && isSystemNamespace(v)) {
+    issues.add(path, problem(v));
+    return undefined;
+  }
+  return read();
+}
+
+function systemNamespaceProblem(namespace: string): string {
+  return `"${namespace}" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) never join a GlobalNamespace; map an application namespace, e.g. "default"`;
+}
+
+/** Reports each repeat of a value (`undefined`s, already reported, are skipped) on its own index. */
+function checkUnique<T>(
+  issues: IssueList,
+  path: string,
+  values: readonly (T | undefined)[],
+  problem: (value: T) => string,
+): void {
+  const seen = new Set<T>();
+  values.forEach((value, i) => {
+    if (value === undefined) return;
+    if (seen.has(value)) issues.add(join(path, i), problem(value));
+    seen.add(value);
+  });
 }
 
 const checkIngressAddress = fieldCheck(
@@ -146,10 +245,19 @@ function readIngress(issues: IssueList, path: string, v: unknown): IngressSpec<u
   return { address, ...(port !== undefined && { port }) };
 }
 
+const GATEWAYS_FIELDS = [
+  "namespace",
+  "ingressSelector",
+  "egressSelector",
+  "egressService",
+  "ingressServiceAccount",
+  "egressServiceAccount",
+] as const;
+
 function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec | undefined {
-  const o = readObject(issues, path, v, ["namespace", "ingressSelector", "egressSelector", "egressService"]);
+  const o = readObject(issues, path, v, GATEWAYS_FIELDS);
   if (!o) return undefined;
-  const namespace = checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "istio-system" });
+  const namespace = checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "istio-gateways" });
   const ingressSelector = readSelector(issues, join(path, "ingressSelector"), o.ingressSelector, {
     istio: "ingressgateway",
   });
@@ -157,16 +265,26 @@ function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec
     istio: "egressgateway",
   });
   const egressService = checkDnsName(issues, join(path, "egressService"), o.egressService, {
-    example: "istio-egressgateway.istio-system.svc.cluster.local",
+    example: "istio-egressgateway.istio-gateways.svc.cluster.local",
+  });
+  // Kubernetes ServiceAccount names are DNS-1123 subdomains.
+  const ingressServiceAccount = checkDnsName(issues, join(path, "ingressServiceAccount"), o.ingressServiceAccount, {
+    example: "istio-ingressgateway-cluster1",
+  });
+  const egressServiceAccount = checkDnsName(issues, join(path, "egressServiceAccount"), o.egressServiceAccount, {
+    example: "istio-egressgateway-cluster1",
   });
   return {
     ...(namespace && { namespace }),
     ...(ingressSelector && { ingressSelector }),
     ...(egressSelector && { egressSelector }),
     ...(egressService && { egressService }),
+    ...(ingressServiceAccount && { ingressServiceAccount }),
+    ...(egressServiceAccount && { egressServiceAccount }),
   };
 }
 
+/** Labels that select pods: an empty selector would select every workload (of the namespace, or of the mesh). */
 function readSelector(
   issues: IssueList,
   path: string,
@@ -174,11 +292,11 @@ function readSelector(
   example: Record<string, string>,
 ): Record<string, string> | undefined {
   const selector = readLabels(issues, path, v, example);
+  const shown = Object.entries(example)
+    .map(([k, val]) => `${k}: ${val}`)
+    .join(", ");
   if (isPlainObject(v) && Object.keys(v).length === 0)
-    issues.add(
-      path,
-      `is empty, so it would select every workload; give at least one label, e.g. { istio: ${example.istio} }`,
-    );
+    issues.add(path, `is empty, so it would select every workload; give at least one label, e.g. { ${shown} }`);
   return selector;
 }
 
@@ -197,41 +315,61 @@ const checkNamespacePattern = fieldCheck(
 );
 
 function readRule(issues: IssueList, path: string, v: unknown): MemberRule | undefined {
-  const o = readObject(issues, path, v, ["cluster", "namespace"]);
+  const o = readObject(issues, path, v, ["cluster", "namespace", "excludeServices"]);
   if (!o) return undefined;
   const cluster = checkClusterPattern(issues, join(path, "cluster"), o.cluster, {
     example: "cluster1",
     required: true,
   });
-  const namespace = checkNamespacePattern(issues, join(path, "namespace"), o.namespace, {
-    example: "default",
-    required: true,
-  });
-  if (namespace !== undefined && SYSTEM_NAMESPACES.includes(namespace))
-    issues.add(
-      join(path, "namespace"),
-      `"${namespace}" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) never join a GlobalNamespace; map an application namespace, e.g. "default"`,
-    );
-  return cluster !== undefined && namespace !== undefined ? { cluster, namespace } : undefined;
+  const namespace = readAppNamespace(issues, join(path, "namespace"), o.namespace, () =>
+    checkNamespacePattern(issues, join(path, "namespace"), o.namespace, { example: "default", required: true }),
+  );
+  const excludeServices = readServiceNames(issues, join(path, "excludeServices"), o.excludeServices, "[vault]");
+  return cluster !== undefined && namespace !== undefined
+    ? { cluster, namespace, ...(excludeServices && { excludeServices }) }
+    : undefined;
+}
+
+/** A list of Service names, each once. `nonEmpty`: an empty list is refused (it would mean nothing). */
+function readServiceNames(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  example: string,
+  nonEmpty = false,
+): string[] | undefined {
+  const list = readList(issues, path, v, { example });
+  if (!list) return undefined;
+  if (nonEmpty && list.length === 0)
+    issues.add(path, `is empty; name at least one service, e.g. ${example}, or leave the field out`);
+  const names = list.map((s, i) =>
+    checkServiceName(issues, join(path, i), s, { example: example.slice(1, -1), required: true }),
+  );
+  checkUnique(issues, path, names, (n) => `service ${n} is listed twice; list each service once`);
+  return names.filter((n): n is string => n !== undefined);
 }
 
 function readService(issues: IssueList, path: string, v: unknown): ServiceSpec | undefined {
-  const o = readObject(issues, path, v, ["name", "namespace", "clusters", "ports", "address"]);
+  const o = readObject(issues, path, v, ["name", "namespace", "clusters", "ports", "address", "selector"]);
   if (!o) return undefined;
   const name = checkServiceName(issues, join(path, "name"), o.name, { example: "catalog", required: true });
-  const namespace = checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "default", required: true });
+  const namespace = readAppNamespace(issues, join(path, "namespace"), o.namespace, () =>
+    checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "default", required: true }),
+  );
   const clustersPath = join(path, "clusters");
   const clusters = readList(issues, clustersPath, o.clusters, { example: "[cluster1]" })?.map(
     (c, i) => checkDnsLabel(issues, join(clustersPath, i), c, { example: "cluster1", required: true }) ?? "",
   );
   const ports = readPorts(issues, join(path, "ports"), o.ports);
   const address = checkText(issues, join(path, "address"), o.address, vipProblem, { example: "241.0.0.10" });
+  const selector = readSelector(issues, join(path, "selector"), o.selector, { app: name ?? "catalog" });
   return {
     name: name ?? "",
     namespace: namespace ?? "",
     ...(clusters && { clusters }),
     ...(ports && { ports }),
     ...(address !== undefined && { address }),
+    ...(selector && { selector }),
   };
 }
 
@@ -249,13 +387,19 @@ function readPorts(issues: IssueList, path: string, v: unknown): PortSpec[] | un
 }
 
 function readPort(issues: IssueList, path: string, v: unknown): PortSpec | undefined {
-  const o = readObject(issues, path, v, ["number", "name", "protocol"]);
+  const o = readObject(issues, path, v, ["number", "targetPort", "name", "protocol"]);
   if (!o) return undefined;
   const number = checkPort(issues, join(path, "number"), o.number, { example: 8082, required: true });
+  const targetPort = checkPort(issues, join(path, "targetPort"), o.targetPort, { example: 8080 });
   const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "http-catalog" });
   const protocol = checkOneOf(issues, join(path, "protocol"), o.protocol, "an Istio protocol", PORT_PROTOCOLS);
   if (number === undefined) return undefined;
-  return { number, ...(name !== undefined && { name }), ...(protocol !== undefined && { protocol }) };
+  return {
+    number,
+    ...(targetPort !== undefined && { targetPort }),
+    ...(name !== undefined && { name }),
+    ...(protocol !== undefined && { protocol }),
+  };
 }
 
 /** Port numbers and names must be unique within a service; a name's implied protocol must agree with `protocol`. */
@@ -292,4 +436,150 @@ export function checkPortsUnique(issues: IssueList, path: string, ports: readonl
       names.add(p.name);
     }
   });
+}
+
+/** HTTP methods an access policy may name (RFC 9110 and RFC 5789), as Istio compares them: exactly, uppercase. */
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"] as const;
+
+/**
+ * An Istio AuthorizationPolicy path: exact (`/cart`), prefix (`/api/*`), suffix (`*.json`) or any (`*`). A `*`
+ * anywhere else would be matched literally, and a path without its leading `/` matches no request.
+ */
+export function isPolicyPath(s: string): boolean {
+  if (s === "*") return true;
+  if (/[\s?#]/.test(s) || s.length === 0) return false;
+  const body = s.startsWith("*") ? s.slice(1) : s.endsWith("*") ? s.slice(0, -1) : s;
+  return body.length > 0 && !body.includes("*") && (s.startsWith("*") || s.startsWith("/"));
+}
+
+const checkPolicyPath = fieldCheck(
+  textGrammar(
+    "an access-policy path",
+    `use an exact path "/cart", a prefix "/api/*", a suffix "*.json" or "*" (no query string, one '*' at most, at either end)`,
+    isPolicyPath,
+  ),
+);
+
+function readPolicies(issues: IssueList, v: unknown): AccessPolicySpec[] | undefined {
+  const list = readList(issues, "policies", v, { example: POLICIES_EXAMPLE });
+  if (!list) return undefined;
+  const policies = list.map((p, i) => readPolicy(issues, join("policies", i), p));
+  const first = new Map<string, number>();
+  policies.forEach((p, i) => {
+    if (!p?.name) return;
+    const other = first.get(p.name);
+    if (other !== undefined)
+      issues.add(
+        join(join("policies", i), "name"),
+        `policy "${p.name}" is listed twice (also policies[${other}]); give each policy its own name`,
+      );
+    else first.set(p.name, i);
+  });
+  return policies.filter((p): p is AccessPolicySpec => p !== undefined);
+}
+
+const POLICY_ACTIONS = Object.values(PolicyAction);
+
+function readPolicy(issues: IssueList, path: string, v: unknown): AccessPolicySpec | undefined {
+  const o = readObject(issues, path, v, ["name", "action", "from", "to"]);
+  if (!o) return undefined;
+  const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "shop-reads-catalog", required: true });
+  const action = checkChoice(issues, join(path, "action"), o.action, "a policy action", POLICY_ACTIONS, {
+    required: true,
+  });
+  const from = readItems(
+    issues,
+    join(path, "from"),
+    o.from,
+    { example: "[{ namespace: shop }]", required: true },
+    (p, s) => readSource(issues, p, s),
+  );
+  const to = readItems(issues, join(path, "to"), o.to, { example: "[{ service: catalog }]", required: true }, (p, t) =>
+    readTarget(issues, p, t),
+  );
+  if (name === undefined || action === undefined || !from || !to) return undefined;
+  return { name, action, from, to };
+}
+
+function readSource(issues: IssueList, path: string, v: unknown): PolicySource | undefined {
+  const o = readObject(issues, path, v, ["namespace", "cluster", "serviceAccounts", "service"]);
+  if (!o) return undefined;
+  const namespace = readAppNamespace(
+    issues,
+    join(path, "namespace"),
+    o.namespace,
+    () => checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "shop", required: true }),
+    (ns) =>
+      `"${ns}" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) are never in a GlobalNamespace, so they call no global service; name a mapped namespace, e.g. "shop"`,
+  );
+  const cluster = checkClusterPattern(issues, join(path, "cluster"), o.cluster, { example: "cluster1" });
+  const accountsPath = join(path, "serviceAccounts");
+  const accountList = readList(issues, accountsPath, o.serviceAccounts, { example: "[frontend]" });
+  if (accountList?.length === 0)
+    issues.add(
+      accountsPath,
+      "is empty, which would match no caller; name at least one service account, e.g. [frontend], or leave the field out to match the whole namespace",
+    );
+  const accounts = accountList?.map((a, i) =>
+    checkDnsName(issues, join(accountsPath, i), a, { example: "frontend", required: true }),
+  );
+  if (accounts)
+    checkUnique(issues, accountsPath, accounts, (a) => `service account ${a} is listed twice; list each once`);
+  const service = checkServiceName(issues, join(path, "service"), o.service, { example: "frontend" });
+  if (o.serviceAccounts !== undefined && o.service !== undefined)
+    issues.add(
+      path,
+      "gives both serviceAccounts and service; give one of them: service stands for the service accounts of its pods",
+    );
+  if (namespace === undefined) return undefined;
+  const serviceAccounts = accounts?.filter((a): a is string => a !== undefined);
+  return {
+    namespace,
+    ...(cluster !== undefined && { cluster }),
+    ...(serviceAccounts && { serviceAccounts }),
+    ...(service !== undefined && { service }),
+  };
+}
+
+function readTarget(issues: IssueList, path: string, v: unknown): PolicyTarget | undefined {
+  const o = readObject(issues, path, v, ["service", "ports", "methods", "paths"]);
+  if (!o) return undefined;
+  const service = checkServiceName(issues, join(path, "service"), o.service, { example: "catalog", required: true });
+  const ports = readNonEmpty(issues, join(path, "ports"), o.ports, "[8082]", "port", (p, x) =>
+    checkPort(issues, p, x, { example: 8082, required: true }),
+  );
+  const methods = readNonEmpty(issues, join(path, "methods"), o.methods, "[GET, HEAD]", "method", (p, x) =>
+    checkChoice(issues, p, x, "an HTTP method", HTTP_METHODS, { required: true }),
+  );
+  const paths = readNonEmpty(issues, join(path, "paths"), o.paths, '["/api/*"]', "path", (p, x) =>
+    checkPolicyPath(issues, p, x, { example: "/api/*", required: true }),
+  );
+  if (service === undefined) return undefined;
+  return {
+    service,
+    ...(ports && { ports }),
+    ...(methods && { methods }),
+    ...(paths && { paths }),
+  };
+}
+
+/**
+ * An optional list that narrows what a policy matches: when given, at least one item, each once. An empty list
+ * would match nothing; Istio reads it as "any", so either reading surprises someone.
+ */
+function readNonEmpty<T extends string | number>(
+  issues: IssueList,
+  path: string,
+  v: unknown,
+  example: string,
+  noun: string,
+  read: (path: string, item: unknown) => T | undefined,
+): T[] | undefined {
+  const list = readList(issues, path, v, { example });
+  if (!list) return undefined;
+  if (list.length === 0)
+    issues.add(path, `is empty; list at least one ${noun}, e.g. ${example}, or leave the field out to match any`);
+  const items = list.map((x, i) => read(join(path, i), x));
+  checkUnique(issues, path, items, (x) => `${noun} ${x} is listed twice; list each ${noun} once`);
+  return items.filter((x): x is T => x !== undefined);
 }
