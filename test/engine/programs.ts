@@ -54,7 +54,8 @@ const gatewaysApartFromCacerts = (r: RunResult, clusters: number) => {
   for (const g of gateways) {
     expect(reveal(g.inputs.namespace)).toBe("istio-gateways");
     // `<release>-<cluster>`, e.g. istio-egressgateway-cluster2.
-    expect(reveal(g.inputs.values).serviceAccount.name).toMatch(new RegExp(`^${reveal(g.inputs.name)}-[a-z0-9-]+$`));
+    const release = String(reveal(g.inputs.name));
+    expect(reveal(g.inputs.values).serviceAccount.name).toMatch(new RegExp(`^${release}-[a-z0-9-]+$`));
   }
   const accounts = gateways.map((g) => reveal(g.inputs.values).serviceAccount.name);
   expect(new Set(accounts).size).toBe(accounts.length);

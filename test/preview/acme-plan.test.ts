@@ -5,7 +5,9 @@ import { MeshDef, meshProgram, RESOURCE, STACK_PREFIX } from "./program";
 import {
   clientObjects,
   egressObjects,
+  gatewayUrn,
   hostObjects,
+  mtlsUrn,
   ingressObjects,
   objectUrn,
   providerUrn,
@@ -101,7 +103,7 @@ test("removing payment deletes its objects in both clusters and nothing else", a
   });
 });
 
-test("a third cluster joining gets a provider and the client objects of every service; nothing else changes", async () => {
+test("a third cluster joining gets a provider and the client objects of every service; the owners admit its egress gateway", async () => {
   const plan = await planTo((def) => {
     def.clusters.push({ name: "cluster3", locality: "eu-west-1" });
     def.members.push({ cluster: "cluster3", namespace: "default" });
@@ -109,8 +111,21 @@ test("a third cluster joining gets a provider and the client objects of every se
   const expected = Object.values(ACME).flatMap((services) =>
     Object.entries(services).flatMap(([s, ports]) => clientObjects(GNS, "cluster3", s, ports)),
   );
-  expect(expected).toHaveLength(60);
-  expect(plan).toEqual({ create: sorted([providerUrn("cluster3"), ...expected]), delete: [], update: {}, replace: {} });
+  expect(expected).toHaveLength(70);
+  expect(plan.create).toEqual(sorted([providerUrn("cluster3"), ...expected, mtlsUrn(GNS, "cluster3", "default")]));
+  expect(plan.delete).toEqual([]);
+  expect(plan.replace).toEqual({});
+  // Every owner's ingress now also admits cluster3's egress gateway: its Gateway (subjectAltNames) and policy.
+  const admitting = Object.entries(ACME).flatMap(([owner, services]) =>
+    Object.keys(services).flatMap((s) => [
+      gatewayUrn(GNS, owner, s, "ingress"),
+      objectUrn(GNS, owner, "AuthorizationPolicy", `${s}.ingress`),
+    ]),
+  );
+  expect(sorted(Object.keys(plan.update))).toEqual(sorted(admitting));
+  expect(plan.update[gatewayUrn(GNS, "cluster2", "catalog", "ingress")]).toEqual([
+    "spec.servers[0].tls.subjectAltNames[1]",
+  ]);
 });
 
 test("catalog's port 8082 → 8083 renames only the per-port routes and updates its other objects in place", async () => {
@@ -127,7 +142,7 @@ test("catalog's port 8082 → 8083 renames only the per-port routes and updates 
     sorted([
       ...clientObjects(GNS, "cluster1", "catalog", []),
       ...hostObjects(GNS, "cluster2", "catalog"),
-      objectUrn(GNS, "cluster2", "Gateway", "catalog.ingress"),
+      ...ingressObjects(GNS, "cluster2", "catalog", []),
     ]),
   );
   expect(plan.replace).toEqual({});
@@ -139,7 +154,10 @@ test("a new domain updates every object in place (new hosts, new virtual IPs) an
   expect(plan.create).toEqual([]);
   expect(plan.delete).toEqual([]);
   expect(plan.replace).toEqual({});
-  expect(sorted(Object.keys(plan.update))).toEqual(sorted(acmeObjects()));
+  // Everything but the PeerAuthentications, which name no host.
+  expect(sorted(Object.keys(plan.update))).toEqual(
+    sorted(acmeObjects().filter((u) => !u.includes(":PeerAuthentication::"))),
+  );
   for (const [urn, paths] of Object.entries(plan.update)) {
     if (urn.includes(":ServiceEntry::"))
       expect(paths).toEqual(expect.arrayContaining(["spec.hosts[0]", "spec.addresses[0]"]));
@@ -160,11 +178,56 @@ test("moving a cluster's gateways to another namespace is not everyday: it repla
   const plan = await planTo(
     (def) => void (def.clusters.find((c) => c.name === "cluster2")!.gateways = { namespace: "mesh-gateways" }),
   );
-  const cluster2 = acmeObjects(["cluster2"]);
+  // The PeerAuthentication lives in the application namespace: it stays.
+  const cluster2 = acmeObjects(["cluster2"]).filter((u) => !u.includes(":PeerAuthentication::"));
   expect(plan.create).toEqual([]);
   expect(plan.delete).toEqual([]);
   expect(sorted(Object.keys(plan.replace))).toEqual(sorted(cluster2));
   expect(new Set(Object.values(plan.replace))).toEqual(new Set(["metadata.namespace changed"]));
-  // cluster1's objects name the egress gateway of their own cluster only: untouched.
-  expect(plan.update).toEqual({});
+  // cluster2's gateways have new identities (their namespace is part of them): cluster1's ingress admits the new
+  // egress gateway, and cluster1's egress gateway expects the new ingress gateway at the far end of its tunnels.
+  const admitting = Object.keys(ACME.cluster1).flatMap((s) => [
+    gatewayUrn(GNS, "cluster1", s, "ingress"),
+    objectUrn(GNS, "cluster1", "AuthorizationPolicy", `${s}.ingress`),
+  ]);
+  const expecting = Object.keys(ACME.cluster2).map((s) => objectUrn(GNS, "cluster1", "DestinationRule", s));
+  expect(sorted(Object.keys(plan.update))).toEqual(sorted([...admitting, ...expecting]));
+});
+
+test("adding an access policy changes only the objects it must: the caller's egress policy and the target's pods", async () => {
+  const plan = await planTo(
+    (def) =>
+      void (def.policies = [
+        {
+          name: "shop-to-catalog",
+          action: "ALLOW",
+          from: [{ namespace: "default", cluster: "cluster1", serviceAccounts: ["shopping"] }],
+          to: [{ service: "catalog", ports: [8082], methods: ["GET"] }],
+        },
+      ]),
+  );
+  expect(plan).toEqual({
+    // catalog is now restricted: a policy on its pods in cluster2 (namespace default).
+    create: [objectUrn(GNS, "cluster2", "AuthorizationPolicy", "catalog", "default")],
+    delete: [],
+    // cluster1's egress gateway admits catalog's tunnel from shopping's account only.
+    update: { [objectUrn(GNS, "cluster1", "AuthorizationPolicy", "catalog.egress")]: expect.any(Array) },
+    replace: {},
+  });
+});
+
+test("adding a member namespace updates that cluster's objects only (their audience) and adds its mTLS policy", async () => {
+  const plan = await planTo((def) => {
+    def.members.push({ cluster: "cluster1", namespace: "shop" });
+  });
+  expect(plan.create).toEqual([mtlsUrn(GNS, "cluster1", "shop")]);
+  expect(plan.delete).toEqual([]);
+  expect(plan.replace).toEqual({});
+  const updated = Object.keys(plan.update);
+  expect(updated.length).toBeGreaterThan(0);
+  expect(updated.every((u) => u.includes("::mesh-cluster1-"))).toBe(true);
+  for (const paths of Object.values(plan.update))
+    expect(
+      paths.every((p) => p.startsWith("spec.exportTo") || p.startsWith("spec.rules[0].from[0].source.namespaces")),
+    ).toBe(true);
 });

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { GlobalNamespace, GlobalNamespaceService } from "../../sdk/src/gns";
-import { GatewaysSpec, MemberRule } from "../../sdk/src/mesh";
+import { AccessPolicySpec, GatewaysSpec, MemberRule } from "../../sdk/src/mesh";
 import { kubeconfigText } from "../helpers/kubeconfigs";
 import { Program } from "../helpers/plan";
 
@@ -14,11 +14,13 @@ export interface MeshDef {
     locality?: string;
     gateways?: GatewaysSpec;
     kubeconfig?: string;
+    namespaces?: string[];
   }[];
   members: MemberRule[];
   services?: GlobalNamespaceService[];
   /** Manifests per cluster, as objects (edited by tests, written as YAML for the component). */
   manifests?: { cluster: string; objects: unknown[] }[];
+  policies?: AccessPolicySpec[];
 }
 
 /** Logical name of the component in every program; the URN helpers assume it. */
@@ -34,6 +36,7 @@ export function meshProgram(def: MeshDef): Program {
       ...(c.ingress && { ingress: c.ingress }),
       ...(c.locality && { locality: c.locality }),
       ...(c.gateways && { gateways: c.gateways }),
+      ...(c.namespaces && { namespaces: c.namespaces }),
     }));
     new GlobalNamespace(RESOURCE, {
       globalNamespaceName: def.name,
@@ -41,6 +44,7 @@ export function meshProgram(def: MeshDef): Program {
       clusters,
       members: def.members,
       ...(def.services && { services: def.services }),
+      ...(def.policies && { policies: def.policies }),
       ...(def.manifests && {
         manifests: def.manifests.map((m) => ({
           cluster: m.cluster,
