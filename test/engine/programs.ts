@@ -49,19 +49,22 @@ const hostNames = (r: RunResult) => {
  * cluster's own service account, and `cacerts` alone in istio-system, out of the gateways' reach.
  */
 const gatewaysApartFromCacerts = (r: RunResult, clusters: number) => {
+  const account = (g: { inputs: Record<string, unknown> }) =>
+    (reveal(g.inputs.values) as { serviceAccount: { name: string } }).serviceAccount.name;
+  const metadata = (g: { inputs: Record<string, unknown> }) =>
+    reveal(g.inputs.metadata) as { name?: string; namespace?: string } | undefined;
   const gateways = ofType(r, HELM_RELEASE).filter((g) => reveal(g.inputs.chart) === "gateway");
   expect(gateways).toHaveLength(2 * clusters);
   for (const g of gateways) {
     expect(reveal(g.inputs.namespace)).toBe("istio-gateways");
     // `<release>-<cluster>`, e.g. istio-egressgateway-cluster2.
-    const release = String(reveal(g.inputs.name));
-    expect(reveal(g.inputs.values).serviceAccount.name).toMatch(new RegExp(`^${release}-[a-z0-9-]+$`));
+    expect(account(g)).toMatch(new RegExp(`^${String(reveal(g.inputs.name))}-[a-z0-9-]+$`));
   }
-  const accounts = gateways.map((g) => reveal(g.inputs.values).serviceAccount.name);
+  const accounts = gateways.map(account);
   expect(new Set(accounts).size).toBe(accounts.length);
-  const cacerts = ofType(r, "kubernetes:core/v1:Secret").filter((g) => reveal(g.inputs.metadata)?.name === "cacerts");
+  const cacerts = ofType(r, "kubernetes:core/v1:Secret").filter((g) => metadata(g)?.name === "cacerts");
   expect(cacerts).toHaveLength(clusters);
-  for (const g of cacerts) expect(reveal(g.inputs.metadata).namespace).toBe("istio-system");
+  for (const g of cacerts) expect(metadata(g)?.namespace).toBe("istio-system");
 };
 
 export const PROGRAMS: ProgramCase[] = [

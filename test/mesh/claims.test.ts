@@ -67,3 +67,18 @@ test("one GlobalNamespace given twice is named as such, not as a clash of each o
     "shop: GlobalNamespace shop is given twice (specs 1 and 2); every object name and virtual IP derives from the name, so give each GlobalNamespace once, or rename one",
   ]);
 });
+
+test("one namespace of a cluster in two GlobalNamespaces: refused, naming both", () => {
+  const a = { ...shop, clusters: [{ name: "c1", namespaces: ["shop", "web"] }] };
+  const b = {
+    name: "billing",
+    services: [{ name: "ledger", host: "ledger.billing.example", address: "241.0.0.99" }],
+    clusters: [
+      { name: "c1", namespaces: ["billing", "web"] },
+      { name: "c2", namespaces: ["shop"] },
+    ],
+  };
+  expect(problems([a, b])).toEqual([
+    "c1/web: namespace web of cluster c1 is in GlobalNamespace shop and in GlobalNamespace billing; a namespace belongs to one GlobalNamespace (their gateway rules and mTLS policies would overlap there): move its services to a namespace of its own, or change the member rules",
+  ]);
+});

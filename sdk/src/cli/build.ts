@@ -53,7 +53,7 @@ export function buildAllFromFiles(specFiles: string[], manifests: string[], cwd:
       loaded.filter((m) => clusters[i].includes(m.cluster)),
     ),
   );
-  checkClaims(builds.map((b) => ({ name: b.model.name, services: b.model.services })));
+  checkClaims(builds.map((b) => ({ name: b.model.name, services: b.model.services, clusters: b.model.clusters })));
   return builds;
 }
 

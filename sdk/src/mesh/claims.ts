@@ -3,13 +3,18 @@ import { IssueList } from "./errors";
 /**
  * Two GlobalNamespaces known together (several `--spec` in one CLI run, or a component's `peers`) may not claim the
  * same global host or the same virtual IP: Istio would merge two ServiceEntries for one host, and a VIP would lead
- * callers to either service. Across stacks nobody sees both, so there is no check there.
+ * callers to either service. Nor may they share a namespace of a cluster: a sidecar sees the egress gateway's
+ * DestinationRules merged only when they are exported to the same namespaces (pilot `mergeDestinationRule`), so one
+ * GlobalNamespace's tunnels would vanish there, and each would write a namespace-wide PeerAuthentication. Across
+ * stacks nobody sees both, so there is no check there.
  */
 
-/** What a GlobalNamespace claims: its name and, per service, the global host and virtual IP. */
+/** What a GlobalNamespace claims: its name, per service the global host and virtual IP, and its namespaces. */
 export interface MeshClaims {
   name: string;
   services: readonly { name: string; host: string; address: string }[];
+  /** Per cluster, its namespaces in the GlobalNamespace. Default: none checked. */
+  clusters?: readonly { name: string; namespaces: readonly string[] }[];
 }
 
 /** Throws a SpecError naming both GlobalNamespaces, the host or VIP, and the fix; returns when the claims are apart. */
@@ -47,6 +52,21 @@ export function checkClaims(meshes: readonly MeshClaims[]): void {
         );
       else if (!at) addresses.set(s.address, claim);
     }
+  });
+  const namespaces = new Map<string, string>();
+  meshes.forEach((m, i) => {
+    if (names.get(m.name) !== i) return;
+    for (const c of m.clusters ?? [])
+      for (const ns of c.namespaces) {
+        const key = `${c.name}/${ns}`;
+        const other = namespaces.get(key);
+        if (other && other !== m.name)
+          issues.add(
+            key,
+            `namespace ${ns} of cluster ${c.name} is in GlobalNamespace ${other} and in GlobalNamespace ${m.name}; a namespace belongs to one GlobalNamespace (their gateway rules and mTLS policies would overlap there): move its services to a namespace of its own, or change the member rules`,
+          );
+        else if (!other) namespaces.set(key, m.name);
+      }
   });
   issues.throwIfAny(undefined, "GlobalNamespaces claim the same names");
 }

@@ -133,6 +133,7 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
   const services = mergeServices(issues, spec, discovered.services ?? [], clusterNames);
   checkAddresses(issues, services);
   checkIngress(issues, spec.clusters, services);
+  checkTrustDomains(issues, spec.clusters);
   const clusters = spec.clusters.map((c, i) =>
     resolveCluster(issues, join("clusters", i), c, spec, services, discovered.namespaces?.[c.name] ?? []),
   );
@@ -442,6 +443,22 @@ function checkAddresses(issues: IssueList, services: ServiceWithPath[]): void {
         `the derived addresses of ${a.name} and ${b.name} collide (${a.address}); pin one of them with "address:" to any free class E address, e.g. 241.0.0.10`,
       );
   }
+}
+
+/**
+ * Istio reads a policy principal in `cluster.local` as "this cluster's own trust domain" (pilot rewrites it), so once
+ * clusters differ in trust domain, one left at the default names another cluster's gateways wrongly: refused.
+ */
+function checkTrustDomains<A>(issues: IssueList, clusters: ClusterSpec<A>[]): void {
+  const domains = new Set(clusters.map((c) => c.trustDomain ?? DEFAULT_TRUST_DOMAIN));
+  if (domains.size < 2 || !domains.has(DEFAULT_TRUST_DOMAIN)) return;
+  clusters.forEach((c, i) => {
+    if ((c.trustDomain ?? DEFAULT_TRUST_DOMAIN) === DEFAULT_TRUST_DOMAIN)
+      issues.add(
+        join(join("clusters", i), "trustDomain"),
+        `is ${DEFAULT_TRUST_DOMAIN} while other clusters have their own trust domain; Istio reads ${DEFAULT_TRUST_DOMAIN} in a policy as the local cluster's domain, so give every cluster its own trust domain (e.g. ${c.name}.acme.internal) or leave them all at the default`,
+      );
+  });
 }
 
 /** A cluster that runs a service some other member cluster calls must say where its ingress gateway is. */
