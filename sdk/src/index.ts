@@ -25,6 +25,7 @@ export type { GlobalHost } from "./gns/globalNamespace";
 export type {
   GlobalNamespaceArgs,
   GlobalNamespaceClaim,
+  GlobalNamespaceMemberNamespace,
   GlobalNamespaceCluster,
   GlobalNamespaceManifests,
   GlobalNamespaceMember,

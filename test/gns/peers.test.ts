@@ -109,6 +109,11 @@ describe("GlobalNamespace peers", () => {
     const registered = await outputsOf(outputs, rec.byName("shop", "globalmesh:index:GlobalNamespace").urn);
     expect(registered.globalNamespaceName).toBe("shop");
     expect(registered.claims).toEqual(shop.claims);
+    expect(shop.memberNamespaces).toEqual([
+      { clusterName: "east", namespace: "shop" },
+      { clusterName: "west", namespace: "shop" },
+    ]);
+    expect(registered.memberNamespaces).toEqual(shop.memberNamespaces);
   });
 
   test("peers: [otherGlobalNamespace] — apart, it registers as usual", () => {
@@ -119,7 +124,7 @@ describe("GlobalNamespace peers", () => {
     expect(count).toBeGreaterThan(0);
   });
 
-  test("a host a peer claims too is refused at peers[i], naming both, before anything is registered", () => {
+  test("a host (and namespaces) a peer claims too is refused at peers[i], naming both, before anything is registered", () => {
     const { error, count } = registrationsDuring(
       () =>
         new GlobalNamespace(
@@ -134,6 +139,10 @@ describe("GlobalNamespace peers", () => {
     expect(count).toBe(0);
     expect(error).toBeInstanceOf(SpecError);
     expect((error as SpecError).issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      ...["east", "west"].map(
+        (c) =>
+          `peers[1]: GlobalNamespace "shop" also holds namespace shop of cluster ${c}, which GlobalNamespace "shop-copy" holds; a namespace belongs to one GlobalNamespace (their gateway rules and mTLS policies would overlap there): move one's services to a namespace of its own, or change its member rules`,
+      ),
       'peers[1]: GlobalNamespace "shop" also claims cart.shop.example.com, a host of GlobalNamespace "shop-copy"; a global name has one owner: drop the service from one of them or give one another domain',
     ]);
   });

@@ -24,7 +24,12 @@ const ARGS: GlobalNamespaceArgs = {
       trustDomain: "east.example.com",
       namespaces: ["ops-tools"],
     },
-    { clusterName: "west", kubeconfig: kubeconfigText("west"), ingress: { address: "203.0.113.2" } },
+    {
+      clusterName: "west",
+      kubeconfig: kubeconfigText("west"),
+      ingress: { address: "203.0.113.2" },
+      trustDomain: "west.example.com",
+    },
   ],
   members: [
     { cluster: "*", namespace: "shop", excludeServices: ["internal"] },
@@ -63,7 +68,7 @@ const CORE_SPEC = {
       trustDomain: "east.example.com",
       namespaces: ["ops-tools"],
     },
-    { name: "west", ingress: { address: "203.0.113.2" } },
+    { name: "west", ingress: { address: "203.0.113.2" }, trustDomain: "west.example.com" },
   ],
   members: ARGS.members,
   services: ARGS.services,

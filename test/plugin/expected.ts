@@ -171,6 +171,7 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       globalNamespaceName: str,
       // GlobalNamespaceClaim[]: the type met first as an input (peers), so its fields are plain there.
       claims: arr(ref("GlobalNamespaceClaim")),
+      memberNamespaces: arr(ref("GlobalNamespaceMemberNamespace")),
       hosts: arr(ref("GlobalHost")),
       objectNames: map(arr(str)), // Output<Record<string, string[]>>
       topology: str,
@@ -311,9 +312,14 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
   },
   // gns/args.ts: GlobalNamespaceArgs.peers (input); GlobalNamespaceClaim also types the `claims` output.
   GlobalNamespacePeer: {
-    properties: { globalNamespaceName: plain(str), claims: plain(arr(plain(ref("GlobalNamespaceClaim")))) },
+    properties: {
+      globalNamespaceName: plain(str),
+      claims: plain(arr(plain(ref("GlobalNamespaceClaim")))),
+      memberNamespaces: opt(plain(arr(plain(ref("GlobalNamespaceMemberNamespace"))))),
+    },
   },
   GlobalNamespaceClaim: { properties: { host: plain(str), address: plain(str) } },
+  GlobalNamespaceMemberNamespace: { properties: { clusterName: plain(str), namespace: plain(str) } },
   // gns/globalNamespace.ts, output only.
   GlobalHost: {
     properties: { service: str, namespace: str, host: str, address: str, clusters: arr(str), ports: arr(num) },

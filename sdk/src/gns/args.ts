@@ -75,15 +75,26 @@ export interface GlobalNamespaceClaim {
   address: string;
 }
 
+/** A namespace of a cluster a GlobalNamespace holds. */
+export interface GlobalNamespaceMemberNamespace {
+  /** The cluster's `clusterName`. */
+  clusterName: string;
+  /** The namespace. */
+  namespace: string;
+}
+
 /**
  * Another GlobalNamespace of the same clusters, as plain data: a GlobalNamespace component fits as it is (TypeScript:
- * pass it itself). Two GlobalNamespaces known together may not claim the same host or virtual IP.
+ * pass it itself). Two GlobalNamespaces known together may not claim the same host or virtual IP, nor hold the same
+ * namespace of a cluster.
  */
 export interface GlobalNamespacePeer {
   /** Its name. */
   globalNamespaceName: string;
   /** Every host it claims, with its virtual IP (a GlobalNamespace's `claims`). */
   claims: GlobalNamespaceClaim[];
+  /** The namespaces it holds, per cluster (a GlobalNamespace's `memberNamespaces`). Default: none checked. */
+  memberNamespaces?: GlobalNamespaceMemberNamespace[];
 }
 
 export interface GlobalNamespaceArgs {

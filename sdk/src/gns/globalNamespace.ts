@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { buildTopology, MeshObject, objectKey, topologyToMermaid } from "../mesh";
-import { GlobalNamespaceArgs, GlobalNamespaceClaim } from "./args";
+import { GlobalNamespaceArgs, GlobalNamespaceClaim, GlobalNamespaceMemberNamespace } from "./args";
 import { compileArgs } from "./toSpec";
 
 /** A global host as the stack outputs show it. */
@@ -35,6 +35,8 @@ export class GlobalNamespace extends pulumi.ComponentResource {
   public readonly globalNamespaceName: string;
   /** Every host it claims with its virtual IP, sorted by host: what another GlobalNamespace's `peers` check. */
   public readonly claims: GlobalNamespaceClaim[];
+  /** The namespaces it holds, per cluster (the audience of its objects): what another's `peers` check too. */
+  public readonly memberNamespaces: GlobalNamespaceMemberNamespace[];
   /** Every global host with its virtual IP, owner clusters and ports. */
   public readonly hosts: pulumi.Output<GlobalHost[]>;
   /** Per cluster, the objects written there, as `Kind/namespace/name`. */
@@ -44,7 +46,7 @@ export class GlobalNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check and compile first: bad args must fail, every problem listed, before the component or any child is registered.
-    const { spec, build, clusters, manifests, claims } = compileArgs(name, args);
+    const { spec, build, clusters, manifests, claims, memberNamespaces } = compileArgs(name, args);
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
 
     // Components' dependsOn does not reach their children: pass it on, so every object waits for what the
@@ -82,6 +84,7 @@ export class GlobalNamespace extends pulumi.ComponentResource {
     const objectNames = Object.fromEntries([...build.compiled.objects].map(([c, objs]) => [c, objs.map(objectKey)]));
     this.globalNamespaceName = spec.name;
     this.claims = claims;
+    this.memberNamespaces = memberNamespaces;
     this.hosts = pulumi.output(hosts);
     this.objectNames = pulumi.output(objectNames);
     // Drawn from names and ports only, so it is known at preview even when ingress addresses are not.
@@ -89,6 +92,7 @@ export class GlobalNamespace extends pulumi.ComponentResource {
     this.registerOutputs({
       globalNamespaceName: this.globalNamespaceName,
       claims: this.claims,
+      memberNamespaces: this.memberNamespaces,
       hosts: this.hosts,
       objectNames: this.objectNames,
       topology: this.topology,

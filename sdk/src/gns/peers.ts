@@ -2,9 +2,9 @@ import { SpecIssue } from "../mesh";
 import { GlobalNamespaceClaim, GlobalNamespacePeer } from "./args";
 
 /**
- * Two GlobalNamespaces known together (one program's `peers`) may not claim the same global host or virtual IP: the
- * mesh would resolve the name, or route the address, to whichever object Istio happens to pick. Across stacks nothing
- * is checked (nothing meets there).
+ * Two GlobalNamespaces known together (one program's `peers`) may not claim the same global host or virtual IP (the
+ * mesh would resolve the name, or route the address, to whichever object Istio happens to pick), nor hold the same
+ * namespace of a cluster (see mesh/claims.ts). Across stacks nothing is checked (nothing meets there).
  */
 
 /** The claims of a GlobalNamespace's services: each host with its virtual IP, sorted by host. */
@@ -36,6 +36,13 @@ export function peerConflicts(
         path: `${path}.globalNamespaceName`,
         message: `"${peer.globalNamespaceName}" is this GlobalNamespace's own name; two GlobalNamespaces of one name write objects of the same names into the same clusters: give one of them another globalNamespaceName`,
       });
+    const held = new Set((own.memberNamespaces ?? []).map((n) => `${n.clusterName}/${n.namespace}`));
+    for (const n of peer.memberNamespaces ?? [])
+      if (held.has(`${n.clusterName}/${n.namespace}`))
+        issues.push({
+          path,
+          message: `${them} also holds namespace ${n.namespace} of cluster ${n.clusterName}, which ${us} holds; a namespace belongs to one GlobalNamespace (their gateway rules and mTLS policies would overlap there): move one's services to a namespace of its own, or change its member rules`,
+        });
     for (const claim of peer.claims) {
       const host = byHost.get(claim.host);
       const address = byAddress.get(claim.address);

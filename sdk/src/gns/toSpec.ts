@@ -29,7 +29,13 @@ import {
   textGrammar,
 } from "../mesh/checks";
 import { isPlainObject, Plain } from "../mesh/fields";
-import { GlobalNamespaceArgs, GlobalNamespaceClaim, GlobalNamespaceCluster, GlobalNamespacePeer } from "./args";
+import {
+  GlobalNamespaceArgs,
+  GlobalNamespaceClaim,
+  GlobalNamespaceCluster,
+  GlobalNamespaceMemberNamespace,
+  GlobalNamespacePeer,
+} from "./args";
 import { claimsOf, peerConflicts } from "./peers";
 
 /**
@@ -42,13 +48,14 @@ export interface CompiledArgs {
   clusters: Map<string, GlobalNamespaceCluster>;
   manifests: ClusterManifests[];
   claims: GlobalNamespaceClaim[];
+  memberNamespaces: GlobalNamespaceMemberNamespace[];
 }
 
 const CLUSTER_FIELDS = [...CONNECTION_FIELDS, "ingress", "gateways", "trustDomain", "namespaces", "injectionExcluded"];
 const CLUSTERS_EXAMPLE = '[{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }]';
 const MANIFEST_FIELDS = ["cluster", "yaml", "defaultNamespace"];
 const MANIFESTS_EXAMPLE = '[{ cluster: "cluster1", yaml: readFileSync("cluster1.yaml", "utf8") }]';
-const PEER_FIELDS = ["globalNamespaceName", "claims"];
+const PEER_FIELDS = ["globalNamespaceName", "claims", "memberNamespaces"];
 const PEERS_EXAMPLE =
   '[{ globalNamespaceName: "shop", claims: [{ host: "cart.shop.example.com", address: "240.0.0.10" }] }]';
 const CLAIM_FIELDS = ["host", "address"];
@@ -133,10 +140,16 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
     coreIssues = e.issues.map(inArgsTerms);
   }
   const claims = build ? claimsOf(build.model.services) : [];
-  if (build) peerConflicts({ globalNamespaceName, claims }, peers).forEach((i) => issues.add(i.path, i.message));
+  const memberNamespaces = build
+    ? build.model.clusters.flatMap((c) => c.namespaces.map((namespace) => ({ clusterName: c.name, namespace })))
+    : [];
+  if (build)
+    peerConflicts({ globalNamespaceName, claims, memberNamespaces }, peers).forEach((i) =>
+      issues.add(i.path, i.message),
+    );
   const problems = union(issues.issues, coreIssues);
   if (problems.length > 0 || !build) throw new SpecError(problems, `GlobalNamespace "${name}"`, "invalid arguments");
-  return { spec, build, clusters, manifests, claims };
+  return { spec, build, clusters, manifests, claims, memberNamespaces };
 }
 
 /**
@@ -292,9 +305,28 @@ function readPeers(issues: IssueList, v: unknown): (GlobalNamespacePeer | undefi
       example: '[{ host: "cart.shop.example.com", address: "240.0.0.10" }]',
       required: true,
     })?.map((c, j) => readClaim(issues, `${path}.claims[${j}]`, c));
+    const memberNamespaces = readList(issues, `${path}.memberNamespaces`, entry.memberNamespaces, {
+      example: '[{ clusterName: "cluster1", namespace: "shop" }]',
+    })?.map((n, j) => readMemberNamespace(issues, `${path}.memberNamespaces[${j}]`, n));
     if (globalNamespaceName === undefined || !claims || claims.some((c) => c === undefined)) return undefined;
-    return { globalNamespaceName, claims: claims as GlobalNamespaceClaim[] };
+    if (memberNamespaces?.some((n) => n === undefined)) return undefined;
+    return {
+      globalNamespaceName,
+      claims: claims as GlobalNamespaceClaim[],
+      ...(memberNamespaces && { memberNamespaces: memberNamespaces as GlobalNamespaceMemberNamespace[] }),
+    };
   });
+}
+
+function readMemberNamespace(issues: IssueList, path: string, v: unknown): GlobalNamespaceMemberNamespace | undefined {
+  const o = readObject(issues, path, v, ["clusterName", "namespace"]);
+  if (!o) return undefined;
+  const clusterName = checkDnsLabel(issues, `${path}.clusterName`, o.clusterName, {
+    example: "cluster1",
+    required: true,
+  });
+  const namespace = checkDnsLabel(issues, `${path}.namespace`, o.namespace, { example: "shop", required: true });
+  return clusterName === undefined || namespace === undefined ? undefined : { clusterName, namespace };
 }
 
 function readClaim(issues: IssueList, path: string, v: unknown): GlobalNamespaceClaim | undefined {

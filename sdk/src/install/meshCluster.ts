@@ -24,8 +24,9 @@ import { installIstio } from "./istio";
  * `istio-egressgateway-<cluster>`), so the far end of a tunnel can tell which cluster's gateway it talks to.
  *
  * Its outputs are what a GlobalNamespace's `clusters` entry needs (`clusterName`, `kubeconfig`, `ingress`, `locality`,
- * `network`, `gateways`, `injectionExcluded`; in TypeScript pass the MeshCluster itself). Give the GlobalNamespace
- * `dependsOn: [meshCluster…]` so its objects wait for istiod (the Istio CRDs and validating webhook) and the gateways.
+ * `network`, `gateways`, `trustDomain`, `injectionExcluded`; in TypeScript pass the MeshCluster itself). Give the
+ * GlobalNamespace `dependsOn: [meshCluster…]` so its objects wait for istiod (the Istio CRDs and validating webhook)
+ * and the gateways.
  *
  * Values that decide what gets registered (names, network, identity) are plain and known when the program runs; what
  * only the cluster knows (the load balancer's address) is an Output. Bad args throw SpecError before anything is
