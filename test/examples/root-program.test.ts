@@ -27,7 +27,7 @@ describe("the root demo program", () => {
 
   test("registers the same objects `npm run demo` renders, each through a provider built from its cluster's kubeconfig", async () => {
     const rendered = acmeBuild().compiled.objects;
-    const crs = rec.registrations.filter((r) => r.type.startsWith("kubernetes:networking.istio.io/"));
+    const crs = rec.registrations.filter((r) => /^kubernetes:(networking|security)\.istio\.io\//.test(r.type));
     expect(crs).toHaveLength([...rendered.values()].flat().length);
     // The KubeconfigClusters register nothing; the GlobalNamespace builds one provider per cluster.
     expect(
@@ -42,7 +42,12 @@ describe("the root demo program", () => {
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
       const provider = p.urn;
       for (const o of objects) {
-        const r = rec.byName(`acme-fitness-${cluster}-${o.metadata.name}`, `kubernetes:${o.apiVersion}:${o.kind}`);
+        // Objects outside the gateways' namespace (PeerAuthentications) carry their namespace in the name.
+        const where = o.metadata.namespace === "istio-gateways" ? "" : `${o.metadata.namespace}/`;
+        const r = rec.byName(
+          `acme-fitness-${cluster}-${where}${o.metadata.name}`,
+          `kubernetes:${o.apiVersion}:${o.kind}`,
+        );
         expect(providerUrn(r.provider)).toBe(provider);
         expect(r.inputs.spec).toEqual(JSON.parse(JSON.stringify(o.spec)));
       }

@@ -5,8 +5,10 @@ import { MeshDef, meshProgram } from "./program";
 import {
   clientObjects,
   egressObjects,
+  gatewayUrn,
   hostObjects,
   ingressObjects,
+  mtlsUrn,
   objectUrn,
   providerUrn,
   servingObjects,
@@ -21,6 +23,8 @@ import {
 const GNS = "fleet";
 const CLUSTERS = ["c1", "c2", "c3", "c4"];
 const SERVICES = 30;
+/** The teams' namespaces, present in every cluster (the member rule is a pattern, so each cluster lists them). */
+const TEAMS = ["team-0", "team-1", "team-2"];
 
 interface Svc {
   name: string;
@@ -52,7 +56,12 @@ function defOf(services: Svc[], clusters = CLUSTERS): MeshDef {
   return {
     name: GNS,
     domain: "fleet.example.com",
-    clusters: clusters.map((c) => ({ name: c, ingress: { address: `${c}.lb.example.net` }, locality: `region-${c}` })),
+    clusters: clusters.map((c) => ({
+      name: c,
+      ingress: { address: `${c}.lb.example.net` },
+      locality: `region-${c}`,
+      namespaces: TEAMS,
+    })),
     members: clusters.map((c) => ({ cluster: c, namespace: "team-*" })),
     services: services.map((s): GlobalNamespaceService => ({
       name: s.name,
@@ -65,6 +74,11 @@ function defOf(services: Svc[], clusters = CLUSTERS): MeshDef {
 
 /** Every object of every service, by the wiring rules. */
 function allObjects(services: Svc[], clusters = CLUSTERS): string[] {
+  return [...serviceObjects(services, clusters), ...clusters.flatMap((c) => TEAMS.map((t) => mtlsUrn(GNS, c, t)))];
+}
+
+/** The objects of these services only. */
+function serviceObjects(services: Svc[], clusters = CLUSTERS): string[] {
   return services.flatMap((s) =>
     clusters.flatMap((c) =>
       s.clusters.includes(c)
@@ -78,6 +92,14 @@ function allObjects(services: Svc[], clusters = CLUSTERS): string[] {
         : clientObjects(GNS, c, s.name, s.ports),
     ),
   );
+}
+
+/** What decides who an owner's ingress admits for a service: its Gateway (subjectAltNames) and policy. */
+function admission(cluster: string, service: string): string[] {
+  return [
+    gatewayUrn(GNS, cluster, service, "ingress"),
+    objectUrn(GNS, cluster, "AuthorizationPolicy", `${service}.ingress`),
+  ];
 }
 
 const NONE: Plan = { create: [], delete: [], update: {}, replace: {} };
@@ -99,12 +121,12 @@ function edited(name: string, edit: (s: Svc) => void): Svc[] {
 test("the generated mesh registers the objects the wiring rules call for", () => {
   const objects = allObjects(generated());
   expect(objects.length).toBeGreaterThan(600);
-  expect(sorted([...before.keys()].filter((u) => u.includes("networking.istio.io")))).toEqual(sorted(objects));
+  expect(sorted([...before.keys()].filter((u) => /(networking|security)\.istio\.io/.test(u)))).toEqual(sorted(objects));
 });
 
 test("adding a service to c2 creates only its objects", async () => {
   const plan = await planTo(
-    defOf([...generated(), { name: "svc-new", namespace: "team-new", clusters: ["c2"], ports: [8080] }]),
+    defOf([...generated(), { name: "svc-new", namespace: "team-1", clusters: ["c2"], ports: [8080] }]),
   );
   const created = [
     ...servingObjects(GNS, "c2", "svc-new", [8080], true),
@@ -122,9 +144,18 @@ test("moving svc-001 from c2 to c1 touches only svc-001: legs swap, host entries
     replace: {},
   });
   const clientsEntries = ["c3", "c4"].map((c) => objectUrn(GNS, c, "ServiceEntry", "svc-001"));
+  // The other clients' tunnels now expect c1's ingress gateway at the far end.
+  const clientsRules = ["c3", "c4"].map((c) => objectUrn(GNS, c, "DestinationRule", "svc-001"));
   expect(sorted(Object.keys(plan.update))).toEqual(
-    sorted([...hostObjects(GNS, "c1", "svc-001"), ...hostObjects(GNS, "c2", "svc-001"), ...clientsEntries]),
+    sorted([
+      ...hostObjects(GNS, "c1", "svc-001"),
+      ...hostObjects(GNS, "c2", "svc-001"),
+      ...clientsEntries,
+      ...clientsRules,
+    ]),
   );
+  for (const urn of clientsRules)
+    expect(plan.update[urn]).toEqual(["spec.trafficPolicy.portLevelSettings[0].tls.subjectAltNames[0]"]);
   for (const urn of clientsEntries)
     expect(sorted(plan.update[urn])).toEqual(
       sorted([
@@ -147,14 +178,18 @@ test("running svc-001 in c3 too: c3 serves it, the other clients gain an endpoin
     objectUrn(GNS, c, "ServiceEntry", "svc-001"),
     objectUrn(GNS, c, "DestinationRule", "svc-001"),
   ]);
-  expect(sorted(Object.keys(plan.update))).toEqual(sorted([...hostObjects(GNS, "c3", "svc-001"), ...remoteRules]));
+  // c2's ingress no longer admits c3's egress gateway for svc-001: c3 runs it now.
+  const c2Ingress = admission("c2", "svc-001");
+  expect(sorted(Object.keys(plan.update))).toEqual(
+    sorted([...hostObjects(GNS, "c3", "svc-001"), ...remoteRules, ...c2Ingress]),
+  );
 });
 
 test("removing svc-002 deletes its objects everywhere and nothing else", async () => {
   const services = generated();
   const gone = services.find((s) => s.name === "svc-002")!;
   const plan = await planTo(defOf(services.filter((s) => s !== gone)));
-  expect(plan).toEqual({ ...NONE, delete: sorted(allObjects([gone])) });
+  expect(plan).toEqual({ ...NONE, delete: sorted(serviceObjects([gone])) });
 });
 
 test("a fifth cluster joining: its provider and client objects, plus ingress legs for the service that ran everywhere", async () => {
@@ -165,8 +200,14 @@ test("a fifth cluster joining: its provider and client objects, plus ingress leg
     providerUrn("c5"),
     ...generated().flatMap((s) => clientObjects(GNS, "c5", s.name, s.ports)),
     ...CLUSTERS.flatMap((c) => ingressObjects(GNS, c, "svc-000", [8080])),
+    ...TEAMS.map((t) => mtlsUrn(GNS, "c5", t)),
   ];
-  expect(plan).toEqual({ ...NONE, create: sorted(created) });
+  expect(plan).toEqual({ ...NONE, create: sorted(created), update: expect.any(Object) });
+  // Every other service's owners admit c5's egress gateway too: their ingress Gateway and policy.
+  const admitting = generated()
+    .filter((s) => s.name !== "svc-000")
+    .flatMap((s) => s.clusters.flatMap((c) => admission(c, s.name)));
+  expect(sorted(Object.keys(plan.update))).toEqual(sorted(admitting));
 });
 
 test("svc-003's second port 9090 → 9091: only that port's routes are renamed, its other objects update in place", async () => {
@@ -181,7 +222,7 @@ test("svc-003's second port 9090 → 9091: only that port's routes are renamed, 
   });
   const updated = [
     ...hostObjects(GNS, owner, "svc-003"),
-    objectUrn(GNS, owner, "Gateway", "svc-003.ingress"),
+    ...ingressObjects(GNS, owner, "svc-003", []),
     ...clients.flatMap((c) => clientObjects(GNS, c, "svc-003", [])),
   ];
   expect(sorted(Object.keys(plan.update))).toEqual(sorted(updated));
@@ -192,7 +233,8 @@ test("a new domain updates every object in place and replaces none", async () =>
   def.domain = "fleet.example.org";
   const plan = await planTo(def);
   expect(plan).toEqual({ ...NONE, update: expect.any(Object) });
-  expect(sorted(Object.keys(plan.update))).toEqual(sorted(allObjects(generated())));
+  // Everything but the PeerAuthentications, which name no host.
+  expect(sorted(Object.keys(plan.update))).toEqual(sorted(serviceObjects(generated())));
 });
 
 test("re-ordering clusters, rules, services, their clusters and ports plans nothing", async () => {
