@@ -8,12 +8,7 @@ import { RESOURCE, STACK_PREFIX } from "./program";
  */
 
 export type Kind =
-  | "ServiceEntry"
-  | "VirtualService"
-  | "DestinationRule"
-  | "Gateway"
-  | "AuthorizationPolicy"
-  | "PeerAuthentication";
+  "ServiceEntry" | "VirtualService" | "DestinationRule" | "Gateway" | "AuthorizationPolicy" | "PeerAuthentication";
 
 const API: Record<Kind, string> = {
   ServiceEntry: "networking.istio.io/v1",

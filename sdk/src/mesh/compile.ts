@@ -155,7 +155,13 @@ function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
     .map((c) => ({ c, ports: [...new Set(remoteGrants.filter((g) => g.cluster === c.name).flatMap((g) => g.ports))] }))
     .filter(({ ports }) => ports.length > 0)
     .map(({ c, ports }) =>
-      tunnelRule({ principals: [c.gateways.egressPrincipal] }, tunnels(s, ports.sort((a, b) => a - b))),
+      tunnelRule(
+        { principals: [c.gateways.egressPrincipal] },
+        tunnels(
+          s,
+          ports.sort((a, b) => a - b),
+        ),
+      ),
     );
   return [
     ...resolveLocally,

@@ -26,7 +26,9 @@ export interface Grant {
  * reach it. Otherwise every mapped namespace of every member cluster does.
  */
 export function isRestricted(mesh: MeshModel<unknown>, service: GlobalService): boolean {
-  return mesh.defaultDeny || mesh.policies.some((p) => p.action === PolicyAction.ALLOW && targets(p.to, service).length);
+  return (
+    mesh.defaultDeny || mesh.policies.some((p) => p.action === PolicyAction.ALLOW && targets(p.to, service).length)
+  );
 }
 
 /** Who may call the service. */

@@ -59,7 +59,8 @@ function resolveSource(
     );
     return undefined;
   }
-  const serviceAccounts = s.serviceAccounts ?? (s.service ? serviceAccountsOf(issues, path, s, services, discovered) : undefined);
+  const serviceAccounts =
+    s.serviceAccounts ?? (s.service ? serviceAccountsOf(issues, path, s, services, discovered) : undefined);
   if (s.service && !serviceAccounts) return undefined;
   return {
     namespace: s.namespace,

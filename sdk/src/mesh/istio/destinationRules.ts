@@ -30,7 +30,11 @@ export function egressSubsets(
             {
               port: { number: egress.port },
               ...(routeKind(p.protocol) === "http" && keepClientProtocol()),
-              tls: { mode: "ISTIO_MUTUAL", sni: tunnelHost(service.host, p.number), subjectAltNames: [egress.identity] },
+              tls: {
+                mode: "ISTIO_MUTUAL",
+                sni: tunnelHost(service.host, p.number),
+                subjectAltNames: [egress.identity],
+              },
             },
           ],
         },
