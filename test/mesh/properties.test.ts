@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { buildMesh, GlobalNamespaceSpec, isDnsSubdomain, renderYaml } from "../../sdk/src/mesh";
+import { auditWiring } from "../../sdk/src/mesh";
 import { istioSchemaProblems } from "../helpers/istioSchema";
+import { MeshSimulator, simMeshFromModel } from "../helpers/sim";
 import { find, gatewayRoute, meshDestination, sniFor } from "../helpers/wiring";
 
 /** Generated GlobalNamespaces: 1–4 clusters, up to 12 services with 1–3 ports each, two namespaces. */
@@ -168,5 +170,43 @@ test("compile is deterministic: the same spec, in any list order, gives byte-ide
       expect(yamlOf(spec)).toBe(yamlOf(structuredClone(spec)));
     }),
     { numRuns: 25 },
+  );
+});
+
+test("followed hop by hop, every member namespace reaches every port of every service, and an outsider none", () => {
+  fc.assert(
+    fc.property(specArb, (spec) => {
+      const { model, compiled } = buildMesh(spec);
+      const sim = new MeshSimulator(simMeshFromModel(model, compiled.objects));
+      for (const cluster of model.clusters)
+        for (const s of model.services)
+          for (const p of s.ports) {
+            for (const namespace of cluster.namespaces)
+              for (const r of sim.callEach(
+                { cluster: cluster.name, namespace, serviceAccount: "default" },
+                s.host,
+                p.number,
+              )) {
+                if (!r.ok) throw new Error(`${namespace}@${cluster.name} → ${s.host}:${p.number}: ${r.reason}`);
+                expect(s.clusters).toContain(r.reached.cluster);
+              }
+            const outsider = sim.call(
+              { cluster: cluster.name, namespace: "outsider", serviceAccount: "default" },
+              s.host,
+              p.number,
+            );
+            expect(outsider.ok).toBe(false);
+          }
+    }),
+    { numRuns: 30 },
+  );
+});
+
+test("the audit finds nothing wider than declared in any generated wiring", () => {
+  fc.assert(
+    fc.property(specArb, (spec) => {
+      expect(auditWiring(buildMesh(spec).compiled.objects)).toEqual([]);
+    }),
+    { numRuns: 40 },
   );
 });
