@@ -9,7 +9,7 @@ import { baseSpec, readSpecFile, ROOT } from "../helpers/fixtures";
  * domain itself unless `ownDomain: true`.
  */
 
-type Outcome = "pass" | "suffix" | "registrable";
+type Outcome = "pass" | "suffix" | "registrable" | "reserved";
 
 const table: [domain: string, ownDomain: boolean, outcome: Outcome, why: string][] = [
   // special-use names and everything under them
@@ -48,12 +48,16 @@ const table: [domain: string, ownDomain: boolean, outcome: Outcome, why: string]
   ["us-east-2.elb.amazonaws.com", true, "suffix", "ownDomain does not cover a suffix"],
   ["s3.amazonaws.com", false, "suffix", "a private-section suffix"],
   ["com.au", false, "suffix", "an ICANN second-level suffix"],
+  // multicast DNS: refused, ownDomain or not
+  ["acme.local", false, "reserved", "RFC 6762 .local (mDNS)"],
+  ["acme.local", true, "reserved", "ownDomain does not cover .local"],
 ];
 
 test.each(table)("%s (ownDomain: %s) → %s: %s", (domain, ownDomain, outcome) => {
   const problem = domainProblem(domain, ownDomain);
   if (outcome === "pass") expect(problem).toBeUndefined();
   else if (outcome === "suffix") expect(problem).toMatch(/ is a public suffix \(Public Suffix List\)/);
+  else if (outcome === "reserved") expect(problem).toMatch(/ is under \.local, reserved for multicast DNS \(RFC 6762\)/);
   else expect(problem).toMatch(/ is a registrable internet domain/);
 });
 
@@ -80,7 +84,7 @@ describe("each refusal names the field, the reason and the fix", () => {
       {
         path: "domain",
         message:
-          '"amazonaws.com" is a registrable internet domain: global names <service>.amazonaws.com would shadow real internet names (e.g. www.amazonaws.com) for the whole mesh; use a subdomain, e.g. "mesh.amazonaws.com", a special-use name such as "acme.internal", or set ownDomain: true if amazonaws.com is yours',
+          '"amazonaws.com" is a registrable internet domain: global names <service>.amazonaws.com would shadow real internet names (e.g. www.amazonaws.com) for the whole mesh; use a subdomain of a domain you own, e.g. "mesh.acme.com", a special-use name such as "acme.internal", or set ownDomain: true if amazonaws.com is yours',
       },
     ]);
   });

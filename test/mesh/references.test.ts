@@ -102,12 +102,96 @@ const cases: [string, (s: any) => void, string, RegExp][] = [
     /^no namespace of cluster cluster1 is known to be in the GlobalNamespace .*list the namespaces that call in clusters\[0\]\.namespaces/,
   ],
   [
+    "a listed namespace that is the cluster's gateways' namespace",
+    (s) => {
+      s.members.push({ cluster: "cluster1", namespace: "mesh-*" });
+      s.clusters[0].gateways = { namespace: "mesh-gateways" };
+      s.clusters[0].namespaces = ["mesh-gateways"];
+    },
+    "clusters[0].namespaces[0]",
+    /^mesh-gateways is the cluster's gateways' namespace, which never joins a GlobalNamespace; drop it here$/,
+  ],
+  [
+    "a service in the gateways' namespace",
+    (s) => {
+      s.members.push({ cluster: "cluster2", namespace: "*" });
+      s.clusters[1].gateways = { namespace: "mesh-gateways" };
+      s.services[0].namespace = "mesh-gateways";
+    },
+    "services[0].namespace",
+    /^mesh-gateways is the gateways' namespace of cluster cluster2, which never joins a GlobalNamespace/,
+  ],
+  [
     "a listed service a member rule excludes",
     (s) => (s.members[1].excludeServices = ["catalog"]),
     "services[0]",
     /^service catalog is listed, but the member rule for cluster2\/default excludes it \(excludeServices\); drop one of the two$/,
   ],
 ];
+
+describe("what tunnel mode cannot tell apart at the pods is refused, not written wider or narrower", () => {
+  // catalog runs in cluster2; callers in cluster1 reach it through cluster2's ingress gateway.
+  const rule = (name: string, action: string, from: object, to: object = {}) => ({
+    name,
+    action,
+    from: [{ namespace: "default", ...from }],
+    to: [{ service: "catalog", ...to }],
+  });
+  const withPolicies =
+    (...policies: object[]) =>
+    (s: any) =>
+      (s.policies = policies);
+
+  test("two remote ALLOWs on one port with different HTTP rules: one would let the other's callers through", () => {
+    expect(
+      problems(
+        withPolicies(
+          rule("web-reads", "ALLOW", { cluster: "cluster1", serviceAccounts: ["web"] }, { methods: ["GET"] }),
+          rule("ops-all", "ALLOW", { cluster: "cluster1", serviceAccounts: ["ops"] }),
+        ),
+      ),
+    ).toEqual([
+      {
+        path: "policies[0]",
+        message: expect.stringMatching(
+          /^policies ops-all and web-reads give callers in other clusters different HTTP rules \(ops-all: any request; web-reads: GET\) on port 8082 of catalog; at catalog's pods every caller from another cluster arrives as the ingress gateway/,
+        ),
+      },
+    ]);
+  });
+
+  test("the same HTTP rules for every remote grant, or HTTP rules only for local callers, pass", () => {
+    const same = { methods: ["GET"], paths: ["/products*"] };
+    expect(
+      problems(
+        withPolicies(
+          rule("web-reads", "ALLOW", { cluster: "cluster1", serviceAccounts: ["web"] }, same),
+          rule("ops-reads", "ALLOW", { cluster: "cluster1", serviceAccounts: ["ops"] }, same),
+          rule("local-writes", "ALLOW", { cluster: "cluster2" }, { methods: ["POST"] }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  test("a DENY with HTTP rules for some remote callers would refuse them to all of them", () => {
+    expect(
+      problems(
+        withPolicies(
+          rule("no-admin", "DENY", { cluster: "cluster1", serviceAccounts: ["web"] }, { paths: ["/admin*"] }),
+        ),
+      ),
+    ).toEqual([
+      {
+        path: "policies[0]",
+        message: expect.stringMatching(
+          /^denies no-admin: \/admin\* on catalog to some callers in other clusters, .*drop methods and paths/,
+        ),
+      },
+    ]);
+    // Every member namespace of the calling cluster: exact, so it passes.
+    expect(problems(withPolicies(rule("no-admin", "DENY", {}, { paths: ["/admin*"] })))).toEqual([]);
+  });
+});
 
 test.each(cases)("%s", (_name, mutate, path, message) => {
   const found = problems(mutate);
@@ -138,4 +222,32 @@ test("the same spec without the mistakes resolves, with the policy's defaults fi
   ]);
   expect(model.mtls).toBe("STRICT");
   expect(model.defaultDeny).toBe(false);
+});
+
+test("a cluster's gateways' namespace never joins, whatever its name: its Services are skipped, it is no audience", () => {
+  const spec = baseSpec();
+  spec.members = [{ cluster: "*", namespace: "*" }];
+  spec.clusters[1].gateways = { namespace: "mesh-gateways" };
+  spec.clusters[0].namespaces = ["shop"];
+  spec.services = [];
+  const service = (namespace: string, name: string) => ({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace },
+    spec: { selector: { app: name }, ports: [{ name: "https", port: 443 }] },
+  });
+  const { model, discovery } = buildMesh(spec, [
+    {
+      cluster: "cluster2",
+      source: "cluster2.yaml",
+      objects: [service("mesh-gateways", "istio-ingressgateway"), service("shop", "cart")],
+    },
+  ]);
+  expect(model.services.map((s) => s.name)).toEqual(["cart"]);
+  expect(discovery.skipped).toContainEqual({
+    cluster: "cluster2",
+    service: "mesh-gateways/istio-ingressgateway",
+    reason: "it is in the cluster's gateways' namespace",
+  });
+  expect(model.clusters.find((c) => c.name === "cluster2")!.namespaces).toEqual(["shop"]);
 });

@@ -338,10 +338,19 @@ const cases: [string, (s: any) => void, string, RegExp][] = [
     "a registrable domain as the domain",
     (s) => (s.domain = "google.com"),
     "domain",
-    /^"google.com" is a registrable internet domain: global names <service>.google.com would shadow real internet names \(e.g. www.google.com\) for the whole mesh; use a subdomain, e.g. "mesh.google.com", a special-use name such as "acme.internal", or set ownDomain: true if google.com is yours$/,
+    /^"google.com" is a registrable internet domain: global names <service>.google.com would shadow real internet names \(e.g. www.google.com\) for the whole mesh; use a subdomain of a domain you own, e.g. "mesh.acme.com", a special-use name such as "acme.internal", or set ownDomain: true if google.com is yours$/,
   ],
   ["an IP address as the domain", (s) => (s.domain = "10.0.0.1"), "domain", /^"10.0.0.1" is not a DNS domain/],
 ];
+
+test("gateways in istio-system (next to cacerts) are refused", () => {
+  expect(problems((s) => (s.clusters[0].gateways = { namespace: "istio-system" }))).toEqual([
+    {
+      path: "clusters[0].gateways.namespace",
+      message: expect.stringMatching(/^"istio-system" holds cacerts .*e\.g\. "istio-gateways"/),
+    },
+  ]);
+});
 
 const policy = (p: any) => (s: any) =>
   (s.policies = [{ name: "p", action: "ALLOW", from: [{ namespace: "default" }], to: [{ service: "catalog" }], ...p }]);

@@ -25,6 +25,12 @@ export const SPECIAL_USE_DOMAINS: readonly string[] = [
   "example.org", // RFC 6761
 ];
 
+/**
+ * Special-use names that global names must not use: `.local` is multicast DNS (RFC 6762), answered on the local link
+ * and by Kubernetes' own `cluster.local`.
+ */
+export const RESERVED_DOMAINS: readonly string[] = ["local"];
+
 /** Is `domain` a special-use name or under one? */
 export function isSpecialUseDomain(domain: string): boolean {
   const d = domain.toLowerCase();
@@ -50,6 +56,9 @@ const ALTERNATIVE = 'a special-use name such as "acme.internal"';
  * `ownDomain`: the spec says the domain is registered to its owner.
  */
 export function domainProblem(domain: string, ownDomain = false): string | undefined {
+  const reserved = RESERVED_DOMAINS.find((r) => domain === r || domain.endsWith(`.${r}`));
+  if (reserved)
+    return `"${domain}" is under .${reserved}, reserved for multicast DNS (RFC 6762) and used by Kubernetes' cluster.local; use ${ALTERNATIVE}`;
   const kind = domainKind(domain);
   if (kind === "public-suffix") {
     const { isPrivate } = parse(domain, { allowPrivateDomains: true, detectIp: false });
@@ -59,6 +68,6 @@ export function domainProblem(domain: string, ownDomain = false): string | undef
     return `"${domain}" is a public suffix (Public Suffix List): ${whose}, and ${SHADOW}${domain} would shadow those real internet names for the whole mesh${ownDomain ? " (ownDomain: true does not cover a public suffix)" : ""}; use a subdomain of a domain registered to you, e.g. "mesh.acme.com", or ${ALTERNATIVE}`;
   }
   if (kind === "registrable" && !ownDomain)
-    return `"${domain}" is a registrable internet domain: ${SHADOW}${domain} would shadow real internet names (e.g. www.${domain}) for the whole mesh; use a subdomain, e.g. "mesh.${domain}", ${ALTERNATIVE}, or set ownDomain: true if ${domain} is yours`;
+    return `"${domain}" is a registrable internet domain: ${SHADOW}${domain} would shadow real internet names (e.g. www.${domain}) for the whole mesh; use a subdomain of a domain you own, e.g. "mesh.acme.com", ${ALTERNATIVE}, or set ownDomain: true if ${domain} is yours`;
   return undefined;
 }

@@ -9,6 +9,8 @@ import { PolicyAction } from "./spec";
  * cluster) and at the service's pods (local callers, and HTTP rules).
  */
 export interface Grant {
+  /** The access policy it comes from; absent for an unrestricted service's member namespaces. */
+  policy?: string;
   /** The cluster the callers are in. */
   cluster: string;
   /** The callers, as an AuthorizationPolicy source: a namespace, or the principals of some service accounts. */
@@ -57,6 +59,7 @@ function grantsOf(mesh: MeshModel<unknown>, service: GlobalService, action: Poli
       for (const source of policy.from)
         for (const cluster of mesh.clusters.filter((c) => source.clusters.includes(c.name)))
           grants.push({
+            policy: policy.name,
             cluster: cluster.name,
             source: sourceIn(cluster, source),
             ports: target.ports,
@@ -81,4 +84,9 @@ function sourceIn(cluster: ResolvedCluster<unknown>, source: ResolvedSource): Gr
 /** True when the grant carries HTTP rules (methods or paths), which only the service's pods can check. */
 export function hasHttpRules(g: Grant): boolean {
   return g.methods !== undefined || g.paths !== undefined;
+}
+
+/** Grants from clusters that do not run the service: they reach its pods through its owner's ingress gateway. */
+export function isRemote(g: Grant, service: GlobalService): boolean {
+  return !service.clusters.includes(g.cluster);
 }

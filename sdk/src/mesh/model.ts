@@ -14,6 +14,7 @@ import {
 import { matchesPattern, isExcluded, isMapped, isPattern, isSystemNamespace } from "./membership";
 import { globalHost } from "./names";
 import { resolvePolicies } from "./policies";
+import { checkTunnelHttpRules } from "./tunnelLimits";
 import { defaultPortName, protocolFromName } from "./ports";
 import {
   ClusterSpec,
@@ -140,8 +141,7 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
   const resolvedServices = services.map((s) => s.service).sort(byName);
   const policies = resolvePolicies(issues, spec.policies ?? [], clusters, resolvedServices, discovered.services ?? []);
   checkRestrictedServices(issues, spec, services, policies);
-  issues.throwIfAny();
-  return {
+  const model: MeshModel<A> = {
     name: spec.name,
     domain: spec.domain,
     clusters: clusters.sort(byName),
@@ -153,6 +153,10 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
     defaultDeny: spec.defaultDeny ?? false,
     policies,
   };
+  if (issues.empty)
+    checkTunnelHttpRules(issues, model, new Map((spec.policies ?? []).map((p, i) => [p.name, join("policies", i)])));
+  issues.throwIfAny();
+  return model;
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
@@ -201,6 +205,7 @@ function mappedNamespaces<A>(
   services: ServiceWithPath[],
   seen: readonly string[],
 ): string[] {
+  const gatewayNamespace = c.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE;
   const known = new Set<string>();
   for (const r of spec.members)
     if (matchesPattern(r.cluster, c.name) && !isPattern(r.namespace) && !isSystemNamespace(r.namespace))
@@ -208,13 +213,19 @@ function mappedNamespaces<A>(
   for (const s of services) if (s.service.clusters.includes(c.name)) known.add(s.service.namespace);
   for (const ns of seen) if (isMapped(spec.members, c.name, ns)) known.add(ns);
   (c.namespaces ?? []).forEach((ns, i) => {
-    if (isMapped(spec.members, c.name, ns)) known.add(ns);
+    if (ns === gatewayNamespace)
+      issues.add(
+        join(join(path, "namespaces"), i),
+        `${ns} is the cluster's gateways' namespace, which never joins a GlobalNamespace; drop it here`,
+      );
+    else if (isMapped(spec.members, c.name, ns)) known.add(ns);
     else
       issues.add(
         join(join(path, "namespaces"), i),
         `namespace ${ns} is not mapped by any member rule for cluster ${c.name}; add { cluster: ${c.name}, namespace: ${ns} } to members, or drop it here`,
       );
   });
+  known.delete(gatewayNamespace);
   // A cluster no rule matches at all is reported by checkRules.
   const ruled = spec.members.some((r) => matchesPattern(r.cluster, c.name));
   if (known.size === 0 && services.length > 0 && ruled)
@@ -363,6 +374,13 @@ function mergeServices<A>(
     for (const c of runsIn) {
       if (!clusters.has(c))
         issues.add(join(path, "clusters"), `unknown cluster "${c}"; known clusters: ${[...clusters].join(", ")}`);
+      else if (
+        (spec.clusters.find((x) => x.name === c)?.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE) === namespace
+      )
+        issues.add(
+          join(path, "namespace"),
+          `${namespace} is the gateways' namespace of cluster ${c}, which never joins a GlobalNamespace; move the service to an application namespace`,
+        );
       else if (!isMapped(spec.members, c, namespace))
         issues.add(
           path,

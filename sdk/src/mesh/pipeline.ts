@@ -1,7 +1,7 @@
 import { compileMesh, CompiledMesh } from "./compile";
 import { ClusterManifests, discoverServices, Discovery } from "./discover";
 import { IssueList } from "./errors";
-import { MeshModel, resolveMesh } from "./model";
+import { DEFAULT_GATEWAY_NAMESPACE, MeshModel, resolveMesh } from "./model";
 import { validateSpec } from "./validate";
 
 /** Everything one GlobalNamespace compiles to, and how it got there. */
@@ -21,9 +21,35 @@ export function buildMesh<A = string>(input: unknown, manifests: readonly Cluste
     spec.clusters.map((c) => c.name),
     manifests,
   );
-  const discovery = discoverServices(spec.members, manifests);
+  const discovery = withoutGatewayNamespaces(
+    discoverServices(spec.members, manifests),
+    new Map(spec.clusters.map((c) => [c.name, c.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE])),
+  );
   const model = resolveMesh(spec, discovery);
   return { model, compiled: compileMesh(model), discovery };
+}
+
+/**
+ * A cluster's gateways' namespace is a system namespace of that cluster, whatever its name: its Services (the
+ * gateways') never join, and it is never an audience of the objects.
+ */
+function withoutGatewayNamespaces(discovery: Discovery, gateways: ReadonlyMap<string, string>): Discovery {
+  const skipped = [...discovery.skipped];
+  const services = discovery.services.flatMap((d) => {
+    const inGateways = d.clusters.filter((c) => gateways.get(c) === d.namespace);
+    for (const cluster of inGateways)
+      skipped.push({
+        cluster,
+        service: `${d.namespace}/${d.name}`,
+        reason: "it is in the cluster's gateways' namespace",
+      });
+    const clusters = d.clusters.filter((c) => !inGateways.includes(c));
+    return clusters.length > 0 ? [{ ...d, clusters }] : [];
+  });
+  const namespaces = Object.fromEntries(
+    Object.entries(discovery.namespaces).map(([c, list]) => [c, list.filter((ns) => ns !== gateways.get(c))]),
+  );
+  return { services, skipped, namespaces };
 }
 
 /** Manifests of a cluster the spec does not list would be dropped in silence, and their services with them. */

@@ -258,6 +258,11 @@ function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec
   const o = readObject(issues, path, v, GATEWAYS_FIELDS);
   if (!o) return undefined;
   const namespace = checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "istio-gateways" });
+  if (namespace === "istio-system")
+    issues.add(
+      join(path, "namespace"),
+      `"istio-system" holds cacerts (the mesh's intermediate CA key), and the gateway chart's Role lets a gateway read the secrets of its own namespace; run the gateways in a namespace of their own, e.g. "istio-gateways" (MeshCluster's)`,
+    );
   const ingressSelector = readSelector(issues, join(path, "ingressSelector"), o.ingressSelector, {
     istio: "ingressgateway",
   });
