@@ -1,16 +1,10 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Io } from "../../sdk/src/cli/io";
 import { main } from "../../sdk/src/cli/main";
-import * as audit from "../../sdk/src/mesh/audit";
+import { parseManifests, renderYaml } from "../../sdk/src/mesh";
 import { ROOT } from "../helpers/fixtures";
-
-// The audit as it is, wrapped so one test can make it report what a tampered wiring would (no spec compiles to one).
-jest.mock("../../sdk/src/mesh/audit", () => {
-  const actual = jest.requireActual("../../sdk/src/mesh/audit");
-  return { ...actual, auditWiring: jest.fn(actual.auditWiring) };
-});
 
 function capture(cwd = ROOT): Io & { out: string; err: string } {
   const io = {
@@ -33,39 +27,17 @@ const ACME = [
   "cluster2=examples/acme-fitness/manifests/cluster2.yaml",
 ];
 const EXISTING = "test/cli/fixtures/existing-cluster2.yaml";
+/** The arguments with the examples' paths made absolute, for a run in another directory. */
+const inRoot = (args: string[]) =>
+  args.map((a) => (a.includes("examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a));
 
 // Depends on the issue-9 compiler: the examples' wiring has nothing the audit reports.
 test("the compiled acme-fitness wiring passes the audit: exit 0, the summary, nothing written", async () => {
   const dir = mkdtempSync(join(tmpdir(), "gm-check-"));
-  const inRoot = ACME.map((a) => (a.includes("examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a));
   const io = capture(dir);
-  expect(await main(["check", ...inRoot], io)).toBe(0);
+  expect(await main(["check", ...inRoot(ACME)], io)).toBe(0);
   expect([io.err, readdirSync(dir)]).toEqual(["", []]);
   expect(io.out).toMatch(/^GlobalNamespace acme-fitness /);
-});
-
-test("a wiring wider than the spec: exit 2, each finding with its cluster, object, what and why", async () => {
-  jest.mocked(audit.auditWiring).mockReturnValueOnce([
-    {
-      cluster: "cluster1",
-      object: "ServiceEntry/istio-gateways/gns.acme-fitness.catalog",
-      what: 'exportTo contains "*"',
-      why: "every namespace of the cluster sees it",
-    },
-  ]);
-  const io = capture();
-  expect(await main(["check", ...ACME], io)).toBe(2);
-  expect(io.out).toMatch(/^GlobalNamespace acme-fitness /);
-  expect(io.err).toBe(
-    [
-      "check: 1 finding in the wiring (paths wider than a spec declares):",
-      '  - cluster1: ServiceEntry/istio-gateways/gns.acme-fitness.catalog: exportTo contains "*"; every namespace of the cluster sees it',
-      "",
-    ].join("\n"),
-  );
-  // The audit saw every cluster's compiled objects.
-  const seen = jest.mocked(audit.auditWiring).mock.calls.at(-1)![0];
-  expect([...seen.keys()]).toEqual(["cluster1", "cluster2"]);
 });
 
 describe("check --existing", () => {
@@ -82,6 +54,104 @@ describe("check --existing", () => {
         /^ {2}- cluster2: ServiceEntry\/istio-gateways\/gns\.acme-fitness\.catalog: exists already, owned by GlobalNamespace acme-old; GlobalNamespace acme-fitness writes an object of that name; applying/,
       ),
     ]);
+  });
+
+  describe("globalmesh's own objects there are audited like the wiring (edited after rendering)", () => {
+    /** acme-fitness rendered into a fresh directory: `<dir>/cluster1.yaml`, `<dir>/cluster2.yaml`. */
+    async function rendered(): Promise<string> {
+      const dir = mkdtempSync(join(tmpdir(), "gm-check-existing-"));
+      expect(await main(["render", ...ACME, "--out", dir], capture())).toBe(0);
+      return dir;
+    }
+    /** Edits one object of a rendered cluster file in place. */
+    function edit(dir: string, cluster: string, find: (o: any) => boolean, change: (o: any) => void): void {
+      const file = join(dir, `${cluster}.yaml`);
+      const objects: any[] = parseManifests(readFileSync(file, "utf8"), file);
+      const found = objects.filter(find);
+      expect(found).toHaveLength(1);
+      change(found[0]);
+      writeFileSync(file, renderYaml(objects));
+    }
+    const existing = (dir: string) => ["cluster1", "cluster2"].flatMap((c) => ["--existing", `${c}=${dir}/${c}.yaml`]);
+    const named = (kind: string, name: string) => (o: any) => o.kind === kind && o.metadata.name === name;
+
+    test("the untouched rendering: exit 0, nothing reported", async () => {
+      const dir = await rendered();
+      const io = capture();
+      expect(await main(["check", ...ACME, ...existing(dir)], io)).toBe(0);
+      expect(io.err).toBe("");
+    });
+
+    test('exportTo "*", a wildcard principal, an ingress server without subjectAltNames: exit 2, each reported', async () => {
+      const dir = await rendered();
+      edit(dir, "cluster2", named("ServiceEntry", "gns.acme-fitness.catalog"), (o) => (o.spec.exportTo = ["*"]));
+      const cartPolicy = named("AuthorizationPolicy", "gns.acme-fitness.cart.ingress");
+      edit(dir, "cluster1", cartPolicy, (o) => (o.spec.rules[0].from[0].source.principals = ["*"]));
+      let gateway = "";
+      const cartIngress = (o: any) => o.kind === "Gateway" && /^gns-acme-fitness-cart-ingress-/.test(o.metadata.name);
+      edit(dir, "cluster1", cartIngress, (o) => {
+        gateway = o.metadata.name;
+        delete o.spec.servers[0].tls.subjectAltNames;
+      });
+      const io = capture();
+      expect(await main(["check", ...ACME, ...existing(dir)], io)).toBe(2);
+      expect(io.out).toMatch(/^GlobalNamespace acme-fitness /);
+      const sni = "5000.cart.acme.example.com";
+      expect(io.err.split("\n")).toEqual([
+        "check: 3 findings in the objects globalmesh manages already in the clusters (--existing; paths wider than a spec declares, edited after rendering?):",
+        expect.stringMatching(
+          /^ {2}- cluster1: AuthorizationPolicy\/istio-gateways\/gns\.acme-fitness\.cart\.ingress: rules\[0\]\.from\[0\]\.source\.principals contains "\*"; the wildcard admits identities the spec never named/,
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^ {2}- cluster1: Gateway/istio-gateways/${gateway}: servers\\[0\\] \\(port 443, hosts ${sni}\\): ISTIO_MUTUAL without subjectAltNames, and the AuthorizationPolicy rules that admit ${sni} by connection\\.sni name no exact caller; nothing checks its callers`,
+          ),
+        ),
+        expect.stringMatching(
+          /^ {2}- cluster2: ServiceEntry\/istio-gateways\/gns\.acme-fitness\.catalog: exportTo contains "\*"; every namespace of the cluster sees it: a namespace outside the GlobalNamespace resolves catalog\.acme\.example\.com/,
+        ),
+        "",
+      ]);
+    });
+
+    test("an ingress server without subjectAltNames and without the policy that checks its callers", async () => {
+      const dir = await rendered();
+      let gateway = "";
+      const orderIngress = (o: any) => o.kind === "Gateway" && /^gns-acme-fitness-order-ingress-/.test(o.metadata.name);
+      edit(dir, "cluster1", orderIngress, (o) => {
+        gateway = o.metadata.name;
+        delete o.spec.servers[0].tls.subjectAltNames;
+      });
+      // With its AuthorizationPolicy in place, the policy still checks the callers of the server name: no finding.
+      const io = capture();
+      expect(await main(["check", ...ACME, ...existing(dir)], io)).toBe(0);
+      const file = join(dir, "cluster1.yaml");
+      const objects: any[] = parseManifests(readFileSync(file, "utf8"), file);
+      const rest = objects.filter((o) => !named("AuthorizationPolicy", "gns.acme-fitness.order.ingress")(o));
+      writeFileSync(file, renderYaml(rest));
+      const without = capture();
+      expect(await main(["check", ...ACME, ...existing(dir)], without)).toBe(2);
+      expect(without.err).toContain(
+        `  - cluster1: Gateway/istio-gateways/${gateway}: servers[0] (port 443, hosts 6000.order.acme.example.com): ISTIO_MUTUAL without subjectAltNames, and no AuthorizationPolicy on its gateway admits 6000.order.acme.example.com by connection.sni; any certificate of the mesh's root opens it`,
+      );
+    });
+  });
+
+  test.each([
+    ["--existing", "invalid existing objects for cluster cluster2 (--existing)"],
+    ["--manifests", "invalid manifests for cluster cluster2 (--manifests)"],
+  ])("a %s file that is not YAML: exit 2, said as such with its line, not as a spec error", async (flag, what) => {
+    const dir = mkdtempSync(join(tmpdir(), "gm-check-bad-"));
+    writeFileSync(join(dir, "live.yaml"), "apiVersion: v1\nkind: List\nitems:\n  - { kind: Service\n");
+    const io = capture(dir);
+    expect(await main(["check", ...inRoot(ACME.slice(0, 2)), flag, "cluster2=live.yaml"], io)).toBe(2);
+    expect(io.err).toBe(
+      [
+        `live.yaml: ${what}: not valid YAML (1 problem)`,
+        "  - live.yaml:5:1: Flow map in block collection must be sufficiently indented and end with a }",
+        "",
+      ].join("\n"),
+    );
   });
 
   test("objects that do not collide (ours, another namespace's): exit 0; a directory works like a file", async () => {

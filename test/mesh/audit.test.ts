@@ -1,4 +1,4 @@
-import { auditExisting, auditWiring, Finding } from "../../sdk/src/mesh/audit";
+import { auditExisting, auditWiring, Finding, managedObjects } from "../../sdk/src/mesh/audit";
 import { MeshObject } from "../../sdk/src/mesh";
 import { acmeBuild, bookinfoBuild } from "../helpers/fixtures";
 
@@ -291,7 +291,10 @@ describe("AuthorizationPolicy sources", () => {
     ["c1", (r: any) => (r.from = []), 'rules[0] (ALLOW) has no "from"'],
   ])("%s %#: a wildcard or a missing source is a finding", (cluster, edit, what) => {
     const object = `AuthorizationPolicy/${GW}/gns.shop.catalog.${cluster === "c1" ? "egress" : "ingress"}`;
-    expect(policy(cluster, edit)).toEqual([`${cluster} ${object}: ${what}`]);
+    // The egress server has no SANs (its callers are workloads): that policy was its only check, so it is open too.
+    // The ingress server still checks its callers by subjectAltNames.
+    const server = `c1 Gateway/${GW}/gns.shop.catalog.egress: servers[0] (port 443, hosts ${SNI}): ISTIO_MUTUAL without subjectAltNames, and the AuthorizationPolicy rules that admit ${SNI} by connection.sni name no exact caller`;
+    expect(policy(cluster, edit)).toEqual([`${cluster} ${object}: ${what}`, ...(cluster === "c1" ? [server] : [])]);
   });
 
   test("an ALLOW rule at a gateway without connection.sni opens every tunnel of the gateway", () => {
@@ -364,6 +367,45 @@ describe("gateway servers without an identity check", () => {
     );
     expect(whats(noSans)).toEqual([
       `c2 Gateway/${GW}/gns.shop.catalog.ingress: servers[0] (port 443, hosts ${SNI}): ISTIO_MUTUAL without subjectAltNames, and no AuthorizationPolicy on its gateway admits ${SNI} by connection.sni`,
+    ]);
+  });
+
+  test("an ingress server without SANs whose policy admits any principal: both are findings", () => {
+    const w = tampered(
+      "c2",
+      "Gateway",
+      "gns.shop.catalog.ingress",
+      (o) => delete o.spec.servers[0].tls.subjectAltNames,
+    );
+    const policy: any = w.get("c2")!.find((o) => o.kind === "AuthorizationPolicy")!;
+    policy.spec.rules[0].from[0].source.principals = ["*"];
+    const found = audit(w);
+    expect(found.map((f) => `${f.cluster} ${f.object}: ${f.what}`)).toEqual([
+      `c2 AuthorizationPolicy/${GW}/gns.shop.catalog.ingress: rules[0].from[0].source.principals contains "*"`,
+      `c2 Gateway/${GW}/gns.shop.catalog.ingress: servers[0] (port 443, hosts ${SNI}): ISTIO_MUTUAL without subjectAltNames, and the AuthorizationPolicy rules that admit ${SNI} by connection.sni name no exact caller`,
+    ]);
+    expect(found[1].why).toMatch(/^nothing checks its callers exactly: the handshake takes any certificate/);
+    // Another rule that names its callers exactly for the same server name checks them: the server is covered again.
+    policy.spec.rules.push({
+      from: [{ source: { principals: [C1_EGRESS] } }],
+      when: [{ key: "connection.sni", values: [SNI] }],
+    });
+    expect(audit(w).map((f) => f.object)).toEqual([`AuthorizationPolicy/${GW}/gns.shop.catalog.ingress`]);
+  });
+
+  test("objects edited by hand with empty entries (null) are read, not crashed on", () => {
+    const w = wiring();
+    const c1 = w.get("c1")!;
+    c1.find((o) => o.kind === "Gateway").spec.servers.push(null);
+    c1.find((o) => o.kind === "AuthorizationPolicy").spec.rules.push(null);
+    c1.find((o) => o.kind === "ServiceEntry").spec.endpoints.push(null);
+    const rule = c1.find((o) => o.kind === "DestinationRule");
+    rule.spec.trafficPolicy.portLevelSettings.push(null);
+    rule.spec.subsets = [null];
+    expect(whats(w)).toEqual([
+      `c1 AuthorizationPolicy/${GW}/gns.shop.catalog.egress: rules[1] (ALLOW) has no "from"`,
+      `c1 AuthorizationPolicy/${GW}/gns.shop.catalog.egress: rules[1] (ALLOW, at a gateway) has no connection.sni condition`,
+      `c1 Gateway/${GW}/gns.shop.catalog.egress: servers[1] (port ?, hosts none): tls absent`,
     ]);
   });
 
@@ -551,5 +593,28 @@ describe("objects already in the clusters (check --existing)", () => {
     };
     expect(existing(list).map((f) => f.object)).toEqual(["PeerAuthentication/default/default"]);
     expect(auditExisting(ours, new Map([["c9", [peerAuth("default", {})]]]))).toEqual([]);
+  });
+
+  test("globalmesh's own objects among them, as the audit reads them: edited ones are findings", () => {
+    const edited = wiring().get("c2")!;
+    edited.find((o) => o.kind === "VirtualService").spec.exportTo = ["*"];
+    const foreign = { apiVersion: NET, kind: "VirtualService", metadata: { name: "theirs", namespace: "web" } };
+    const gatewayApi = { ...edited.find((o) => o.kind === "Gateway"), apiVersion: "gateway.networking.k8s.io/v1" };
+    const noNamespace = { ...mtls("x"), metadata: { name: "gns.shop.mtls", labels: meta("x").labels } };
+    const found = new Map([
+      ["c2", [{ apiVersion: "v1", kind: "List", items: edited }, foreign, gatewayApi, noNamespace]],
+    ]);
+    const managed = managedObjects(found).get("c2")!;
+    expect(managed.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      ...edited.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`),
+      "PeerAuthentication/default/gns.shop.mtls",
+    ]);
+    expect(auditWiring(managedObjects(found)).map((f) => `${f.cluster} ${f.object}: ${f.what}`)).toEqual([
+      `c2 VirtualService/${GW}/gns.shop.catalog: exportTo contains "*"`,
+    ]);
+    // Unedited, they pass; an object without a spec is read as an empty one.
+    expect(auditWiring(managedObjects(new Map([["c2", wiring().get("c2")!]])))).toEqual([]);
+    const bare = { apiVersion: NET, kind: "Gateway", metadata: meta("bare") };
+    expect(auditWiring(managedObjects(new Map([["c2", [bare]]])))).toEqual([]);
   });
 });

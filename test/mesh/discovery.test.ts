@@ -55,7 +55,7 @@ test("the same Service in the same namespace of two clusters is one global servi
   ]);
 });
 
-test("Istio's protocol comes from appProtocol, then the port name, else TCP; UDP ports are dropped", () => {
+test("Istio's protocol comes from appProtocol, then the port name, else TCP; UDP ports are dropped, and said", () => {
   const { services, skipped } = discoverServices(rules, [
     {
       cluster: "cluster1",
@@ -80,6 +80,12 @@ test("Istio's protocol comes from appProtocol, then the port name, else TCP; UDP
     ],
   ]);
   expect(skipped).toEqual([
+    {
+      cluster: "cluster1",
+      service: "default/mixed",
+      port: 53,
+      reason: "UDP port 53 is not carried by Istio (it proxies TCP only); the service joins with its other ports",
+    },
     { cluster: "cluster1", service: "default/syslog", reason: "only UDP port 514, which Istio does not carry" },
     { cluster: "cluster1", service: "default/external", reason: "type ExternalName has no workloads to route to" },
   ]);
@@ -276,6 +282,45 @@ describe("discovered ports are checked like the spec's", () => {
     ["a port that is not a mapping", 80, at, "is not a mapping; give a ServicePort, e.g. { name: http, port: 8080 }"],
   ])("%s", (_name, port, path, message) => {
     expect(issuesOf([port])).toEqual([{ path, message }]);
+  });
+
+  test("a Service with TCP and UDP ports joins with its TCP ports; the summary says which port was left out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gm-discover-"));
+    writeFileSync(
+      join(dir, "c2.yaml"),
+      [
+        "apiVersion: v1",
+        "kind: Service",
+        "metadata: { name: resolver }",
+        "spec:",
+        "  ports:",
+        "    - { name: dns-tcp, port: 53 }",
+        "    - { name: dns, port: 53, protocol: UDP }",
+        "    - { name: sctp-x, port: 9999, protocol: SCTP }",
+        "    - { name: http-admin, port: 8080 }",
+        "",
+      ].join("\n"),
+    );
+    const io = {
+      cwd: ROOT,
+      isTTY: false,
+      out: "",
+      err: "",
+      stdout: (t: string) => void (io.out += t),
+      stderr: (t: string) => void (io.err += t),
+    };
+    const code = await main(
+      ["check", "--spec", "examples/acme-fitness/gns.yaml", "--manifests", `cluster2=${join(dir, "c2.yaml")}`],
+      io,
+    );
+    expect([code, io.err]).toEqual([0, ""]);
+    expect(io.out).toMatch(/^ {2}resolver\.acme\.example\.com +\S+ +53\/TCP,8080\/HTTP +runs in cluster2$/m);
+    expect(io.out.slice(io.out.indexOf("Skipped")).split("\n")).toEqual([
+      "Skipped Services and ports:",
+      "  cluster2: default/resolver: UDP port 53 is not carried by Istio (it proxies TCP only); the service joins with its other ports",
+      "  cluster2: default/resolver: SCTP port 9999 is not carried by Istio (it proxies TCP only); the service joins with its other ports",
+      "",
+    ]);
   });
 
   test("the CLI exits 2 on a bad discovered port, writing nothing", async () => {

@@ -171,8 +171,9 @@ describe("access changes in words: mtls, defaultDeny, policies", () => {
   }
 
   test("a policy added: who, where, to what; and the service it restricts", () => {
+    // shopping is mapped in cluster1 only: the source applies there, not in "all clusters".
     expect(access((s) => (s.policies = [SHOP_TO_CATALOG]))).toEqual([
-      "policy shop-to-catalog added: ALLOW shopping/web (all clusters) → catalog port 8082 GET /products*",
+      "policy shop-to-catalog added: ALLOW shopping/web (cluster1) → catalog port 8082 GET /products*",
       "catalog is now restricted: only the callers its ALLOW policies name reach it (until now: every member namespace)",
     ]);
   });
@@ -184,7 +185,7 @@ describe("access changes in words: mtls, defaultDeny, policies", () => {
         (s) => (s.policies = [SHOP_TO_CATALOG]),
       ),
     ).toEqual([
-      "policy shop-to-catalog removed (was ALLOW shopping/web (all clusters) → catalog port 8082 GET /products*)",
+      "policy shop-to-catalog removed (was ALLOW shopping/web (cluster1) → catalog port 8082 GET /products*)",
       "catalog is open again: no ALLOW policy names it, so every member namespace reaches it",
     ]);
   });
@@ -198,20 +199,35 @@ describe("access changes in words: mtls, defaultDeny, policies", () => {
           { namespace: "default", cluster: "cluster1" },
           { namespace: "shopping", serviceAccounts: ["web"] },
         ];
-        p.to = [
-          { service: "catalog", methods: ["GET", "POST"] },
-          { service: "cart", ports: [5000] },
-        ];
+        // No methods or paths: a DENY with HTTP rules for some callers in other clusters is refused (tunnel mode).
+        p.to = [{ service: "catalog" }, { service: "cart", ports: [5000] }];
       },
       (s) => (s.policies = [{ ...SHOP_TO_CATALOG, from: [{ namespace: "default" }, ...SHOP_TO_CATALOG.from] }]),
     );
     expect(changed).toEqual([
       "policy shop-to-catalog: ALLOW → DENY",
       "policy shop-to-catalog: caller default now in cluster1 (was all clusters)",
-      "policy shop-to-catalog: on catalog, port 8082 GET /products* → GET,POST",
+      "policy shop-to-catalog: on catalog, port 8082 GET /products* → every request",
       "policy shop-to-catalog: target cart port 5000 added",
       // With no ALLOW policy left on it, catalog is open again (to every caller the DENY does not match).
       "catalog is open again: no ALLOW policy names it, so every member namespace reaches it",
+    ]);
+  });
+
+  test("where a source applies: the spec's cluster, not every cluster that maps its namespace", () => {
+    const deny = (from: object) => ({ name: "no-web", action: "DENY", from: [from], to: [{ service: "cart" }] });
+    const added = (from: object) => access((s) => (s.policies = [deny(from)]));
+    // shopping is mapped in cluster1 only; `cluster: cluster1` names the one cluster the source was given for.
+    expect(added({ namespace: "shopping", serviceAccounts: ["web"], cluster: "cluster1" })).toEqual([
+      "policy no-web added: DENY shopping/web (cluster1) → cart",
+    ]);
+    // default is mapped in every member cluster: without a cluster, or with a pattern matching them all, it is all.
+    expect(added({ namespace: "default" })).toEqual(["policy no-web added: DENY default (all clusters) → cart"]);
+    expect(added({ namespace: "default", cluster: "cluster*" })).toEqual([
+      "policy no-web added: DENY default (all clusters) → cart",
+    ]);
+    expect(added({ namespace: "default", cluster: "cluster2" })).toEqual([
+      "policy no-web added: DENY default (cluster2) → cart",
     ]);
   });
 

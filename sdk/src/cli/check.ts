@@ -1,4 +1,4 @@
-import { auditExisting, auditWiring, Finding } from "../mesh/audit";
+import { auditExisting, auditWiring, Finding, managedObjects } from "../mesh/audit";
 import { buildAllFromFiles, clustersOf, objectsByCluster } from "./build";
 import { loadExisting, usage } from "./inputs";
 import { Io } from "./io";
@@ -16,8 +16,10 @@ const EXIT_FINDINGS = 2;
 
 /**
  * `globalmesh check`: validates the specs (and discovery from the manifests), prints the summary, then audits the
- * compiled objects for paths wider than a spec can declare and, with `--existing`, for objects already in the
- * clusters they would collide with. Writes nothing. Exit 0 when all is well, 2 with the findings on stderr.
+ * compiled objects for paths wider than a spec can declare. With `--existing`, it also audits globalmesh's own objects
+ * already in the clusters the same way (edited after rendering, or rendered by another version), and reports the
+ * objects there that the compiled ones would collide with. Writes nothing. Exit 0 when all is well, 2 with the
+ * findings on stderr.
  */
 export function check(opts: CheckOptions, io: Io): number {
   const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd);
@@ -32,13 +34,19 @@ export function check(opts: CheckOptions, io: Io): number {
   io.stdout(builds.map((b) => summarize(b)).join("\n"));
   const objects = objectsByCluster(builds);
   const wiring = auditWiring(objects);
+  const edited = auditWiring(managedObjects(existing));
   const collisions = auditExisting(objects, existing);
-  if (wiring.length === 0 && collisions.length === 0) return 0;
+  if (wiring.length === 0 && edited.length === 0 && collisions.length === 0) return 0;
   const report: string[] = [];
   if (wiring.length > 0)
     report.push(
       `check: ${count(wiring.length, "finding")} in the wiring (paths wider than a spec declares):`,
       ...wiring.map(line),
+    );
+  if (edited.length > 0)
+    report.push(
+      `check: ${count(edited.length, "finding")} in the objects globalmesh manages already in the clusters (--existing; paths wider than a spec declares, edited after rendering?):`,
+      ...edited.map(line),
     );
   if (collisions.length > 0)
     report.push(

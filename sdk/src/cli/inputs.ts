@@ -34,6 +34,8 @@ interface ClusterFilesFlag {
   what: string;
   /** The fix when a path is missing or holds no YAML. */
   give: string;
+  /** What a file that is not YAML is, for the message: "invalid manifests". */
+  invalid: string;
 }
 
 const MANIFESTS: ClusterFilesFlag = {
@@ -41,6 +43,7 @@ const MANIFESTS: ClusterFilesFlag = {
   example: "cluster1=manifests/cluster1.yaml",
   what: "its manifests",
   give: 'give a manifest file or a directory of them, e.g. "manifests/cluster1.yaml"',
+  invalid: "invalid manifests",
 };
 
 const EXISTING: ClusterFilesFlag = {
@@ -48,6 +51,7 @@ const EXISTING: ClusterFilesFlag = {
   example: "cluster1=live/cluster1.yaml",
   what: "the objects already in it",
   give: 'give a YAML file of the objects in the cluster (e.g. from kubectl get -o yaml) or a directory of them, e.g. "live/cluster1.yaml"',
+  invalid: "invalid existing objects",
 };
 
 /** `--manifests cluster=path` values → manifests per cluster; a directory means every .yaml/.yml file in it. */
@@ -76,10 +80,23 @@ function loadClusterFiles(values: string[], cwd: string, kind: ClusterFilesFlag)
     const cluster = pair.slice(0, eq);
     for (const file of yamlFiles(resolve(cwd, pair.slice(eq + 1)), kind)) {
       const source = relative(cwd, file) || file;
-      out.push({ cluster, source, objects: parseManifests(readFileSync(file, "utf8"), source) });
+      out.push({ cluster, source, objects: parseYaml(readFileSync(file, "utf8"), source, cluster, kind) });
     }
   }
   return out;
+}
+
+/**
+ * One file of a `<cluster>=<file-or-directory>` flag, parsed. A YAML error names the file, its line and column, and
+ * what the file was given as (not a GlobalNamespace spec).
+ */
+function parseYaml(text: string, source: string, cluster: string, kind: ClusterFilesFlag): unknown[] {
+  try {
+    return parseManifests(text, source);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    throw new SpecError(e.issues, e.source, `${kind.invalid} for cluster ${cluster} (${kind.flag}): not valid YAML`);
+  }
 }
 
 function readInput(file: string, cwd: string, flag: string): string {

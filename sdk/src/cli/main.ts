@@ -20,8 +20,10 @@ Usage:
       Validate the specs (and discovery from the manifests), print the summary and audit the objects: any path wider
       than a spec declares (exportTo "*", a wildcard principal, an ALLOW rule without "from", a gateway server or a
       tunnel without an identity check) is a finding. --existing: YAML of the objects already in a cluster (e.g.
-      kubectl get -o yaml); an object of the same kind and name that this GlobalNamespace does not own, or a
-      namespace-wide PeerAuthentication not ours where we write one, is a finding. Findings exit 2. Writes nothing.
+      kubectl get -o yaml); the ones globalmesh manages (app.kubernetes.io/managed-by: globalmesh) get the same
+      audit, for edits made after rendering; an object of the same kind and name that this GlobalNamespace does not
+      own, or a namespace-wide PeerAuthentication not ours where we write one, is a finding. Findings exit 2. Writes
+      nothing.
   globalmesh diff <old-gns.yaml> <new-gns.yaml> [--manifests <cluster>=<file-or-dir> ...]
                   [--old-manifests <cluster>=<file-or-dir> ...] [--new-manifests <cluster>=<file-or-dir> ...]
       Explain what the change does: mtls, defaultDeny and access policies in words, per service (moves, ports,

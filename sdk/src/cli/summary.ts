@@ -2,7 +2,7 @@ import { MeshBuild } from "../mesh";
 
 /**
  * The short report `render` and `check` print: objects per cluster (and the file each went to, when written), global
- * hosts and their virtual IPs.
+ * hosts and their virtual IPs, and what discovery left out (Services, and ports of Services that join).
  */
 export function summarize(build: MeshBuild, written?: Map<string, string>): string {
   const { model, compiled, discovery } = build;
@@ -25,7 +25,10 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
     );
   }
   if (discovery.skipped.length > 0) {
-    lines.push("", "Skipped Services:");
+    lines.push(
+      "",
+      discovery.skipped.some((s) => s.port !== undefined) ? "Skipped Services and ports:" : "Skipped Services:",
+    );
     for (const s of discovery.skipped) lines.push(`  ${s.cluster}: ${s.service}: ${s.reason}`);
   }
   return lines.join("\n") + "\n";

@@ -1,6 +1,8 @@
 import { isPlainObject, Plain } from "./fields";
 import { CLUSTER_DNS_SUFFIX } from "./gateways";
 import {
+  API_NETWORKING,
+  API_SECURITY,
   AuthorizationPolicyObject,
   AuthorizationRule,
   ClientTLSSettings,
@@ -113,13 +115,13 @@ function destinationTls(o: DestinationRuleObject, add: Add): void {
   const policy = (where: string, p: Partial<TrafficPolicy> & { tls?: ClientTLSSettings }) => {
     check(`${where}tls`, p.tls);
     (Array.isArray(p.portLevelSettings) ? p.portLevelSettings : []).forEach((l, i) =>
-      check(`${where}portLevelSettings[${i}] (port ${l.port?.number ?? "?"}) tls`, l.tls),
+      check(`${where}portLevelSettings[${i}] (port ${l?.port?.number ?? "?"}) tls`, l?.tls),
     );
   };
   const spec = o.spec as Partial<DestinationRuleObject["spec"]>;
-  if (spec.trafficPolicy) policy("trafficPolicy.", spec.trafficPolicy);
+  if (isPlainObject(spec.trafficPolicy)) policy("trafficPolicy.", spec.trafficPolicy);
   (Array.isArray(spec.subsets) ? spec.subsets : []).forEach((s, i) => {
-    if (s.trafficPolicy) policy(`subsets[${i}] (${s.name}) trafficPolicy.`, s.trafficPolicy);
+    if (isPlainObject(s?.trafficPolicy)) policy(`subsets[${i}] (${String(s.name)}) trafficPolicy.`, s.trafficPolicy);
   });
 }
 
@@ -130,7 +132,8 @@ function authorization(o: AuthorizationPolicyObject, list: readonly MeshObject<u
   const spec = o.spec as Partial<AuthorizationPolicyObject["spec"]>;
   if (spec.action !== undefined && spec.action !== "ALLOW") return; // DENY closes paths; it never opens one
   const atGateway = gatewaysSelected(o, list).length > 0;
-  (Array.isArray(spec.rules) ? spec.rules : []).forEach((r: Partial<AuthorizationRule>, i) => {
+  (Array.isArray(spec.rules) ? spec.rules : []).forEach((rule: Partial<AuthorizationRule> | null, i) => {
+    const r = rule ?? {};
     const at = `rules[${i}]`;
     const from = Array.isArray(r.from) ? r.from : [];
     if (from.length === 0)
@@ -205,7 +208,8 @@ const OPEN_SERVERS: Partial<Record<string, string>> = {
 /** Gateway servers: mutual TLS, and the caller's identity checked (by SANs, or per SNI by an AuthorizationPolicy). */
 function gatewayServers(o: GatewayObject, list: readonly MeshObject<unknown>[], add: Add): void {
   const servers = Array.isArray(o.spec.servers) ? o.spec.servers : [];
-  servers.forEach((s: Partial<Server>, i) => {
+  servers.forEach((server: Partial<Server> | null, i) => {
+    const s = server ?? {};
     const hosts = (Array.isArray(s.hosts) ? s.hosts : []).map(String);
     const at = `servers[${i}] (port ${s.port?.number ?? "?"}, hosts ${hosts.join(", ") || "none"})`;
     for (const h of hosts.filter((h) => isWildcard(dnsName(h))))
@@ -222,13 +226,23 @@ function gatewayServers(o: GatewayObject, list: readonly MeshObject<unknown>[], 
     }
     if (mode !== "ISTIO_MUTUAL" && mode !== "MUTUAL") return;
     if (Array.isArray(s.tls?.subjectAltNames) && s.tls.subjectAltNames.length > 0) return;
-    const uncovered = hosts.filter((h) => !sniCovered(o, dnsName(h), list));
-    if (uncovered.length === 0) return;
-    add(
-      o,
-      `${at}: ${mode} without subjectAltNames, and no AuthorizationPolicy on its gateway admits ${uncovered.join(", ")} by ${SNI_KEY}`,
-      "any certificate of the mesh's root opens it: a workload of any namespace, or of any cluster on the same root, can call the gateway directly with that server name",
-    );
+    const open =
+      "any certificate of the mesh's root opens it: a workload of any namespace, or of any cluster on the same root, can call the gateway directly with that server name";
+    const cover = new Map(hosts.map((h) => [h, sniCover(o, dnsName(h), list)] as const));
+    const none = hosts.filter((h) => cover.get(h) === "none");
+    const unchecked = hosts.filter((h) => cover.get(h) === "unchecked");
+    if (none.length > 0)
+      add(
+        o,
+        `${at}: ${mode} without subjectAltNames, and no AuthorizationPolicy on its gateway admits ${none.join(", ")} by ${SNI_KEY}`,
+        open,
+      );
+    if (unchecked.length > 0)
+      add(
+        o,
+        `${at}: ${mode} without subjectAltNames, and the AuthorizationPolicy rules that admit ${unchecked.join(", ")} by ${SNI_KEY} name no exact caller`,
+        "nothing checks its callers exactly: the handshake takes any certificate of the mesh's root, and the policy admits callers the spec never named (its own finding says which)",
+      );
   });
 }
 
@@ -239,22 +253,43 @@ function dnsName(host: string): string {
 }
 
 /**
- * Is a server name's caller checked by an AuthorizationPolicy on the gateway's pods: an ALLOW rule for that SNI (the
- * rule's own sources are audited apart), or a DENY rule for it that matches every caller?
+ * How an AuthorizationPolicy on the gateway's pods checks the callers of a server name: "checked" when an ALLOW rule
+ * for that SNI names its callers by exact identities, or a DENY rule for it matches every caller; "unchecked" when
+ * the only ALLOW rules for it admit any caller (no "from", a source without principals or namespaces, a wildcard:
+ * the rule's own finding says which); "none" when no policy names it.
  */
-function sniCovered(g: GatewayObject, sni: string, list: readonly MeshObject<unknown>[]): boolean {
-  return list.some((p) => {
-    if (p.kind !== "AuthorizationPolicy" || p.metadata.namespace !== g.metadata.namespace) return false;
-    if (!selects(p, g.spec.selector)) return false;
+function sniCover(
+  g: GatewayObject,
+  sni: string,
+  list: readonly MeshObject<unknown>[],
+): "checked" | "unchecked" | "none" {
+  let cover: "unchecked" | "none" = "none";
+  for (const p of list) {
+    if (p.kind !== "AuthorizationPolicy" || p.metadata.namespace !== g.metadata.namespace) continue;
+    if (!selects(p, g.spec.selector)) continue;
     const action = p.spec.action ?? "ALLOW";
-    return (Array.isArray(p.spec.rules) ? p.spec.rules : []).some((r: Partial<AuthorizationRule>) => {
-      const names = (Array.isArray(r.when) ? r.when : [])
+    for (const r of (Array.isArray(p.spec.rules) ? p.spec.rules : []) as (Partial<AuthorizationRule> | null)[]) {
+      const names = (Array.isArray(r?.when) ? r.when : [])
         .filter((c) => c?.key === SNI_KEY)
         .flatMap((c) => (Array.isArray(c.values) ? c.values.map(String) : []));
-      if (!names.some((v) => sniMatches(v, sni))) return false;
-      return action === "ALLOW" || !Array.isArray(r.from) || r.from.length === 0;
-    });
-  });
+      if (!names.some((v) => sniMatches(v, sni))) continue;
+      const from = Array.isArray(r?.from) ? r.from : [];
+      if (action === "DENY") {
+        if (from.length === 0) return "checked";
+      } else if (action === "ALLOW") {
+        if (from.length > 0 && from.every(namesExactCallers)) return "checked";
+        cover = "unchecked";
+      }
+    }
+  }
+  return cover;
+}
+
+/** A rule source that names its callers: principals or namespaces, none of them a wildcard. */
+function namesExactCallers(f: unknown): boolean {
+  const source: Plain = isPlainObject(f) && isPlainObject(f.source) ? f.source : {};
+  const values = [source.principals, source.namespaces].flatMap((v) => (Array.isArray(v) ? v.map(String) : []));
+  return values.length > 0 && !values.some(isWildcard);
 }
 
 /** Istio's string match: exact, `*` alone, `prefix*` or `*suffix`. */
@@ -309,7 +344,7 @@ function missingPeerAuthentication(list: readonly MeshObject<unknown>[], strict:
     const gns = o.metadata.labels?.[GLOBAL_NAMESPACE];
     if (o.kind !== "ServiceEntry" || !gns || !strict.has(gns)) continue;
     for (const e of Array.isArray(o.spec.endpoints) ? o.spec.endpoints : []) {
-      const ns = typeof e.address === "string" ? localNamespace(e.address) : undefined;
+      const ns = typeof e?.address === "string" ? localNamespace(e.address) : undefined;
       if (ns === undefined || covered.has(ns)) continue;
       add(
         o,
@@ -386,6 +421,43 @@ export function auditExisting(
     }
   }
   return sortFindings(out);
+}
+
+/** The kinds globalmesh writes, and their API version (the group is what must match). */
+const WRITTEN_KINDS: ReadonlyMap<string, string> = new Map([
+  ["ServiceEntry", API_NETWORKING],
+  ["VirtualService", API_NETWORKING],
+  ["DestinationRule", API_NETWORKING],
+  ["Gateway", API_NETWORKING],
+  ["AuthorizationPolicy", API_SECURITY],
+  ["PeerAuthentication", API_SECURITY],
+]);
+
+/**
+ * globalmesh's own objects among those already in the clusters (label `app.kubernetes.io/managed-by: globalmesh`, of
+ * a kind it writes), per cluster, as `auditWiring` reads them: what `check --existing` audits for objects edited after
+ * rendering. Every GlobalNamespace's are kept, as the audit's rules read objects together (an AuthorizationPolicy
+ * checks a Gateway's callers). `List` objects are unpacked; a namespace left out is `default`, as kubectl applies it.
+ */
+export function managedObjects(existing: ReadonlyMap<string, readonly unknown[]>): Map<string, MeshObject<unknown>[]> {
+  const out = new Map<string, MeshObject<unknown>[]>();
+  for (const [cluster, found] of existing) {
+    const ours = flatten(found).flatMap((e): MeshObject<unknown>[] => {
+      const o = existingObject(e);
+      const api = o && WRITTEN_KINDS.get(o.kind);
+      if (!o || !api || !sameGroup(o.apiVersion, api) || o.labels[MANAGED_BY] !== "globalmesh") return [];
+      const object = {
+        apiVersion: o.apiVersion ?? api,
+        kind: o.kind,
+        metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
+        spec: o.spec,
+      };
+      // Shaped like a compiled object, but read from a file: the audit checks every field it reads.
+      return [object as unknown as MeshObject<unknown>];
+    });
+    out.set(cluster, [...(out.get(cluster) ?? []), ...ours]);
+  }
+  return out;
 }
 
 interface ExistingObject {

@@ -312,9 +312,12 @@ function sourceWho(s: ResolvedSource): string {
   return s.serviceAccounts ? s.serviceAccounts.map((a) => `${s.namespace}/${a}`).join(", ") : s.namespace;
 }
 
+/**
+ * The clusters a source applies in: "all clusters" only when it applies in every member cluster. A source the spec
+ * narrowed (`cluster: c1`), or whose namespace only some member clusters map, names its clusters.
+ */
 function sourceWhere(s: ResolvedSource, m: MeshModel): string {
-  const mappedIn = m.clusters.filter((c) => c.namespaces.includes(s.namespace)).map((c) => c.name);
-  return mappedIn.every((c) => s.clusters.includes(c)) ? "all clusters" : s.clusters.join(", ");
+  return m.clusters.every((c) => s.clusters.includes(c.name)) ? "all clusters" : s.clusters.join(", ");
 }
 
 function describeSource(s: ResolvedSource, m: MeshModel): string {

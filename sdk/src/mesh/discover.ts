@@ -39,10 +39,15 @@ export interface DiscoveredService {
   origin: string;
 }
 
-/** A Service that a rule selects but that cannot take part, and why. */
+/**
+ * A Service that a rule selects but that cannot take part, and why; with `port`, one port of a Service that joins
+ * with its other ports (a UDP or SCTP port, which Istio does not carry).
+ */
 export interface SkippedService {
   cluster: string;
   service: string;
+  /** Set when only this port is left out. */
+  port?: number;
   reason: string;
 }
 
@@ -176,9 +181,18 @@ export function discoverServices(rules: readonly MemberRule[], manifests: readon
       const { ports, dropped } = servicePorts(issues, where, spec.ports);
       if (ports === undefined) continue;
       if (ports.length === 0) {
-        skip(dropped.length ? `only ${dropped.join(", ")}, which Istio does not carry` : "no ports");
+        skip(
+          dropped.length ? `only ${dropped.map((d) => d.label).join(", ")}, which Istio does not carry` : "no ports",
+        );
         continue;
       }
+      for (const d of dropped)
+        skipped.push({
+          cluster: m.cluster,
+          service: `${namespace}/${name}`,
+          port: d.number,
+          reason: `${d.label} is not carried by Istio (it proxies TCP only); the service joins with its other ports`,
+        });
       const selector = selectorOf(spec.selector);
       const picked = selector ? workloads.filter((w) => w.namespace === namespace && selectsPod(selector, w)) : [];
       found.push({
@@ -362,15 +376,16 @@ function selectsPod(selector: Record<string, string>, w: Workload): boolean {
 
 /**
  * Kubernetes ServicePorts → global service ports, checked like the spec's: `port` a whole number 1–65535, the name a
- * DNS label. UDP and SCTP ports are dropped: Istio proxies TCP only. `ports` is undefined when a port is wrong.
+ * DNS label. UDP and SCTP ports are dropped (Istio proxies TCP only) and returned in `dropped`. `ports` is undefined
+ * when a port is wrong.
  */
 function servicePorts(
   issues: IssueList,
   where: string,
   raw: unknown,
-): { ports: ServicePort[] | undefined; dropped: string[] } {
+): { ports: ServicePort[] | undefined; dropped: { number: number; label: string }[] } {
   const ports: ServicePort[] = [];
-  const dropped: string[] = [];
+  const dropped: { number: number; label: string }[] = [];
   let bad = false;
   (Array.isArray(raw) ? raw : []).forEach((p: unknown, i) => {
     const path = `${where} ports[${i}]`;
@@ -388,7 +403,7 @@ function servicePorts(
     }
     const l4 = typeof p.protocol === "string" ? p.protocol : "TCP";
     if (l4 !== "TCP") {
-      dropped.push(`${l4} port ${number}`);
+      dropped.push({ number, label: `${l4} port ${number}` });
       return;
     }
     const appProtocol = typeof p.appProtocol === "string" ? p.appProtocol : undefined;
