@@ -57,7 +57,8 @@ test.each(table)("%s (ownDomain: %s) → %s: %s", (domain, ownDomain, outcome) =
   const problem = domainProblem(domain, ownDomain);
   if (outcome === "pass") expect(problem).toBeUndefined();
   else if (outcome === "suffix") expect(problem).toMatch(/ is a public suffix \(Public Suffix List\)/);
-  else if (outcome === "reserved") expect(problem).toMatch(/ is under \.local, reserved for multicast DNS \(RFC 6762\)/);
+  else if (outcome === "reserved")
+    expect(problem).toMatch(/ is under \.local, reserved for multicast DNS \(RFC 6762\)/);
   else expect(problem).toMatch(/ is a registrable internet domain/);
 });
 
