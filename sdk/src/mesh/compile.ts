@@ -151,18 +151,11 @@ function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
     callers: clients.map((c) => spiffeUri(c.gateways.egressPrincipal)),
   };
   // Per calling cluster, the tunnels any of its callers is granted.
-  const admitted = clients
-    .map((c) => ({ c, ports: [...new Set(remoteGrants.filter((g) => g.cluster === c.name).flatMap((g) => g.ports))] }))
-    .filter(({ ports }) => ports.length > 0)
-    .map(({ c, ports }) =>
-      tunnelRule(
-        { principals: [c.gateways.egressPrincipal] },
-        tunnels(
-          s,
-          ports.sort((a, b) => a - b),
-        ),
-      ),
-    );
+  const admitted = clients.flatMap((c) => {
+    const granted = remoteGrants.filter((g) => g.cluster === c.name).flatMap((g) => g.ports);
+    const ports = [...new Set(granted)].sort((a, b) => a - b);
+    return ports.length > 0 ? [tunnelRule({ principals: [c.gateways.egressPrincipal] }, tunnels(s, ports))] : [];
+  });
   return [
     ...resolveLocally,
     tunnelGateway(ingress, s),
