@@ -1,31 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Io } from "../../sdk/src/cli/io";
 import { main } from "../../sdk/src/cli/main";
 import { parseManifests, renderYaml } from "../../sdk/src/mesh";
 import { ROOT } from "../helpers/fixtures";
+import { capture, ACME_ARGS } from "../helpers/cli";
 
-function capture(cwd = ROOT): Io & { out: string; err: string } {
-  const io = {
-    cwd,
-    isTTY: false,
-    out: "",
-    err: "",
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
-}
-
-const ACME = [
-  "--spec",
-  "examples/acme-fitness/gns.yaml",
-  "--manifests",
-  "cluster1=examples/acme-fitness/manifests/cluster1.yaml",
-  "--manifests",
-  "cluster2=examples/acme-fitness/manifests/cluster2.yaml",
-];
 const EXISTING = "test/cli/fixtures/existing-cluster2.yaml";
 /** The arguments with the examples' paths made absolute, for a run in another directory. */
 const inRoot = (args: string[]) =>
@@ -35,7 +15,7 @@ const inRoot = (args: string[]) =>
 test("the compiled acme-fitness wiring passes the audit: exit 0, the summary, nothing written", async () => {
   const dir = mkdtempSync(join(tmpdir(), "gm-check-"));
   const io = capture(dir);
-  expect(await main(["check", ...inRoot(ACME)], io)).toBe(0);
+  expect(await main(["check", ...inRoot(ACME_ARGS)], io)).toBe(0);
   expect([io.err, readdirSync(dir)]).toEqual(["", []]);
   expect(io.out).toMatch(/^GlobalNamespace acme-fitness /);
 });
@@ -43,7 +23,7 @@ test("the compiled acme-fitness wiring passes the audit: exit 0, the summary, no
 describe("check --existing", () => {
   test("a namespace-wide PeerAuthentication not ours, and an object of our name owned by another: exit 2", async () => {
     const io = capture();
-    expect(await main(["check", ...ACME, "--existing", `cluster2=${EXISTING}`], io)).toBe(2);
+    expect(await main(["check", ...ACME_ARGS, "--existing", `cluster2=${EXISTING}`], io)).toBe(2);
     const lines = io.err.trimEnd().split("\n");
     expect(lines[0]).toBe("check: 2 objects already in the clusters collide with the wiring (--existing):");
     expect(lines.slice(1)).toEqual([
@@ -60,7 +40,7 @@ describe("check --existing", () => {
     /** acme-fitness rendered into a fresh directory: `<dir>/cluster1.yaml`, `<dir>/cluster2.yaml`. */
     async function rendered(): Promise<string> {
       const dir = mkdtempSync(join(tmpdir(), "gm-check-existing-"));
-      expect(await main(["render", ...ACME, "--out", dir], capture())).toBe(0);
+      expect(await main(["render", ...ACME_ARGS, "--out", dir], capture())).toBe(0);
       return dir;
     }
     /** Edits one object of a rendered cluster file in place. */
@@ -78,7 +58,7 @@ describe("check --existing", () => {
     test("the untouched rendering: exit 0, nothing reported", async () => {
       const dir = await rendered();
       const io = capture();
-      expect(await main(["check", ...ACME, ...existing(dir)], io)).toBe(0);
+      expect(await main(["check", ...ACME_ARGS, ...existing(dir)], io)).toBe(0);
       expect(io.err).toBe("");
     });
 
@@ -94,7 +74,7 @@ describe("check --existing", () => {
         delete o.spec.servers[0].tls.subjectAltNames;
       });
       const io = capture();
-      expect(await main(["check", ...ACME, ...existing(dir)], io)).toBe(2);
+      expect(await main(["check", ...ACME_ARGS, ...existing(dir)], io)).toBe(2);
       expect(io.out).toMatch(/^GlobalNamespace acme-fitness /);
       const sni = "5000.cart.acme.example.com";
       expect(io.err.split("\n")).toEqual([
@@ -124,13 +104,13 @@ describe("check --existing", () => {
       });
       // With its AuthorizationPolicy in place, the policy still checks the callers of the server name: no finding.
       const io = capture();
-      expect(await main(["check", ...ACME, ...existing(dir)], io)).toBe(0);
+      expect(await main(["check", ...ACME_ARGS, ...existing(dir)], io)).toBe(0);
       const file = join(dir, "cluster1.yaml");
       const objects: any[] = parseManifests(readFileSync(file, "utf8"), file);
       const rest = objects.filter((o) => !named("AuthorizationPolicy", "gns.acme-fitness.order.ingress")(o));
       writeFileSync(file, renderYaml(rest));
       const without = capture();
-      expect(await main(["check", ...ACME, ...existing(dir)], without)).toBe(2);
+      expect(await main(["check", ...ACME_ARGS, ...existing(dir)], without)).toBe(2);
       expect(without.err).toContain(
         `  - cluster1: Gateway/istio-gateways/${gateway}: servers[0] (port 443, hosts 6000.order.acme.example.com): ISTIO_MUTUAL without subjectAltNames, and no AuthorizationPolicy on its gateway admits 6000.order.acme.example.com by connection.sni; any certificate of the mesh's root opens it`,
       );
@@ -144,7 +124,7 @@ describe("check --existing", () => {
     const dir = mkdtempSync(join(tmpdir(), "gm-check-bad-"));
     writeFileSync(join(dir, "live.yaml"), "apiVersion: v1\nkind: List\nitems:\n  - { kind: Service\n");
     const io = capture(dir);
-    expect(await main(["check", ...inRoot(ACME.slice(0, 2)), flag, "cluster2=live.yaml"], io)).toBe(2);
+    expect(await main(["check", ...inRoot(ACME_ARGS.slice(0, 2)), flag, "cluster2=live.yaml"], io)).toBe(2);
     expect(io.err).toBe(
       [
         `live.yaml: ${what}: not valid YAML (1 problem)`,
@@ -156,7 +136,7 @@ describe("check --existing", () => {
 
   test("objects that do not collide (ours, another namespace's): exit 0; a directory works like a file", async () => {
     const io = capture();
-    expect(await main(["check", ...ACME, "--existing", "cluster1=examples/acme-fitness/manifests"], io)).toBe(0);
+    expect(await main(["check", ...ACME_ARGS, "--existing", "cluster1=examples/acme-fitness/manifests"], io)).toBe(0);
     expect(io.err).toBe("");
   });
 
@@ -172,7 +152,7 @@ describe("check --existing", () => {
     ],
   ])("usage error %#: exit 2", async (extra, message) => {
     const io = capture();
-    expect(await main(["check", ...ACME, ...extra], io)).toBe(2);
+    expect(await main(["check", ...ACME_ARGS, ...extra], io)).toBe(2);
     expect(io.err).toMatch(message);
   });
 });

@@ -2,32 +2,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Io } from "../../sdk/src/cli/io";
 import { main } from "../../sdk/src/cli/main";
 import { ROOT } from "../helpers/fixtures";
+import { capture, ACME_ARGS } from "../helpers/cli";
 import { findAll, parseXml, textOf, XmlElement } from "./xml";
 
-function capture(): Io & { out: string; err: string } {
-  const io = {
-    cwd: ROOT,
-    isTTY: false,
-    out: "",
-    err: "",
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
-}
-
-/** The arguments `npm run demo` passes to graph, minus --out. */
-const ACME = [
-  "--spec",
-  "examples/acme-fitness/gns.yaml",
-  "--manifests",
-  "cluster1=examples/acme-fitness/manifests/cluster1.yaml",
-  "--manifests",
-  "cluster2=examples/acme-fitness/manifests/cluster2.yaml",
-];
 const SERVICES = {
   cluster1: ["cart", "cart-redis", "order", "order-mongo", "payment", "shopping", "users", "users-mongo"],
   cluster2: ["catalog", "catalog-mongo"],
@@ -42,7 +21,7 @@ const SHOPPING_TO_CATALOG = [
 async function graphTo(file: string): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), "gm-graph-")), file);
   const io = capture();
-  expect(await main(["graph", ...ACME, "--out", out], io)).toBe(0);
+  expect(await main(["graph", ...ACME_ARGS, "--out", out], io)).toBe(0);
   expect(io.err).toBe("");
   expect(io.out).toContain("1 caller (Deployment/shopping → catalog.acme.example.com)");
   return readFileSync(out, "utf8");
@@ -115,10 +94,10 @@ test("--out .dot and .mmd write the same drawing as Graphviz and Mermaid text", 
 
 test.each([
   [
-    ["graph", ...ACME, "--out", "topology.png"],
+    ["graph", ...ACME_ARGS, "--out", "topology.png"],
     /--out: "topology\.png" does not end in \.svg, \.dot, \.mmd; name the file after the format, e\.g\. "topology\.svg"/,
   ],
-  [["graph", ...ACME], /graph needs --out/],
+  [["graph", ...ACME_ARGS], /graph needs --out/],
   [["graph", "--out", "x.svg"], /graph needs --spec/],
 ])("usage error %#: exit 2", async (argv, message) => {
   const io = capture();
@@ -128,7 +107,7 @@ test.each([
 
 test("the globalmesh bin writes the SVG too (Graphviz loads outside jest)", () => {
   const out = join(mkdtempSync(join(tmpdir(), "gm-graph-bin-")), "topology.svg");
-  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "graph", ...ACME, "--out", out], {
+  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "graph", ...ACME_ARGS, "--out", out], {
     cwd: ROOT,
     encoding: "utf8",
   });

@@ -2,24 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { Io } from "../../sdk/src/cli/io";
 import { main } from "../../sdk/src/cli/main";
 import { deriveVip } from "../../sdk/src/mesh";
 import { ROOT } from "../helpers/fixtures";
+import { capture } from "../helpers/cli";
 
 /** Several GlobalNamespaces in one run: `--spec` more than once. */
-
-function capture(cwd = ROOT): Io & { out: string; err: string } {
-  const io = {
-    cwd,
-    isTTY: false,
-    out: "",
-    err: "",
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
-}
 
 const A = join(ROOT, "examples/acme-fitness");
 const ACME_SPEC = ["--spec", `${A}/gns.yaml`];

@@ -4,34 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { main } from "../../sdk/src/cli/main";
-import { Io } from "../../sdk/src/cli/io";
 import { ROOT } from "../helpers/fixtures";
+import { capture, ACME_ARGS } from "../helpers/cli";
 import { istioSchemaProblems } from "../helpers/istioSchema";
-
-function capture(cwd = ROOT): Io & { out: string; err: string } {
-  const io = {
-    cwd,
-    isTTY: false,
-    out: "",
-    err: "",
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
-}
-const ACME = [
-  "--spec",
-  "examples/acme-fitness/gns.yaml",
-  "--manifests",
-  "cluster1=examples/acme-fitness/manifests/cluster1.yaml",
-  "--manifests",
-  "cluster2=examples/acme-fitness/manifests/cluster2.yaml",
-];
 
 test("render writes one multi-document YAML per cluster and prints the summary", async () => {
   const out = mkdtempSync(join(tmpdir(), "gm-render-"));
   const io = capture();
-  expect(await main(["render", ...ACME, "--out", out], io)).toBe(0);
+  expect(await main(["render", ...ACME_ARGS, "--out", out], io)).toBe(0);
   expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
   const docs = parseAllDocuments(readFileSync(join(out, "cluster1.yaml"), "utf8"));
   const objects = docs.map((d) => d.toJS());
@@ -48,7 +28,7 @@ test("render writes one multi-document YAML per cluster and prints the summary",
 test("manifests may be a directory; rendering twice gives byte-identical files", async () => {
   const a = mkdtempSync(join(tmpdir(), "gm-a-"));
   const b = mkdtempSync(join(tmpdir(), "gm-b-"));
-  await main(["render", ...ACME, "--out", a], capture());
+  await main(["render", ...ACME_ARGS, "--out", a], capture());
   const dir = mkdtempSync(join(tmpdir(), "gm-manifests-"));
   writeFileSync(join(dir, "cluster2.yml"), readFileSync(join(ROOT, "examples/acme-fitness/manifests/cluster2.yaml")));
   writeFileSync(join(dir, "notes.txt"), "not yaml");
@@ -103,11 +83,11 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
       /^usage: invalid command line \(1 problem\)\n {2}- --spec: "missing\.yaml" cannot be read \(ENOENT\); give the path of a GlobalNamespace spec file, e\.g\. "gns\.yaml"$/m,
     ],
     [
-      ["render", ...ACME.slice(0, 2), "--manifests", "cluster1", "--manifests", "=x.yaml", "--out", "x"],
+      ["render", ...ACME_ARGS.slice(0, 2), "--manifests", "cluster1", "--manifests", "=x.yaml", "--out", "x"],
       /--manifests: "cluster1" is not <cluster>=<file-or-directory>; name the cluster, then its manifests, e\.g\. "cluster1=manifests\/cluster1\.yaml"\n {2}- --manifests: "=x\.yaml" is not/,
     ],
     [
-      ["render", ...ACME.slice(0, 2), "--manifests", "cluster1=nowhere", "--out", "x"],
+      ["render", ...ACME_ARGS.slice(0, 2), "--manifests", "cluster1=nowhere", "--out", "x"],
       /--manifests: ".*nowhere" cannot be read \(ENOENT\); give a manifest file or a directory of them/,
     ],
     [["render", "--spec", "a", "--bogus"], /usage: Unknown option '--bogus'/],
@@ -115,7 +95,7 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
     [
       [
         "render",
-        ...ACME.slice(0, 2),
+        ...ACME_ARGS.slice(0, 2),
         "--manifests",
         "clustr2=examples/acme-fitness/manifests/cluster2.yaml",
         "--out",
@@ -133,7 +113,7 @@ describe("invalid input: exit code 2, the field path and line, nothing written",
 test("check validates and summarizes without writing anything", async () => {
   const dir = mkdtempSync(join(tmpdir(), "gm-check-"));
   const io = capture(dir);
-  const inRoot = ACME.map((a) =>
+  const inRoot = ACME_ARGS.map((a) =>
     a.startsWith("examples/") || a.includes("=examples/") ? a.replace("examples/", `${ROOT}/examples/`) : a,
   );
   expect(await main(["check", ...inRoot], io)).toBe(0);
@@ -148,7 +128,7 @@ test("an output path that cannot be written is the caller's error (2); an intern
   const file = join(mkdtempSync(join(tmpdir(), "gm-file-")), "a-file");
   writeFileSync(file, "");
   const io = capture();
-  expect(await main(["render", ...ACME, "--out", join(file, "out")], io)).toBe(2);
+  expect(await main(["render", ...ACME_ARGS, "--out", join(file, "out")], io)).toBe(2);
   expect(io.err).toMatch(/cannot write .*cluster1\.yaml \(ENOTDIR\)/);
   const seen = capture();
   const broken = {
@@ -157,13 +137,13 @@ test("an output path that cannot be written is the caller's error (2); an intern
       throw new Error("stdout closed");
     },
   };
-  expect(await main(["check", ...ACME], broken)).toBe(3);
+  expect(await main(["check", ...ACME_ARGS], broken)).toBe(3);
   expect(seen.err).toMatch(/^globalmesh: internal error: Error: stdout closed/);
 });
 
 test("the globalmesh bin runs from the repository (npx globalmesh)", () => {
   const out = mkdtempSync(join(tmpdir(), "gm-bin-"));
-  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", ...ACME, "--out", out], {
+  const r = spawnSync(process.execPath, [join(ROOT, "sdk/bin/globalmesh.js"), "render", ...ACME_ARGS, "--out", out], {
     cwd: ROOT,
     encoding: "utf8",
   });
