@@ -20,6 +20,31 @@ test("the compiled acme-fitness wiring passes the audit: exit 0, the summary, no
   expect(io.out).toMatch(/^GlobalNamespace acme-fitness /);
 });
 
+test("the summary says who may call: member namespaces, mTLS and what policies restrict", async () => {
+  const io = capture();
+  expect(await main(["check", ...ACME_ARGS], io)).toBe(0);
+  expect(io.out).toContain(
+    [
+      "Access:",
+      "  cluster1  member namespaces: default",
+      "  cluster2  member namespaces: default",
+      "  mTLS: STRICT in every member namespace",
+      "  policies: 0 policies; every member namespace may call every service",
+    ].join("\n"),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "gm-check-"));
+  const spec = join(dir, "gns.yaml");
+  writeFileSync(
+    spec,
+    readFileSync(join(ROOT, "examples/acme-fitness/gns.yaml"), "utf8") +
+      "policies:\n  - { name: shop-to-catalog, action: ALLOW, from: [{ namespace: default, cluster: cluster1 }], to: [{ service: catalog }] }\n",
+  );
+  const restricted = capture();
+  const args = inRoot(ACME_ARGS).map((a) => (a.endsWith("gns.yaml") ? spec : a));
+  expect(await main(["check", ...args], restricted)).toBe(0);
+  expect(restricted.out).toContain("  policies: 1 policy; restricted to their ALLOW policies: catalog\n");
+});
+
 describe("check --existing", () => {
   test("a namespace-wide PeerAuthentication not ours, and an object of our name owned by another: exit 2", async () => {
     const io = capture();

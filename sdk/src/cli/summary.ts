@@ -1,4 +1,4 @@
-import { MeshBuild } from "../mesh";
+import { isRestricted, MeshBuild } from "../mesh";
 
 /**
  * The short report `render` and `check` print: objects per cluster (and the file each went to, when written), global
@@ -24,6 +24,7 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
       `  ${s.host.padEnd(hostWidth)}  ${s.address.padEnd(15)}${s.pinned ? " (pinned)" : ""}  ${ports.padEnd(12)}  runs in ${s.clusters.join(", ")}`,
     );
   }
+  lines.push("", "Access:", ...accessLines(build));
   if (discovery.skipped.length > 0) {
     lines.push(
       "",
@@ -32,6 +33,26 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
     for (const s of discovery.skipped) lines.push(`  ${s.cluster}: ${s.service}: ${s.reason}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** Who may call: the member namespaces per cluster, mTLS, and what the policies restrict (docs/security.md). */
+function accessLines({ model }: MeshBuild): string[] {
+  const clusterWidth = width(model.clusters.map((c) => c.name));
+  const restricted = model.services.filter((s) => isRestricted(model, s)).map((s) => s.name);
+  const denies = model.policies.filter((p) => p.action === "DENY").length;
+  return [
+    ...model.clusters.map(
+      (c) => `  ${c.name.padEnd(clusterWidth)}  member namespaces: ${c.namespaces.join(", ") || "(none)"}`,
+    ),
+    `  mTLS: ${model.mtls === "STRICT" ? "STRICT in every member namespace" : "PERMISSIVE (no PeerAuthentication written)"}`,
+    `  policies: ${model.policies.length === 1 ? "1 policy" : `${model.policies.length} policies`}${denies ? ` (${denies} DENY)` : ""}; ${
+      restricted.length === 0
+        ? "every member namespace may call every service"
+        : model.defaultDeny
+          ? "defaultDeny: only what ALLOW policies open"
+          : `restricted to their ALLOW policies: ${restricted.join(", ")}`
+    }`,
+  ];
 }
 
 function plural(n: number, what: string): string {
