@@ -1,3 +1,4 @@
+import { parseStackOutputs } from "../../e2e/outputs";
 import { kubeconfigText } from "../helpers/kubeconfigs";
 import { HELM_RELEASE, ofType } from "./checks";
 import { RunResult } from "./runProgram";
@@ -141,6 +142,69 @@ export const PROGRAMS: ProgramCase[] = [
           expect.arrayContaining(["productpage.bookinfo.example.com", "reviews.bookinfo.example.com"]),
         );
         gatewaysApartFromCacerts(r, 3);
+      },
+    },
+  },
+  {
+    // e2e/: the conformance run's program (README "Conformance run on real clusters"); e2e/run.ts sets the two
+    // kubeconfigs as secrets. Here as any other program; only a Docker machine runs it for real.
+    dir: "e2e",
+    config: {
+      cluster1Kubeconfig: kubeconfig("kind-globalmesh-e2e-1"),
+      cluster2Kubeconfig: kubeconfig("kind-globalmesh-e2e-2"),
+    },
+    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig"],
+    expect: {
+      counts: {
+        "globalmesh:index:KubeconfigCluster": 2,
+        "globalmesh:index:MeshTrust": 1,
+        "globalmesh:index:MeshCluster": 2,
+        "globalmesh:index:GlobalNamespace": 1,
+        "kubernetes:yaml/v2:ConfigGroup": 2,
+        "kubernetes:apps/v1:Deployment": 2,
+      },
+      outputs: ["catalog", "clients", "hosts", "meshClusters", "objectNames"],
+      installsIstiod: true,
+      check: (r) => {
+        gatewaysApartFromCacerts(r, 2);
+        if (!r.preview) {
+          // What e2e/run.ts reads, as `pulumi stack output --json --show-secrets` prints it, through its own parser.
+          const outputs = parseStackOutputs(JSON.stringify(reveal(r.stackOutputs)));
+          expect(outputs.catalog).toEqual({
+            host: "catalog.acme.example.com",
+            address: expect.stringMatching(/^24\d\./),
+            port: 8082,
+            owners: ["cluster2"],
+          });
+          expect(outputs.clients.member).toMatchObject({ cluster: "cluster1", namespace: "default" });
+          expect(outputs.clients.outsider).toMatchObject({ cluster: "cluster1", namespace: "outsider" });
+          expect(outputs.meshClusters.cluster2.ingressPrincipal).toBe(
+            "cluster.local/ns/istio-gateways/sa/istio-ingressgateway-cluster2",
+          );
+          expect(outputs.meshClusters.cluster1.ingressAddress).toMatch(/^203\.0\.113\./);
+        }
+        // The single-node overrides reach the charts, over MeshCluster's own values, which stay.
+        const values = (chart: string) =>
+          ofType(r, HELM_RELEASE)
+            .filter((g) => reveal(g.inputs.chart) === chart)
+            .map((g) => reveal(g.inputs.values) as any);
+        expect(values("istiod")).toHaveLength(2);
+        for (const v of values("istiod")) {
+          expect(v).toMatchObject({
+            autoscaleEnabled: false,
+            replicaCount: 1,
+            meshConfig: { accessLogFile: "/dev/stdout", trustDomain: "cluster.local" },
+            global: { multiCluster: { clusterName: expect.stringMatching(/^cluster[12]$/) } },
+          });
+          expect(v.meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE).toBe("true");
+        }
+        for (const v of values("gateway"))
+          expect(v).toMatchObject({ autoscaling: { enabled: false }, replicaCount: 1 });
+        // The clients: curl, pinned, in a member and a non-member namespace.
+        const deployments = ofType(r, "kubernetes:apps/v1:Deployment").map((g) => reveal(g.inputs) as any);
+        expect(deployments.map((d) => d.metadata.namespace).sort()).toEqual(["default", "outsider"]);
+        for (const d of deployments)
+          expect(d.spec.template.spec.containers[0].image).toMatch(/^curlimages\/curl:\d+\.\d+\.\d+$/);
       },
     },
   },
