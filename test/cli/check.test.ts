@@ -53,10 +53,10 @@ describe("check --existing", () => {
     expect(lines[0]).toBe("check: 2 objects already in the clusters collide with the wiring (--existing):");
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(
-        /^ {2}- cluster2: PeerAuthentication\/default\/default: a namespace-wide PeerAuthentication \(mtls PERMISSIVE\) already exists in namespace default, not managed by globalmesh, where GlobalNamespace acme-fitness writes PeerAuthentication\/default\/gns\.acme-fitness\.mtls; Istio honours only the oldest namespace-wide PeerAuthentication of a namespace/,
+        /^ {2}- error cluster2: PeerAuthentication\/default\/default: a namespace-wide PeerAuthentication \(mtls PERMISSIVE\) already exists in namespace default, not managed by globalmesh, where GlobalNamespace acme-fitness writes PeerAuthentication\/default\/gns\.acme-fitness\.mtls; Istio honours only the oldest namespace-wide PeerAuthentication of a namespace/,
       ),
       expect.stringMatching(
-        /^ {2}- cluster2: ServiceEntry\/istio-gateways\/gns\.acme-fitness\.catalog: exists already, owned by GlobalNamespace acme-old; GlobalNamespace acme-fitness writes an object of that name; applying/,
+        /^ {2}- error cluster2: ServiceEntry\/istio-gateways\/gns\.acme-fitness\.catalog: exists already, owned by GlobalNamespace acme-old; GlobalNamespace acme-fitness writes an object of that name; applying/,
       ),
     ]);
   });
@@ -105,15 +105,15 @@ describe("check --existing", () => {
       expect(io.err.split("\n")).toEqual([
         "check: 3 findings in the objects globalmesh manages already in the clusters (--existing; paths wider than a spec declares, edited after rendering?):",
         expect.stringMatching(
-          /^ {2}- cluster1: AuthorizationPolicy\/istio-gateways\/gns\.acme-fitness\.cart\.ingress: rules\[0\]\.from\[0\]\.source\.principals contains "\*"; the wildcard admits identities the spec never named/,
+          /^ {2}- error cluster1: AuthorizationPolicy\/istio-gateways\/gns\.acme-fitness\.cart\.ingress: rules\[0\]\.from\[0\]\.source\.principals contains "\*"; the wildcard admits identities the spec never named/,
         ),
         expect.stringMatching(
           new RegExp(
-            `^ {2}- cluster1: Gateway/istio-gateways/${gateway}: servers\\[0\\] \\(port 443, hosts ${sni}\\): ISTIO_MUTUAL without subjectAltNames, and the AuthorizationPolicy rules that admit ${sni} by connection\\.sni name no exact caller; nothing checks its callers`,
+            `^ {2}- error cluster1: Gateway/istio-gateways/${gateway}: servers\\[0\\] \\(port 443, hosts ${sni}\\): ISTIO_MUTUAL without subjectAltNames, and the AuthorizationPolicy rules that admit ${sni} by connection\\.sni name no exact caller; nothing checks its callers`,
           ),
         ),
         expect.stringMatching(
-          /^ {2}- cluster2: ServiceEntry\/istio-gateways\/gns\.acme-fitness\.catalog: exportTo contains "\*"; every namespace of the cluster sees it: a namespace outside the GlobalNamespace resolves catalog\.acme\.example\.com/,
+          /^ {2}- error cluster2: ServiceEntry\/istio-gateways\/gns\.acme-fitness\.catalog: exportTo contains "\*"; every namespace of the cluster sees it: a namespace outside the GlobalNamespace resolves catalog\.acme\.example\.com/,
         ),
         "",
       ]);
@@ -137,7 +137,7 @@ describe("check --existing", () => {
       const without = capture();
       expect(await main(["check", ...ACME_ARGS, ...existing(dir)], without)).toBe(2);
       expect(without.err).toContain(
-        `  - cluster1: Gateway/istio-gateways/${gateway}: servers[0] (port 443, hosts 6000.order.acme.example.com): ISTIO_MUTUAL without subjectAltNames, and no AuthorizationPolicy on its gateway admits 6000.order.acme.example.com by connection.sni; any certificate of the mesh's root opens it`,
+        `  - error cluster1: Gateway/istio-gateways/${gateway}: servers[0] (port 443, hosts 6000.order.acme.example.com): ISTIO_MUTUAL without subjectAltNames, and no AuthorizationPolicy on its gateway admits 6000.order.acme.example.com by connection.sni; any certificate of the mesh's root opens it`,
       );
     });
   });
@@ -162,7 +162,17 @@ describe("check --existing", () => {
   test("objects that do not collide (ours, another namespace's): exit 0; a directory works like a file", async () => {
     const io = capture();
     expect(await main(["check", ...ACME_ARGS, "--existing", "cluster1=examples/acme-fitness/manifests"], io)).toBe(0);
-    expect(io.err).toBe("");
+    // Workloads without an egress gateway or a mesh config: warnings (the dump may be partial), not errors.
+    expect(io.err.split("\n")).toEqual([
+      "check: 2 findings about what the clusters need first (--existing; like istioctl analyze):",
+      expect.stringMatching(
+        /^ {2}- warning cluster1: ConfigMap\/istio-system\/istio: no mesh config among the objects given/,
+      ),
+      expect.stringMatching(
+        /^ {2}- warning cluster1: Service\/istio-gateways\/istio-egressgateway: no egress gateway among the objects given .*; install it/,
+      ),
+      "",
+    ]);
   });
 
   test.each([
@@ -187,4 +197,66 @@ test("--help lists the new flags", async () => {
   expect(await main(["--help"], io)).toBe(0);
   expect(io.out).toContain("--existing <cluster>=<file-or-dir>");
   expect(io.out).toMatch(/globalmesh render --spec <gns\.yaml> \[--spec <other-gns\.yaml> \.\.\.\]/);
+});
+
+describe("check --existing: what the clusters need first (like istioctl analyze)", () => {
+  const live = (docs: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "gm-analyze-"));
+    writeFileSync(join(dir, "live.yaml"), docs.join("\n---\n") + "\n");
+    return join(dir, "live.yaml");
+  };
+  const EGRESS =
+    "apiVersion: v1\nkind: Service\nmetadata: { name: istio-egressgateway, namespace: istio-gateways }\nspec: { ports: [{ port: 443 }] }";
+  const meshConfig = (capture: boolean) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio, namespace: istio-system }\ndata:\n  mesh: |-\n    defaultConfig:\n      proxyMetadata:\n        ISTIO_META_DNS_CAPTURE: "${capture}"\n        ISTIO_META_DNS_AUTO_ALLOCATE: "true"`;
+
+  test("egress gateway and DNS capture present: exit 0, nothing reported", async () => {
+    const io = capture();
+    expect(await main(["check", ...ACME_ARGS, "--existing", `cluster1=${live([EGRESS, meshConfig(true)])}`], io)).toBe(
+      0,
+    );
+    expect(io.err).toBe("");
+  });
+
+  test("DNS capture off, a DestinationRule covering the egress gateway, a Gateway holding 443: errors, exit 2", async () => {
+    const file = live([
+      EGRESS,
+      meshConfig(false),
+      "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: all-tls, namespace: default }\nspec: { host: '*.svc.cluster.local', trafficPolicy: { tls: { mode: ISTIO_MUTUAL } } }",
+      "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: own, namespace: default }\nspec: { host: cart.default.svc.cluster.local }",
+      "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: public, namespace: istio-gateways }\nspec:\n  selector: { istio: ingressgateway }\n  servers: [{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ['*'], tls: { mode: SIMPLE, credentialName: web } }]",
+      "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: other, namespace: istio-gateways }\nspec:\n  selector: { istio: ingressgateway }\n  servers: [{ port: { number: 443, name: https, protocol: HTTPS }, hosts: ['shop.example.org'], tls: { mode: SIMPLE, credentialName: web } }]",
+    ]);
+    const io = capture();
+    expect(await main(["check", ...ACME_ARGS, "--existing", `cluster1=${file}`], io)).toBe(2);
+    expect(io.err.split("\n")).toEqual([
+      "check: 3 findings about what the clusters need first (--existing; like istioctl analyze):",
+      expect.stringMatching(
+        /^ {2}- error cluster1: ConfigMap\/istio-system\/istio: DNS capture is off \(ISTIO_META_DNS_CAPTURE is not "true"\); .*set meshConfig\.defaultConfig\.proxyMetadata\.ISTIO_META_DNS_CAPTURE: "true"/,
+      ),
+      expect.stringMatching(
+        /^ {2}- error cluster1: DestinationRule\/default\/all-tls: host "\*\.svc\.cluster\.local" covers the egress gateway istio-egressgateway\.istio-gateways\.svc\.cluster\.local; .*narrow its host/,
+      ),
+      expect.stringMatching(
+        /^ {2}- error cluster1: Gateway\/istio-gateways\/public: servers\[0\] holds port 443 on the same gateway pods with hosts \*, which cover the wiring's \d+\.\w+\.acme\.example\.com.*; .*narrow its hosts/,
+      ),
+      "",
+    ]);
+    const json = capture();
+    expect(await main(["check", ...ACME_ARGS, "--existing", `cluster1=${file}`, "-o", "json"], json)).toBe(2);
+    expect(JSON.parse(json.out).findings.map((f: any) => [f.severity, f.category, f.object])).toEqual([
+      ["error", "prerequisite", "ConfigMap/istio-system/istio"],
+      ["error", "prerequisite", "DestinationRule/default/all-tls"],
+      ["error", "prerequisite", "Gateway/istio-gateways/public"],
+    ]);
+  });
+
+  test("Istio objects alone tell nothing of what is missing: no warning", async () => {
+    const file = live([
+      "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: own, namespace: default }\nspec: { host: cart.default.svc.cluster.local }",
+    ]);
+    const io = capture();
+    expect(await main(["check", ...ACME_ARGS, "--existing", `cluster1=${file}`], io)).toBe(0);
+    expect(io.err).toBe("");
+  });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { Io } from "../../sdk/src/cli/io";
@@ -65,10 +66,11 @@ describe("moving catalog from cluster2 to cluster1", () => {
     // cluster1 trades its client side of catalog (remote rule, egress gateway, its policy, subsets, one route) for
     // the serving side (ingress gateway, its policy, the ingress hop's rule, one route); cluster2 the other way round;
     // both keep their host entry (entry, route).
-    expect(io.out.split("\n").slice(0, 4)).toEqual([
+    expect(io.out.split("\n").slice(0, 5)).toEqual([
       "catalog.acme.example.com moves from cluster2 to cluster1",
       "cluster1: 5 objects removed, 4 added, 2 changed",
       "cluster2: 4 objects removed, 5 added, 2 changed",
+      "total: 9 objects removed, 9 added, 4 changed in 2 clusters; 1 service changes",
       "",
     ]);
   });
@@ -152,7 +154,7 @@ test("invalid input exits 2 and names the file, the field and its line", async (
   expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-invalid.yaml`], io)).toBe(2);
   expect(io.out).toBe("");
   expect(io.err).toMatch(
-    /^test\/fixtures\/acme-invalid\.yaml: invalid GlobalNamespace spec \(1 problem\)\n {2}- domain \(line 3:9\): "acme_example" is not a DNS domain/,
+    /^test\/fixtures\/acme-invalid\.yaml: invalid GlobalNamespace spec \(1 problem\)\n {2}- test\/fixtures\/acme-invalid\.yaml:3:9: domain: "acme_example" is not a DNS domain/,
   );
 });
 
@@ -183,4 +185,73 @@ test("the globalmesh bin runs diff with the same exit codes", () => {
   const same = bin(["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, ...MANIFESTS]);
   expect([same.status, same.stdout]).toEqual([0, "no changes\n"]);
   expect(bin(["diff", `${A}/gns.yaml`, `${F}/acme-invalid.yaml`]).status).toBe(2);
+});
+
+describe("-o json: a DiffResult document", () => {
+  test("the move of catalog: the same facts as the text, objects by kind/namespace/name", async () => {
+    const io = capture();
+    expect(await main([...MOVE_CATALOG, "-o", "json"], io)).toBe(1);
+    const doc = JSON.parse(io.out);
+    expect(doc).toMatchObject({
+      apiVersion: "globalmesh.io/v1",
+      kind: "DiffResult",
+      changed: true,
+      totals: { added: 9, removed: 9, changed: 4, clusters: 2, services: 1 },
+      globalNamespace: [],
+      access: [],
+      services: [
+        { service: "catalog", host: "catalog.acme.example.com", changes: ["moves from cluster2 to cluster1"] },
+      ],
+    });
+    expect(doc.clusters.map((c: any) => c.cluster)).toEqual(["cluster1", "cluster2"]);
+    const c1 = doc.clusters[0];
+    expect(c1.removed).toHaveLength(5);
+    expect(c1.removed[0]).toEqual({
+      kind: expect.any(String),
+      namespace: expect.any(String),
+      name: expect.any(String),
+    });
+    expect(c1.changed[0].fields[0]).toEqual(
+      expect.objectContaining({ path: expect.any(String), op: expect.stringMatching(/^(added|removed|changed)$/) }),
+    );
+  });
+
+  test("a cluster joining: its membership, its 71 objects", async () => {
+    const io = capture();
+    expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-cluster3.yaml`, ...MANIFESTS, "-o", "json"], io)).toBe(1);
+    const doc = JSON.parse(io.out);
+    const c3 = doc.clusters.find((c: any) => c.cluster === "cluster3");
+    expect(c3).toMatchObject({ membership: "joins" });
+    expect(c3.added).toHaveLength(71);
+    expect(doc.totals).toEqual({ added: 71, removed: 0, changed: 20, clusters: 3, services: 0 });
+  });
+
+  test("no changes: changed false, exit 0", async () => {
+    const io = capture();
+    expect(await main(["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, ...MANIFESTS, "-o", "json"], io)).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({
+      kind: "DiffResult",
+      changed: false,
+      clusters: [],
+      totals: { added: 0 },
+    });
+  });
+});
+
+test("--quiet prints nothing; the exit code says it", async () => {
+  for (const [argv, code] of [
+    [MOVE_CATALOG, 1],
+    [["diff", `${A}/gns.yaml`, `${A}/gns.yaml`, ...MANIFESTS], 0],
+  ] as const) {
+    const io = capture();
+    expect(await main([...argv, "--quiet"], io)).toBe(code);
+    expect(io.out).toBe("");
+    expect(io.err).toBe("");
+  }
+});
+
+test("the new spec on standard input (-)", async () => {
+  const io = Object.assign(capture(), { stdin: () => readFileSync(join(ROOT, F, "acme-cluster3.yaml"), "utf8") });
+  expect(await main(["diff", `${A}/gns.yaml`, "-", ...MANIFESTS], io)).toBe(1);
+  expect(io.out.split("\n")[0]).toBe("cluster cluster3 joins");
 });

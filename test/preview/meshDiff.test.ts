@@ -268,3 +268,48 @@ describe("access changes in words: mtls, defaultDeny, policies", () => {
     ]);
   });
 });
+
+describe("lists matched by identity, not position", () => {
+  test("a cluster that sorts first joining: the others' lists gain it, nothing reads as replaced", () => {
+    const before = spec();
+    const after = spec();
+    after.clusters.unshift({ name: "cluster0", ingress: { address: "10.0.0.9" } });
+    after.members.unshift({ cluster: "cluster0", namespace: "default" });
+    const d = diffMeshes(build(before), build(after));
+    expect(d.mesh).toEqual(["cluster cluster0 joins", "rule { cluster: cluster0, namespace: default } added"]);
+    const fields = d.clusters.flatMap((c) => c.changed.flatMap((x) => x.fields));
+    expect(fields.length).toBeGreaterThan(0);
+    // Only additions naming cluster0: no cluster1/2/3 value is said to change or go.
+    for (const f of fields) {
+      expect(f.op).toBe("added");
+      expect(JSON.stringify(f.after)).toMatch(/cluster0/);
+    }
+  });
+
+  test("named items by name; equal items wherever they moved; the rest paired in order or added/removed", () => {
+    expect(
+      fieldChanges(
+        {
+          ports: [
+            { name: "a", number: 1 },
+            { name: "b", number: 2 },
+          ],
+        },
+        {
+          ports: [
+            { name: "z", number: 9 },
+            { name: "b", number: 3 },
+            { name: "a", number: 1 },
+          ],
+        },
+      ),
+    ).toEqual([
+      { path: "ports[0]", op: "added", after: { name: "z", number: 9 } },
+      { path: "ports[1].number", op: "changed", before: 2, after: 3 },
+    ]);
+    expect(fieldChanges({ hosts: ["a", "b", "c"] }, { hosts: ["x", "a", "c"] })).toEqual([
+      { path: "hosts[0]", op: "added", after: "x" },
+      { path: "hosts[1]", op: "removed", before: "b" },
+    ]);
+  });
+});

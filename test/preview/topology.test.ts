@@ -1,7 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
 import { GlobalNamespace } from "../../sdk/src/gns";
-import { buildMesh, buildTopology, ClusterManifests, topologyGraph, topologyToMermaid } from "../../sdk/src/mesh";
+import {
+  buildMesh,
+  buildTopology,
+  ClusterManifests,
+  hostsIn,
+  serviceNodeCount,
+  Topology,
+  TOPOLOGY_DETAIL_LIMIT,
+  topologyGraph,
+  topologyToDot,
+  topologyToMermaid,
+} from "../../sdk/src/mesh";
 import { acmeBuild, acmeManifests } from "../helpers/fixtures";
 import { kubeconfigText } from "../helpers/kubeconfigs";
 import { installMocks, valueOf } from "../helpers/pulumiHarness";
@@ -128,4 +139,137 @@ test("the GlobalNamespace's topology output is known at preview even when an ing
   expect(mmd.match(/^ {2}subgraph c\d\[".*"\]$/gm)).toEqual(['  subgraph c0["cluster1"]', '  subgraph c1["cluster2"]']);
   expect(mmd).toContain('("catalog<br/>catalog.acme.example.com:8082")');
   expect(mmd.match(/==>/g)).toHaveLength(3);
+});
+
+describe("callers in env values holding URLs", () => {
+  test.each([
+    ["http://catalog.acme.example.com:8082/x", ["catalog.acme.example.com:8082"]],
+    ["https://user:pw@catalog.acme.example.com/products?q=1", ["catalog.acme.example.com"]],
+    ["mongodb://a.example.com:27017,b.example.com:27017/db", ["a.example.com:27017", "b.example.com:27017"]],
+    ["catalog.acme.example.com:8082/path", ["catalog.acme.example.com:8082"]],
+    ["CATALOG.Acme.Example.com.", ["catalog.acme.example.com"]],
+  ])("%s", (value, hosts) => {
+    expect(hostsIn(value)).toEqual(hosts);
+  });
+
+  test("a URL naming a global host and one of its ports is a caller; another port is not", () => {
+    const objects = [
+      workload("Deployment", "web", "shop", { CATALOG_URL: "http://catalog.shop.example.com:8082/products" }),
+      workload("Deployment", "api", "shop", { CART_URL: "https://cart.shop.example.com/api" }),
+      workload("Deployment", "odd", "shop", { CATALOG_URL: "http://catalog.shop.example.com:9999/" }),
+    ];
+    const t = buildTopology(buildMesh(threeClusters), [{ cluster: "c2", source: "c2.yaml", objects }]);
+    expect(t.callers.map((c) => `${c.workload} → ${c.service} (${c.evidence})`)).toEqual([
+      "Deployment/web → catalog (CATALOG_URL=http://catalog.shop.example.com:8082/products)",
+      "Deployment/api → cart (CART_URL=https://cart.shop.example.com/api)",
+    ]);
+  });
+});
+
+describe("readable drawings", () => {
+  test("a legend, in DOT and in Mermaid (text only: no arrow added)", () => {
+    const t = buildTopology(buildMesh(threeClusters), manifests);
+    const dot = topologyToDot(t);
+    expect(dot).toMatch(/"legend" \[shape="plaintext".*label="legend\\l.*bold red arrow: a call the manifests show/);
+    const mmd = topologyToMermaid(t);
+    expect(mmd).toMatch(
+      /subgraph legend\["legend"\]\n {4}legend0\[".*dotted arrow: a path the wiring opens.*thick arrow: a call/,
+    );
+    expect(mmd.match(/==>/g)).toHaveLength(6);
+  });
+
+  test("namespaces: each cluster's services and workloads boxed by namespace", () => {
+    const t = buildTopology(buildMesh(threeClusters), manifests);
+    const g = topologyGraph(t);
+    expect(g.groups.map((x) => [x.cluster, x.namespaces])).toEqual([
+      ["c1", [{ namespace: "shop", nodes: ["c1/svc/cart", "c1/wl/shop/StatefulSet/frontend"] }]],
+      ["c2", [{ namespace: "shop", nodes: ["c2/svc/catalog"] }]],
+      ["c3", [{ namespace: "shop", nodes: ["c3/svc/catalog"] }]],
+    ]);
+    expect(topologyToDot(t)).toContain('subgraph "cluster_c1/ns/shop" {');
+    expect(topologyToMermaid(t)).toMatch(/ {4}subgraph c0n0\["namespace shop"\]/);
+  });
+
+  test("three clusters: every gateway-to-gateway edge names its two clusters", () => {
+    const g = topologyGraph(buildTopology(buildMesh(threeClusters), manifests));
+    const gateway = g.edges.filter((e) => e.from.endsWith("/gw/egress") && e.to.endsWith("/gw/ingress"));
+    expect(gateway.length).toBeGreaterThan(2);
+    for (const e of gateway) expect(e.label).toMatch(new RegExp(`^${e.from.split("/")[0]} → ${e.to.split("/")[0]}: `));
+  });
+
+  test("two clusters: labels stay the host alone", () => {
+    const g = topologyGraph(buildTopology(acmeBuild(), acmeManifests()));
+    expect(g.level).toBe("service");
+    expect(g.edges.find((e) => e.from === "cluster1/gw/egress" && e.to === "cluster2/gw/ingress")?.label).toBe(
+      "2 hosts",
+    );
+  });
+});
+
+/** `clusters` clusters, `services` services spread over them, each in one cluster, reached from all the others. */
+function synthetic(clusters: number, services: number, callers = 0): Topology {
+  const names = Array.from({ length: clusters }, (_, i) => `c${i}`);
+  const svcs = Array.from({ length: services }, (_, i) => ({
+    name: `s${i}`,
+    namespace: `ns${i % 7}`,
+    host: `s${i}.x.example.com`,
+    ports: [80],
+    clusters: [names[i % clusters]],
+  }));
+  return {
+    name: "big",
+    domain: "x.example.com",
+    clusters: names.map((name) => ({ name, egress: true, ingressPort: 443 })),
+    services: svcs,
+    routes: svcs.flatMap((s) =>
+      names.filter((c) => !s.clusters.includes(c)).map((c) => ({ service: s.name, from: c, to: s.clusters })),
+    ),
+    callers: Array.from({ length: callers }, (_, i) => ({
+      cluster: names[(i + 1) % clusters],
+      namespace: "ns0",
+      workload: `Deployment/w${i}`,
+      service: `s${i}`,
+      evidence: `S=s${i}.x.example.com`,
+    })),
+  };
+}
+
+describe("the cluster-level view, above TOPOLOGY_DETAIL_LIMIT service nodes", () => {
+  test("at the limit: services drawn; one over: clusters", () => {
+    expect(topologyGraph(synthetic(3, TOPOLOGY_DETAIL_LIMIT)).level).toBe("service");
+    expect(serviceNodeCount(synthetic(3, TOPOLOGY_DETAIL_LIMIT + 1))).toBe(TOPOLOGY_DETAIL_LIMIT + 1);
+    expect(topologyGraph(synthetic(3, TOPOLOGY_DETAIL_LIMIT + 1)).level).toBe("cluster");
+  });
+
+  test("few clusters: one node per cluster, one edge per pair, counted; callers' pairs emphasised", () => {
+    const g = topologyGraph(synthetic(3, 300, 1));
+    expect(g.groups.flatMap((x) => x.nodes).map((n) => [n.id, n.label])).toEqual([
+      ["c0", ["c0", "100 services in 7 namespaces"]],
+      ["c1", ["c1", "100 services in 7 namespaces", "1 caller seen"]],
+      ["c2", ["c2", "100 services in 7 namespaces"]],
+    ]);
+    expect(g.edges).toHaveLength(6);
+    const e = g.edges.find((x) => x.from === "c1" && x.to === "c0")!;
+    expect(e).toMatchObject({ label: "c1 → c0: 100 services", caller: true });
+    expect(e.detail).toHaveLength(21);
+    expect(e.detail[20]).toBe("… and 80 more");
+    expect(g.legend[0]).toMatch(/^cluster-level view: over 150 service nodes \(300\)/);
+  });
+
+  test("50 clusters × 1000 services: one edge per cluster each way through a hub; DOT and Mermaid stay small", () => {
+    const t = synthetic(50, 1000, 5);
+    const g = topologyGraph(t);
+    expect(g.level).toBe("cluster");
+    expect(g.groups.flatMap((x) => x.nodes)).toHaveLength(51);
+    expect(g.edges).toHaveLength(100);
+    expect(g.edges.find((e) => e.from === "c0")?.label).toBe("c0 reaches 980 services in 49 clusters");
+    expect(g.edges.find((e) => e.to === "c0")?.label).toBe("c0 serves 20 services to 49 clusters");
+    expect(topologyToDot(t).length).toBeLessThan(100_000);
+    expect(topologyToMermaid(t).length).toBeLessThan(50_000);
+  });
+
+  test("the component's Mermaid output switches at the same threshold (one definition)", () => {
+    expect(topologyToMermaid(synthetic(3, TOPOLOGY_DETAIL_LIMIT + 1))).not.toMatch(/subgraph c0\[/);
+    expect(topologyToMermaid(synthetic(3, TOPOLOGY_DETAIL_LIMIT))).toMatch(/subgraph c0\[/);
+  });
 });

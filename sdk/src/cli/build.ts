@@ -1,19 +1,68 @@
 import { buildMesh, ClusterManifests, MeshBuild, MeshObject, SpecError, validateSpec } from "../mesh";
 import { checkClaims } from "../mesh/claims";
-import { loadManifests, LoadedSpec, loadSpec } from "./inputs";
+import { loadManifests, LoadedSpec, loadSpec, usage } from "./inputs";
+import { Io } from "./io";
+
+export interface BuildOptions {
+  /** A GlobalNamespace that exports no service is fine (else exit 2: a forgotten `--manifests`, most likely). */
+  allowEmpty?: boolean;
+  /** Where a spec given as `-` is read from. */
+  io?: Io;
+}
 
 /** A compiled mesh and the manifests it was discovered from (the topology also reads their workloads). */
 export interface FileBuild extends MeshBuild {
   manifests: ClusterManifests[];
+  /** The spec file (or `<stdin>`) it was built from, for messages. */
+  source: string;
 }
 
 /** Spec file + manifests → compiled mesh, with spec errors pointing at lines of the spec file. */
-export function buildFromFiles(specFile: string, manifests: string[], cwd: string, specFlag?: string): FileBuild {
-  return buildLoaded(loadSpec(specFile, cwd, specFlag), loadManifests(manifests, cwd));
+export function buildFromFiles(
+  specFile: string,
+  manifests: string[],
+  cwd: string,
+  specFlag?: string,
+  options: BuildOptions = {},
+): FileBuild {
+  return buildLoaded(specOf(specFile, cwd, specFlag, options.io), loadManifests(manifests, cwd, options.io));
+}
+
+/**
+ * A loaded spec built with the manifests of its own clusters only (`render --previous`: the manifests given are the
+ * new spec's, and may name clusters the old one does not have).
+ */
+export function buildOwnClusters(spec: LoadedSpec, manifests: string[], cwd: string, io?: Io): FileBuild {
+  const clusters = new Set(explained(spec, () => validateSpec(spec.value).clusters.map((c) => c.name)));
+  const own = loadManifests(manifests, cwd, io).filter((m) => clusters.has(m.cluster));
+  return buildLoaded(spec, own);
+}
+
+/** A spec file, or standard input for `-` (read through inputs.ts, once per run). */
+export function specOf(file: string, cwd: string, flag = "--spec", io?: Io): LoadedSpec {
+  return loadSpec(file, cwd, flag, io);
+}
+
+/**
+ * Exit 2 when a GlobalNamespace exports nothing (no `--manifests`, or rules that match no Service): rendering it
+ * would write files that remove every route from the clusters.
+ */
+export function requireExported(builds: readonly FileBuild[], options: BuildOptions): void {
+  if (options.allowEmpty) return;
+  const empty = builds.filter((b) => b.model.services.length === 0);
+  if (empty.length === 0) return;
+  throw new SpecError(
+    empty.map((b) => ({
+      path: b.model.name,
+      message: `no service is exported: did you forget --manifests? (${b.manifests.length === 0 ? "none given" : `${b.manifests.length} manifest file${b.manifests.length === 1 ? "" : "s"} given, no Service matched`}); give --manifests <cluster>=<file-or-dir>, or --allow-empty if an empty GlobalNamespace is meant`,
+    })),
+    "usage",
+    "nothing exported",
+  );
 }
 
 function buildLoaded(spec: LoadedSpec, manifests: ClusterManifests[]): FileBuild {
-  return explained(spec, () => ({ ...buildMesh(spec.value, manifests), manifests }));
+  return explained(spec, () => ({ ...buildMesh(spec.value, manifests), manifests, source: spec.source }));
 }
 
 /** Runs a stage of one spec; its spec errors get line numbers of the spec file. */
@@ -30,9 +79,23 @@ function explained<T>(spec: LoadedSpec, stage: () => T): T {
  * its own clusters; manifests of a cluster no spec lists are an error, as with one spec. Two GlobalNamespaces may not
  * claim the same host or virtual IP (checked before anything is written).
  */
-export function buildAllFromFiles(specFiles: string[], manifests: string[], cwd: string): FileBuild[] {
-  const specs = specFiles.map((f) => loadSpec(f, cwd));
-  const loaded = loadManifests(manifests, cwd);
+export function buildAllFromFiles(
+  specFiles: string[],
+  manifests: string[],
+  cwd: string,
+  options: BuildOptions = {},
+): FileBuild[] {
+  if (specFiles.filter((f) => f === "-").length > 1)
+    throw usage('"-" (standard input) is given twice; standard input holds one spec', "--spec");
+  const specs = specFiles.map((f) => specOf(f, cwd, "--spec", options.io));
+  const loaded = loadManifests(manifests, cwd, options.io);
+  const builds = buildLoadedAll(specs, loaded);
+  requireExported(builds, options);
+  return builds;
+}
+
+/** Several loaded specs with their manifests: each spec gets those of its own clusters, claims checked across them. */
+function buildLoadedAll(specs: LoadedSpec[], loaded: ClusterManifests[]): FileBuild[] {
   if (specs.length === 1) return [buildLoaded(specs[0], loaded)];
   const clusters = specs.map((s) => explained(s, () => validateSpec(s.value).clusters.map((c) => c.name)));
   const strays = loaded.filter((m) => !clusters.some((names) => names.includes(m.cluster)));

@@ -1,7 +1,9 @@
-import { ClusterDiff, diffMeshes, FieldChange, isEmptyDiff, MeshDiff, MeshObject } from "../mesh";
+import { ClusterDiff, diffMeshes, diffTotals, FieldChange, isEmptyDiff, MeshDiff, MeshObject } from "../mesh";
 import { buildFromFiles } from "./build";
 import { Paint, painter } from "./colour";
+import { usage } from "./inputs";
 import { Io } from "./io";
+import { jsonDocument } from "./json";
 
 export interface DiffOptions {
   oldSpec: string;
@@ -11,6 +13,10 @@ export interface DiffOptions {
   /** Per side: replace the shared manifests of the same cluster. */
   oldManifests: string[];
   newManifests: string[];
+  /** `json`: one DiffResult document (docs/cli-json.md) instead of the text. Default text. */
+  output?: "text" | "json";
+  /** Print nothing; the exit code says whether something changes. */
+  quiet?: boolean;
 }
 
 /**
@@ -19,15 +25,38 @@ export interface DiffOptions {
  * changes, 1 when something does (`git diff --exit-code`).
  */
 export function diff(opts: DiffOptions, io: Io): number {
-  const before = buildFromFiles(opts.oldSpec, sideManifests(opts.manifests, opts.oldManifests), io.cwd, "old spec");
-  const after = buildFromFiles(opts.newSpec, sideManifests(opts.manifests, opts.newManifests), io.cwd, "new spec");
+  if (opts.oldSpec === "-" && opts.newSpec === "-")
+    throw usage('"-" (standard input) is given for both specs; standard input holds one spec', "new spec");
+  const side = (spec: string, own: string[], flag: string) =>
+    buildFromFiles(spec, sideManifests(opts.manifests, own), io.cwd, flag, { io, allowEmpty: true });
+  const before = side(opts.oldSpec, opts.oldManifests, "old spec");
+  const after = side(opts.newSpec, opts.newManifests, "new spec");
+  for (const w of [...(before.warnings ?? []), ...(after.warnings ?? [])]) io.stderr(`warning: ${w}\n`);
   const d = diffMeshes(before, after);
-  if (isEmptyDiff(d)) {
-    io.stdout("no changes\n");
-    return 0;
-  }
-  io.stdout(formatDiff(d, painter(io)));
-  return 1;
+  const code = isEmptyDiff(d) ? 0 : 1;
+  if (opts.quiet) return code;
+  if (opts.output === "json") io.stdout(diffJson(d));
+  else io.stdout(code === 0 ? "no changes\n" : formatDiff(d, painter(io)));
+  return code;
+}
+
+/** The DiffResult document (docs/cli-json.md): the same facts as the text, objects named by kind/namespace/name. */
+export function diffJson(d: MeshDiff): string {
+  const ref = (o: MeshObject) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
+  return jsonDocument("DiffResult", {
+    changed: !isEmptyDiff(d),
+    totals: diffTotals(d),
+    globalNamespace: d.mesh,
+    access: d.access,
+    services: d.services,
+    clusters: d.clusters.map((c) => ({
+      cluster: c.cluster,
+      ...(c.membership && { membership: c.membership }),
+      added: c.added.map(ref),
+      removed: c.removed.map(ref),
+      changed: c.changed.map(({ object, fields }) => ({ ...ref(object), fields })),
+    })),
+  });
 }
 
 function sideManifests(shared: string[], own: string[]): string[] {
@@ -42,6 +71,7 @@ export function formatDiff(d: MeshDiff, paint: Paint): string {
     ...d.access.map((a) => paint("bold", a)),
     ...d.services.map((s) => `${paint("bold", s.host)} ${s.changes.join("; ")}`),
     ...d.clusters.map((c) => `${c.cluster}${c.membership ? ` (${c.membership})` : ""}: ${counts(c)}`),
+    totalsLine(d),
   ];
   for (const c of d.clusters) {
     lines.push("", paint("bold", c.cluster));
@@ -54,11 +84,22 @@ export function formatDiff(d: MeshDiff, paint: Paint): string {
   return lines.join("\n") + "\n";
 }
 
-function counts(c: ClusterDiff): string {
+/** `total: 71 objects added, 20 changed in 3 clusters; 1 service changes`. */
+export function totalsLine(d: MeshDiff): string {
+  const t = diffTotals(d);
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const objects = counts({ cluster: "", added: [], removed: [], changed: [] }, t);
+  const services =
+    t.services === 0 ? "no service changes" : `${plural(t.services, "service")} change${t.services === 1 ? "s" : ""}`;
+  return `total: ${objects} in ${plural(t.clusters, "cluster")}; ${services}`;
+}
+
+function counts(c: ClusterDiff, n?: { added: number; removed: number; changed: number }): string {
+  const count = n ?? { removed: c.removed.length, added: c.added.length, changed: c.changed.length };
   const parts = [
-    [c.removed.length, "removed"],
-    [c.added.length, "added"],
-    [c.changed.length, "changed"],
+    [count.removed, "removed"],
+    [count.added, "added"],
+    [count.changed, "changed"],
   ].filter(([n]) => n !== 0) as [number, string][];
   if (parts.length === 0) return "no objects change";
   return parts

@@ -1,5 +1,12 @@
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
-import { buildTopology, Topology, topologyToDot, topologyToMermaid } from "../mesh";
+import {
+  buildTopology,
+  serviceNodeCount,
+  Topology,
+  TOPOLOGY_DETAIL_LIMIT,
+  topologyToDot,
+  topologyToMermaid,
+} from "../mesh";
 import { buildAllFromFiles, FileBuild } from "./build";
 import { writeAtomically } from "./files";
 import { usage } from "./inputs";
@@ -10,6 +17,10 @@ export interface GraphOptions {
   specs: string[];
   manifests: string[];
   out: string;
+  /** Print nothing on success (the files are still written). */
+  quiet?: boolean;
+  /** A GlobalNamespace that exports no service is drawn anyway (else exit 2: did you forget --manifests?). */
+  allowEmpty?: boolean;
 }
 
 const FORMATS = [".svg", ".dot", ".mmd"];
@@ -25,7 +36,8 @@ export async function graph(opts: GraphOptions, io: Io): Promise<number> {
       `"${opts.out}" does not end in ${FORMATS.join(", ")}; name the file after the format, e.g. "topology.svg"`,
       "--out",
     );
-  const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd);
+  const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd, { allowEmpty: opts.allowEmpty, io });
+  for (const w of builds.flatMap((b) => b.warnings ?? [])) io.stderr(`warning: ${w}\n`);
   const out = resolve(io.cwd, opts.out);
   // Every drawing is made before the first is written: nothing is written unless all of them can be.
   const drawings: { file: string; topology: Topology; text: string }[] = [];
@@ -36,7 +48,7 @@ export async function graph(opts: GraphOptions, io: Io): Promise<number> {
   }
   for (const { file, topology, text } of drawings) {
     writeAtomically(file, text);
-    io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
+    if (!opts.quiet) io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
   }
   return 0;
 }
@@ -62,11 +74,17 @@ async function svgOf(dot: string): Promise<string> {
 function describe(t: Topology): string {
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
   const calls = t.callers.map((c) => `${c.workload} → ${hostOf(t, c.service)}`);
+  const shown = calls.length > 10 ? [...calls.slice(0, 10), `… and ${calls.length - 10} more`] : calls;
+  const level =
+    serviceNodeCount(t) > TOPOLOGY_DETAIL_LIMIT
+      ? [`drawn per cluster (over ${TOPOLOGY_DETAIL_LIMIT} service nodes: ${serviceNodeCount(t)})`]
+      : [];
   return [
     plural(t.clusters.length, "cluster"),
     plural(t.services.length, "service"),
     plural(t.routes.length, "cross-cluster route"),
-    `${plural(calls.length, "caller")}${calls.length ? ` (${calls.join(", ")})` : ""}`,
+    `${plural(calls.length, "caller")}${calls.length ? ` (${shown.join(", ")})` : ""}`,
+    ...level,
   ].join(", ");
 }
 

@@ -1,30 +1,139 @@
-import { join, relative, resolve } from "node:path";
-import { renderYaml } from "../mesh";
-import { buildAllFromFiles, objectsByCluster } from "./build";
-import { writeAtomically } from "./files";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { MeshObject, parseManifests, renderYaml } from "../mesh";
+import { ApplyOrder, applyOrder, applyOrderText, servesByIngressSelector } from "./applyOrder";
+import { buildAllFromFiles, buildOwnClusters, FileBuild, objectsByCluster, specOf } from "./build";
+import { isOwnedText, ownedFilesIn, portable, withHeader, writeOutputDir } from "./files";
 import { Io } from "./io";
-import { summarize } from "./summary";
+import { jsonDocument, OutputFormat } from "./json";
+import { summarize, summaryData, warningsOf } from "./summary";
+
+export type Layout = "files" | "kustomize";
 
 export interface RenderOptions {
-  /** One spec file per GlobalNamespace, in the order their objects go into each cluster's file. */
+  /** One spec file per GlobalNamespace, in the order their objects go into each cluster's file. `-`: stdin. */
   specs: string[];
   manifests: string[];
   out: string;
+  /** `files`: `<out>/<cluster>.yaml`; `kustomize`: `<out>/<cluster>/globalmesh.yaml` + `kustomization.yaml`. */
+  layout?: Layout;
+  /** Delete owned files of clusters no longer rendered. */
+  prune?: boolean;
+  /** The spec applied before (the apply order is relative to it instead of the files in `--out`). */
+  previous?: string;
+  output?: OutputFormat;
+  quiet?: boolean;
+  allowEmpty?: boolean;
 }
+
+/** The file (relative to `--out`) holding a cluster's objects, per layout. */
+function clusterFile(cluster: string, layout: Layout): string {
+  return layout === "kustomize" ? join(cluster, "globalmesh.yaml") : `${cluster}.yaml`;
+}
+
+const KUSTOMIZATION = [
+  "apiVersion: kustomize.config.k8s.io/v1beta1",
+  "kind: Kustomization",
+  "resources:",
+  "  - globalmesh.yaml",
+  "",
+].join("\n");
 
 /**
  * `globalmesh render`: one multi-document YAML file per cluster, holding the objects of every GlobalNamespace the
- * cluster is a member of (in spec order). Writes nothing unless the whole input is valid, claims included.
+ * cluster is a member of (in spec order). Writes nothing unless the whole input is valid, claims included; then
+ * replaces the owned files of `--out` (see files.ts: all written aside first, each renamed into place).
  */
 export function render(opts: RenderOptions, io: Io): number {
-  const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd);
+  const layout = opts.layout ?? "files";
+  const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd, { allowEmpty: opts.allowEmpty, io });
   const outDir = resolve(io.cwd, opts.out);
-  const written = new Map<string, string>();
-  for (const [cluster, objects] of objectsByCluster(builds)) {
-    const file = join(outDir, `${cluster}.yaml`);
-    writeAtomically(file, renderYaml(objects));
-    written.set(cluster, relative(io.cwd, file));
+  const before = opts.previous
+    ? previousObjects(opts.previous, opts.manifests, io)
+    : existsSync(outDir)
+      ? objectsInOut(outDir)
+      : undefined;
+  const objects = objectsByCluster(builds);
+  const files = new Map<string, string>();
+  const fileOf = new Map<string, string>();
+  for (const [cluster, list] of objects) {
+    const path = clusterFile(cluster, layout);
+    files.set(path, withHeader(renderYaml(list)));
+    if (layout === "kustomize") files.set(join(cluster, "kustomization.yaml"), withHeader(KUSTOMIZATION));
+    fileOf.set(cluster, relative(io.cwd, join(outDir, path)));
   }
-  io.stdout(builds.map((b) => summarize(b, written)).join("\n"));
+  const result = writeOutputDir(outDir, files, { prune: Boolean(opts.prune), isStale: isClusterFile });
+  const ingress = new Map(builds.flatMap((b) => b.model.clusters).map((c) => [c.name, c.gateways.ingressSelector]));
+  const order = applyOrder(
+    before && before.size > 0 ? before : undefined,
+    objects,
+    opts.previous ? "previous" : "out",
+    servesByIngressSelector(ingress),
+  );
+  const warnings = builds.flatMap((b) => warningsOf(b).map((w) => `${b.source}: ${w}`));
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  for (const s of result.stale)
+    io.stderr(
+      `warning: ${relative(io.cwd, join(outDir, s))} belongs to no cluster rendered now, and a GitOps controller still applies it; render with --prune to delete it\n`,
+    );
+  if (opts.output === "json") {
+    io.stdout(renderJson(builds, fileOf, outDir, io, layout, result, order));
+    return 0;
+  }
+  if (opts.quiet) return 0;
+  const lines = [builds.map((b) => summarize(b, fileOf)).join("\n"), applyOrderText(order, opts.out)];
+  if (result.pruned.length > 0) lines.push(`Pruned: ${result.pruned.map(portable).join(", ")}`);
+  io.stdout(lines.join("\n") + "\n");
   return 0;
+}
+
+function renderJson(
+  builds: FileBuild[],
+  fileOf: Map<string, string>,
+  outDir: string,
+  io: Io,
+  layout: Layout,
+  result: ReturnType<typeof writeOutputDir>,
+  order: ApplyOrder,
+): string {
+  return jsonDocument("RenderResult", {
+    out: relative(io.cwd, outDir) || ".",
+    layout,
+    files: result.written.map(portable),
+    pruned: result.pruned.map(portable),
+    stale: result.stale.map(portable),
+    applyOrder: order,
+    globalNamespaces: builds.map((b) => summaryData(b, fileOf)),
+  });
+}
+
+/**
+ * A file render writes for a cluster, in either layout: `<cluster>.yaml`, or `<cluster>/globalmesh.yaml` and its
+ * `kustomization.yaml`. Only these can be stale; globalmesh files elsewhere below `--out` (another rendering's) stay.
+ */
+function isClusterFile(path: string): boolean {
+  const p = portable(path);
+  return !p.includes("/") || /^[^/]+\/(globalmesh|kustomization)\.yaml$/.test(p);
+}
+
+/** The objects per cluster of the owned files already in `--out` (either layout): what was rendered before. */
+function objectsInOut(outDir: string): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const path of ownedFilesIn(outDir).filter(isClusterFile)) {
+    const cluster =
+      dirname(path) === "." ? path.replace(/\.ya?ml$/, "") : path.endsWith("globalmesh.yaml") ? dirname(path) : "";
+    if (!cluster) continue;
+    try {
+      const text = readFileSync(join(outDir, path), "utf8");
+      if (isOwnedText(text)) out.set(cluster, [...(out.get(cluster) ?? []), ...parseManifests(text, path)]);
+    } catch {
+      // A file that does not parse tells nothing about the order.
+    }
+  }
+  return out;
+}
+
+/** The objects of `--previous <spec>`, built with the manifests of its own clusters. */
+function previousObjects(spec: string, manifests: string[], io: Io): Map<string, MeshObject[]> {
+  return objectsByCluster([buildOwnClusters(specOf(spec, io.cwd, "--previous", io), manifests, io.cwd, io)]);
 }

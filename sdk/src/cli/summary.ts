@@ -62,3 +62,65 @@ function plural(n: number, what: string): string {
 function width(values: Iterable<string>): number {
   return Math.max(0, ...[...values].map((v) => v.length));
 }
+
+/** One GlobalNamespace of a `CheckResult` or `RenderResult` (docs/cli-json.md): the summary as data. */
+export interface SummaryData {
+  name: string;
+  domain: string;
+  clusters: { name: string; objects: number; file?: string; memberNamespaces: string[] }[];
+  services: {
+    name: string;
+    namespace: string;
+    host: string;
+    address: string;
+    pinned: boolean;
+    ports: { number: number; name: string; protocol: string }[];
+    clusters: string[];
+  }[];
+  access: { mtls: string; policies: number; defaultDeny: boolean; restricted: string[] };
+  skipped: { cluster: string; service: string; port?: number; reason: string }[];
+  warnings: string[];
+}
+
+/** The summary's content as data, for `-o json`. */
+export function summaryData(build: MeshBuild, written?: Map<string, string>): SummaryData {
+  const { model, compiled, discovery } = build;
+  return {
+    name: model.name,
+    domain: model.domain,
+    clusters: model.clusters.map((c) => ({
+      name: c.name,
+      objects: compiled.objects.get(c.name)?.length ?? 0,
+      ...(written?.has(c.name) && { file: written.get(c.name) }),
+      memberNamespaces: c.namespaces,
+    })),
+    services: model.services.map((s) => ({
+      name: s.name,
+      namespace: s.namespace,
+      host: s.host,
+      address: s.address,
+      pinned: s.pinned,
+      ports: s.ports.map((p) => ({ number: p.number, name: p.name, protocol: p.protocol })),
+      clusters: s.clusters,
+    })),
+    access: {
+      mtls: model.mtls,
+      policies: model.policies.length,
+      defaultDeny: Boolean(model.defaultDeny),
+      restricted: model.services.filter((s) => isRestricted(model, s)).map((s) => s.name),
+    },
+    skipped: discovery.skipped.map((s) => ({
+      cluster: s.cluster,
+      service: s.service,
+      ...(s.port !== undefined && { port: s.port }),
+      reason: s.reason,
+    })),
+    warnings: warningsOf(build),
+  };
+}
+
+/** Warnings of a build (a spec value overriding a discovered one, say): `MeshBuild.warnings`, when the core has it. */
+export function warningsOf(build: MeshBuild): string[] {
+  const w = (build as { warnings?: unknown }).warnings;
+  return Array.isArray(w) ? w.map(String) : [];
+}

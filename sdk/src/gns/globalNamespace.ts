@@ -41,7 +41,10 @@ export class GlobalNamespace extends pulumi.ComponentResource {
   public readonly hosts: pulumi.Output<GlobalHost[]>;
   /** Per cluster, the objects written there, as `Kind/namespace/name`. */
   public readonly objectNames: pulumi.Output<Record<string, string[]>>;
-  /** The topology as a Mermaid flowchart: clusters, services, gateway paths, callers seen in the manifests. */
+  /**
+   * The topology as a Mermaid flowchart: clusters, services, gateway paths, callers seen in the manifests. Above
+   * TOPOLOGY_DETAIL_LIMIT service nodes, the cluster-level view (the same threshold as `globalmesh graph`).
+   */
   public readonly topology: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -31,8 +31,10 @@ export interface Finding {
   object: string;
   /** What is too wide, quoting the field and value. */
   what: string;
-  /** Why it matters: who gets in that should not. */
+  /** Why it matters: who gets in that should not (and, for the clusters' prerequisites, the fix). */
   why: string;
+  /** `error` fails `check` (exit 2); `warning` is printed only. Absent: error. */
+  severity?: "error" | "warning";
 }
 
 const MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -514,4 +516,206 @@ function owner(labels: Record<string, unknown>): string {
   if (labels[MANAGED_BY] !== "globalmesh") return "not managed by globalmesh";
   const gns = labels[GLOBAL_NAMESPACE];
   return typeof gns === "string" ? `owned by GlobalNamespace ${gns}` : "managed by globalmesh for no GlobalNamespace";
+}
+
+// What the clusters need before the wiring works (`check --existing`, like `istioctl analyze`).
+
+/** What the prerequisites audit needs to know of a member cluster (from the resolved model). */
+export interface ClusterPrerequisites {
+  name: string;
+  gateways: {
+    namespace: string;
+    ingressSelector: Record<string, string>;
+    egressSelector: Record<string, string>;
+    /** In-cluster DNS name of the egress gateway Service. */
+    egressService: string;
+  };
+}
+
+const DNS_CAPTURE = "ISTIO_META_DNS_CAPTURE";
+const ISTIO_SYSTEM = "istio-system";
+
+/**
+ * Checks the objects already in each cluster against what the wiring needs there: an egress gateway (a Service of
+ * that name, or a workload with its labels, in the gateways' namespace), DNS capture on (the global hosts resolve only
+ * through the sidecar's DNS proxy), no DestinationRule in an application namespace whose host covers the egress
+ * gateway (Istio prefers the caller's namespace's rule, so the wiring's subsets would vanish), and no other Gateway on
+ * the same pods holding port 443 with hosts that overlap the wiring's. What the objects given cannot show (no egress
+ * gateway, no mesh config among them) is a warning, and only looked for when they hold Services, workloads or
+ * ConfigMaps (a dump of what runs, not Istio objects alone); a conflict they show is an error.
+ */
+export function auditPrerequisites(
+  clusters: readonly ClusterPrerequisites[],
+  ours: ReadonlyMap<string, readonly MeshObject<unknown>[]>,
+  existing: ReadonlyMap<string, readonly unknown[]>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const c of clusters) {
+    const found = existing.get(c.name);
+    if (!found) continue;
+    const objects = flatten(found)
+      .map((o) => ({ raw: o, o: existingObject(o) }))
+      .filter((x): x is { raw: unknown; o: ExistingObject } => x.o !== undefined);
+    // Absence is told only from a dump of what runs (Services, workloads, ConfigMaps), not from Istio objects alone.
+    if (objects.some(({ o }) => ["Service", "ConfigMap", ...WORKLOAD_KINDS].includes(o.kind))) {
+      egressGateway(c, objects, out);
+      dnsCapture(c, objects, out);
+    }
+    egressDestinationRules(c, objects, out);
+    gatewayConflicts(c, ours.get(c.name) ?? [], objects, out);
+  }
+  return sortFindings(out);
+}
+
+type Found = { raw: unknown; o: ExistingObject }[];
+
+const WORKLOAD_KINDS = ["Deployment", "DaemonSet", "StatefulSet", "Pod"];
+
+function podLabels(raw: unknown, kind: string): Record<string, unknown> {
+  const r = raw as { metadata?: { labels?: unknown }; spec?: { template?: { metadata?: { labels?: unknown } } } };
+  const labels = kind === "Pod" ? r?.metadata?.labels : r?.spec?.template?.metadata?.labels;
+  return isPlainObject(labels) ? labels : {};
+}
+
+function egressGateway(c: ClusterPrerequisites, objects: Found, out: Finding[]): void {
+  const { namespace, egressSelector, egressService } = c.gateways;
+  const serviceName = egressService.split(".")[0];
+  const present = objects.some(
+    ({ raw, o }) =>
+      o.namespace === namespace &&
+      ((o.kind === "Service" && o.name === serviceName) ||
+        (WORKLOAD_KINDS.includes(o.kind) &&
+          Object.entries(egressSelector).every(([k, v]) => podLabels(raw, o.kind)[k] === v))),
+  );
+  if (present) return;
+  const labels = Object.entries(egressSelector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+  out.push({
+    cluster: c.name,
+    object: `Service/${namespace}/${serviceName}`,
+    what: `no egress gateway among the objects given (a Service ${serviceName}, or pods labelled ${labels}, in namespace ${namespace})`,
+    why: `every call to another cluster leaves through it; install it (the istio/gateway chart, release ${serviceName}, namespace ${namespace}), or if it runs, give its Service in --existing (kubectl get svc,deploy -n ${namespace} -o yaml)`,
+    severity: "warning",
+  });
+}
+
+/** DNS capture from a mesh config: the `istio` ConfigMap's `mesh` text, or an IstioOperator's meshConfig. */
+function dnsCapture(c: ClusterPrerequisites, objects: Found, out: Finding[]): void {
+  const configs: { object: string; on: boolean }[] = [];
+  for (const { raw, o } of objects) {
+    if (o.kind === "ConfigMap" && o.namespace === ISTIO_SYSTEM && /^istio(-.+)?$/.test(o.name)) {
+      const data = (raw as { data?: { mesh?: unknown } }).data;
+      if (typeof data?.mesh !== "string") continue;
+      configs.push({
+        object: `ConfigMap/${o.namespace}/${o.name}`,
+        on: new RegExp(`${DNS_CAPTURE}["']?\\s*:\\s*["']?true`).test(data.mesh),
+      });
+    } else if (o.kind === "IstioOperator") {
+      const meta = (o.spec as { meshConfig?: { defaultConfig?: { proxyMetadata?: Record<string, unknown> } } })
+        .meshConfig?.defaultConfig?.proxyMetadata;
+      configs.push({ object: `IstioOperator/${o.namespace}/${o.name}`, on: String(meta?.[DNS_CAPTURE]) === "true" });
+    }
+  }
+  const fix = `set meshConfig.defaultConfig.proxyMetadata.${DNS_CAPTURE}: "true" (and ISTIO_META_DNS_AUTO_ALLOCATE: "true") in the mesh config, then restart the member namespaces' pods`;
+  if (configs.length === 0) {
+    out.push({
+      cluster: c.name,
+      object: `ConfigMap/${ISTIO_SYSTEM}/istio`,
+      what: "no mesh config among the objects given, so DNS capture cannot be checked",
+      why: `the global hosts resolve only through the sidecars' DNS proxy; give the istio ConfigMap in --existing (kubectl get cm istio -n ${ISTIO_SYSTEM} -o yaml), and if it is off, ${fix}`,
+      severity: "warning",
+    });
+    return;
+  }
+  if (configs.some((x) => x.on)) return;
+  for (const x of configs)
+    out.push({
+      cluster: c.name,
+      object: x.object,
+      what: `DNS capture is off (${DNS_CAPTURE} is not "true")`,
+      why: `the global hosts resolve only through the sidecars' DNS proxy: without it, callers get no address for them; ${fix}`,
+      severity: "error",
+    });
+}
+
+/** Does a DestinationRule host (possibly `*`-prefixed or a short name) cover `fqdn`? */
+function hostCovers(host: string, fqdn: string, namespace: string): boolean {
+  if (host === "*" || host === fqdn) return true;
+  if (host.startsWith("*.")) return fqdn.endsWith(host.slice(1));
+  // A short name is completed with the rule's own namespace.
+  return !host.includes(".") ? `${host}.${namespace}.svc.cluster.local` === fqdn : `${host}.svc.cluster.local` === fqdn;
+}
+
+function egressDestinationRules(c: ClusterPrerequisites, objects: Found, out: Finding[]): void {
+  const { namespace, egressService } = c.gateways;
+  for (const { o } of objects) {
+    if (o.kind !== "DestinationRule" || o.namespace === namespace || o.namespace === ISTIO_SYSTEM) continue;
+    if (o.labels[MANAGED_BY] === "globalmesh") continue;
+    const host = typeof o.spec.host === "string" ? o.spec.host : "";
+    if (!host || !hostCovers(host, egressService, o.namespace)) continue;
+    out.push({
+      cluster: c.name,
+      object: `DestinationRule/${o.namespace}/${o.name}`,
+      what: `host "${host}" covers the egress gateway ${egressService}`,
+      why: `Istio applies the caller's namespace's DestinationRule first, so in namespace ${o.namespace} it hides the wiring's (its subsets, one per remote cluster, vanish and calls to other clusters fail); narrow its host so it does not cover ${egressService}, or set its exportTo so it does not apply there`,
+      severity: "error",
+    });
+  }
+}
+
+/** Do two Gateway server hosts (`[namespace/]name`, `*` wildcards) overlap? */
+function hostsOverlap(a: string, b: string): boolean {
+  const x = dnsName(a);
+  const y = dnsName(b);
+  if (x === "*" || y === "*" || x === y) return true;
+  if (x.startsWith("*.") && y.endsWith(x.slice(1))) return true;
+  if (y.startsWith("*.") && x.endsWith(y.slice(1))) return true;
+  return false;
+}
+
+function gatewayConflicts(
+  c: ClusterPrerequisites,
+  ours: readonly MeshObject<unknown>[],
+  objects: Found,
+  out: Finding[],
+): void {
+  const ourServers = ours
+    .filter((o): o is GatewayObject => o.kind === "Gateway")
+    .flatMap((g) =>
+      (Array.isArray(g.spec.servers) ? g.spec.servers : []).map((s) => ({
+        selector: g.spec.selector ?? {},
+        port: s.port?.number,
+        hosts: (s.hosts ?? []).map(String),
+      })),
+    );
+  const sameLabels = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  for (const { o } of objects) {
+    if (o.kind !== "Gateway" || !sameGroup(o.apiVersion, API_NETWORKING) || o.labels[MANAGED_BY] === "globalmesh")
+      continue;
+    const selector = isPlainObject(o.spec.selector) ? o.spec.selector : {};
+    const servers = Array.isArray(o.spec.servers) ? o.spec.servers : [];
+    for (const [i, server] of servers.entries()) {
+      const s = isPlainObject(server) ? server : {};
+      const port = isPlainObject(s.port) ? Number(s.port.number) : undefined;
+      if (port !== 443) continue;
+      const hosts = Array.isArray(s.hosts) ? s.hosts.map(String) : [];
+      const clash = ourServers.filter(
+        (x) =>
+          x.port === 443 &&
+          sameLabels(x.selector, selector) &&
+          x.hosts.some((h) => hosts.some((t) => hostsOverlap(h, t))),
+      );
+      if (clash.length === 0) continue;
+      const theirs = [...new Set(clash.flatMap((x) => x.hosts.filter((h) => hosts.some((t) => hostsOverlap(h, t)))))];
+      out.push({
+        cluster: c.name,
+        object: `Gateway/${o.namespace}/${o.name}`,
+        what: `servers[${i}] holds port 443 on the same gateway pods with hosts ${hosts.join(", ")}, which cover the wiring's ${theirs.slice(0, 3).join(", ")}${theirs.length > 3 ? ` and ${theirs.length - 3} more` : ""}`,
+        why: "Istio merges the servers of every Gateway on the same pods: of two servers on one port whose hosts overlap, one is rejected, so a tunnel's handshake may meet the other server's TLS settings; narrow its hosts to names outside the GlobalNamespace's domain, or move it to other gateway pods",
+        severity: "error",
+      });
+    }
+  }
 }

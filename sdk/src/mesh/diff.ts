@@ -16,7 +16,12 @@ import { MeshBuild } from "./pipeline";
  * the field. Pure: two builds in, data out.
  */
 
-/** One leaf where two values differ. Arrays compare by index, as `pulumi preview` shows them. */
+/**
+ * One leaf where two values differ. Lists are matched by identity, not position: items with a unique `name` by name,
+ * other items equal on both sides are unchanged wherever they sit; what is left is paired in order when both sides
+ * have as many objects left, else said as added and removed. The index in a path is the item's index after the
+ * change (before it, for a removed item).
+ */
 export interface FieldChange {
   /** e.g. `spec.endpoints[0].address`, or `metadata.labels["globalmesh.io/service"]`. */
   path: string;
@@ -72,6 +77,28 @@ export function diffMeshes(before: MeshBuild, after: MeshBuild): MeshDiff {
   };
 }
 
+/** How much a diff changes: objects by what happens to them, and the clusters and services touched. */
+export interface DiffTotals {
+  added: number;
+  removed: number;
+  changed: number;
+  /** Clusters whose objects change (joining and leaving ones included). */
+  clusters: number;
+  /** Services that change (added, removed, moved, ports, address). */
+  services: number;
+}
+
+export function diffTotals(d: MeshDiff): DiffTotals {
+  const sum = (f: (c: ClusterDiff) => number) => d.clusters.reduce((n, c) => n + f(c), 0);
+  return {
+    added: sum((c) => c.added.length),
+    removed: sum((c) => c.removed.length),
+    changed: sum((c) => c.changed.length),
+    clusters: d.clusters.length,
+    services: d.services.length,
+  };
+}
+
 export function isEmptyDiff(d: MeshDiff): boolean {
   return d.mesh.length === 0 && d.access.length === 0 && d.services.length === 0 && d.clusters.length === 0;
 }
@@ -80,16 +107,63 @@ export function fieldChanges(before: unknown, after: unknown, path = ""): FieldC
   if (before === undefined && after === undefined) return [];
   if (before === undefined) return [{ path, op: "added", after }];
   if (after === undefined) return [{ path, op: "removed", before }];
-  if (isList(before) && isList(after)) {
-    const indexes = Array.from({ length: Math.max(before.length, after.length) }, (_, i) => i);
-    return indexes.flatMap((i) => fieldChanges(before[i], after[i], childPath(path, i)));
-  }
+  if (isList(before) && isList(after)) return listChanges(before, after, path);
   if (isRecord(before) && isRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => fieldChanges(before[k], after[k], childPath(path, k)));
   }
   // Leaves, or an array against an object: compared whole.
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, op: "changed", before, after }];
+}
+
+/** Two lists, matched by identity (see FieldChange). */
+function listChanges(before: readonly unknown[], after: readonly unknown[], path: string): FieldChange[] {
+  const named = (xs: readonly unknown[]) => {
+    const names = xs.map((x) => (isRecord(x) && typeof x.name === "string" ? x.name : undefined));
+    return names.every((n) => n !== undefined) && new Set(names).size === names.length ? names : undefined;
+  };
+  const [na, nb] = [named(before), named(after)];
+  const out: FieldChange[] = [];
+  if (na && nb && (na.length > 0 || nb.length > 0)) {
+    nb.forEach((name, j) => {
+      const i = na.indexOf(name);
+      out.push(
+        ...(i === -1 ? [added(after[j], childPath(path, j))] : fieldChanges(before[i], after[j], childPath(path, j))),
+      );
+    });
+    na.forEach((name, i) => {
+      if (!nb.includes(name)) out.push(removed(before[i], childPath(path, i)));
+    });
+    return out;
+  }
+  // Items equal on both sides are unchanged, wherever they moved (each matched once).
+  const key = (x: unknown) => JSON.stringify(x);
+  const unmatchedBefore = before.map((_, i) => i);
+  const unmatchedAfter: number[] = [];
+  after.forEach((x, j) => {
+    const at = unmatchedBefore.findIndex((i) => key(before[i]) === key(x));
+    if (at === -1) unmatchedAfter.push(j);
+    else unmatchedBefore.splice(at, 1);
+  });
+  const pairable =
+    unmatchedBefore.length === unmatchedAfter.length &&
+    [...unmatchedBefore.map((i) => before[i]), ...unmatchedAfter.map((j) => after[j])].every(
+      (x) => isRecord(x) || isList(x),
+    );
+  if (pairable)
+    return unmatchedAfter.flatMap((j, k) => fieldChanges(before[unmatchedBefore[k]], after[j], childPath(path, j)));
+  return [
+    ...unmatchedAfter.map((j) => added(after[j], childPath(path, j))),
+    ...unmatchedBefore.map((i) => removed(before[i], childPath(path, i))),
+  ];
+}
+
+function added(after: unknown, path: string): FieldChange {
+  return { path, op: "added", after };
+}
+
+function removed(before: unknown, path: string): FieldChange {
+  return { path, op: "removed", before };
 }
 
 function isList(v: unknown): v is readonly unknown[] {

@@ -1,5 +1,5 @@
 import { DiscoveredService } from "./discover";
-import { IssueList } from "./errors";
+import { excerpt, IssueList, printable } from "./errors";
 import { join } from "./fields";
 import {
   DEFAULT_TRUST_DOMAIN,
@@ -23,6 +23,7 @@ import {
   MtlsMode,
   PolicyAction,
   PortProtocol,
+  PortSpec,
   ServiceSpec,
 } from "./spec";
 import { checkPortsUnique } from "./validate";
@@ -42,6 +43,11 @@ export interface MeshModel<A = string> {
   defaultDeny: boolean;
   /** Sorted by name. */
   policies: ResolvedPolicy[];
+  /**
+   * What the spec overrides in what the manifests say (a service's ports or selector), one sentence each naming both
+   * values; left out when there is nothing to say. The CLI prints them to stderr.
+   */
+  warnings?: string[];
 }
 
 export interface ResolvedCluster<A = string> {
@@ -153,6 +159,8 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
     defaultDeny: spec.defaultDeny ?? false,
     policies,
   };
+  const warnings = services.flatMap((s) => s.overrides);
+  if (warnings.length > 0) model.warnings = warnings;
   if (issues.empty)
     checkTunnelHttpRules(issues, model, new Map((spec.policies ?? []).map((p, i) => [p.name, join("policies", i)])));
   issues.throwIfAny();
@@ -315,6 +323,8 @@ interface ServiceWithPath {
   path: string;
   /** Ports whose pod port is a name the manifests do not resolve: port → name. */
   unresolvedTargetPorts: Record<number, string>;
+  /** The spec's values that replace what the manifests declare. */
+  overrides: string[];
 }
 
 /** A service as the spec lists it, and where. */
@@ -381,6 +391,11 @@ function mergeServices<A>(
           join(path, "namespace"),
           `${namespace} is the gateways' namespace of cluster ${c}, which never joins a GlobalNamespace; move the service to an application namespace`,
         );
+      else if (isSystemNamespace(namespace))
+        issues.add(
+          join(path, "namespace"),
+          `${namespace} is a system namespace, and those never join a GlobalNamespace; move the service to an application namespace, e.g. "default"`,
+        );
       else if (!isMapped(spec.members, c, namespace))
         issues.add(
           path,
@@ -412,6 +427,7 @@ function mergeServices<A>(
     out.push({
       path,
       unresolvedTargetPorts: e?.s.ports ? {} : (d?.unresolvedTargetPorts ?? {}),
+      overrides: e && d ? overridesOf(name, e.path, e.s, d) : [],
       service: {
         name,
         namespace,
@@ -425,6 +441,65 @@ function mergeServices<A>(
     });
   }
   return out;
+}
+
+/**
+ * A listed service's ports and selector replace the manifests' (the spec wins). Said when they differ: a port the
+ * manifests declare that the spec drops or declares otherwise, or another selector.
+ */
+function overridesOf(
+  name: string,
+  path: string,
+  listed: { ports?: readonly PortSpec[]; selector?: Record<string, string> },
+  found: DiscoveredService,
+): string[] {
+  const out: string[] = [];
+  const port = (p: PortSpec) =>
+    [`${p.number}`, p.name && `name ${p.name}`, p.protocol && `protocol ${p.protocol}`].filter(Boolean).join(" ");
+  const ports = (list: readonly PortSpec[]) => list.map(port).join(", ") || "none";
+  if (listed.ports) {
+    const differs = (p: PortSpec, q: PortSpec | undefined) =>
+      !q ||
+      (p.name !== undefined && q.name !== undefined && p.name !== q.name) ||
+      (p.protocol !== undefined && q.protocol !== undefined && p.protocol !== q.protocol);
+    const changed =
+      found.ports.some((q) =>
+        differs(
+          q,
+          listed.ports?.find((p) => p.number === q.number),
+        ),
+      ) ||
+      listed.ports.some((p) =>
+        differs(
+          p,
+          found.ports.find((q) => q.number === p.number),
+        ),
+      );
+    if (changed)
+      out.push(
+        `${path}.ports: service ${name}'s ports in the spec (${ports(listed.ports)}) override the ports the manifests declare (${ports(found.ports)}; ${found.origin}); the spec's are used — drop ports: from the spec to use the manifests'`,
+      );
+  }
+  if (
+    listed.selector &&
+    found.selector &&
+    JSON.stringify(sorted(listed.selector)) !== JSON.stringify(sorted(found.selector))
+  )
+    out.push(
+      `${path}.selector: service ${name}'s selector in the spec (${labels(listed.selector)}) overrides the manifests' (${labels(found.selector)}; ${found.origin}); the spec's is used — drop selector: from the spec to use the manifests'`,
+    );
+  // Values from the manifests reach a terminal: no control characters, no megabyte label.
+  return out.map((w) => excerpt(printable(w)));
+}
+
+function sorted(r: Record<string, string>): [string, string][] {
+  return Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function labels(r: Record<string, string>): string {
+  return sorted(r)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
 }
 
 /** Every service name, listed ones in spec order first, then the discovered ones the spec does not list. */

@@ -9,6 +9,8 @@ export interface MeshBuild<A = string> {
   model: MeshModel<A>;
   compiled: CompiledMesh<A>;
   discovery: Discovery;
+  /** The model's warnings (a spec value overriding a discovered one), for the CLI to print; absent when none. */
+  warnings?: string[];
 }
 
 /**
@@ -26,7 +28,7 @@ export function buildMesh<A = string>(input: unknown, manifests: readonly Cluste
     new Map(spec.clusters.map((c) => [c.name, c.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE])),
   );
   const model = resolveMesh(spec, discovery);
-  return { model, compiled: compileMesh(model), discovery };
+  return { model, compiled: compileMesh(model), discovery, ...(model.warnings && { warnings: model.warnings }) };
 }
 
 /**

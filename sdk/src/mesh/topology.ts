@@ -100,15 +100,41 @@ function findCallers<A>(build: MeshBuild<A>, manifests: readonly ClusterManifest
       if (!isMapped(build.model.members, m.cluster, namespace)) continue;
       const workload = `${obj.kind}/${String(obj.metadata.name)}`;
       for (const { name, value } of envVars(obj)) {
-        const service = targets.get(value);
-        const key = `${m.cluster}/${namespace}/${workload}/${service}`;
-        if (!service || seen.has(key)) continue;
-        seen.add(key);
-        out.push({ cluster: m.cluster, namespace, workload, service, evidence: `${name}=${value}` });
+        for (const service of new Set(hostsIn(value).flatMap((h) => targets.get(h) ?? []))) {
+          const key = `${m.cluster}/${namespace}/${workload}/${service}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({ cluster: m.cluster, namespace, workload, service, evidence: `${name}=${shortValue(value)}` });
+        }
       }
     }
   }
   return out;
+}
+
+/**
+ * The `host` and `host:port` an env value names: the value itself, or each URL or address in it
+ * (`http://catalog.acme.example.com:8082/x`, `mongodb://a.example.com:27017,b.example.com:27017/db`,
+ * `catalog.acme.example.com:8082/path`), lowercased.
+ */
+export function hostsIn(value: string): string[] {
+  const out: string[] = [];
+  for (const token of value.split(/[\s;]+/)) {
+    // scheme://[user@]hosts[/path][?query]: the hosts part may list several, comma-separated.
+    const rest = token.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+    const authority = rest.split(/[/?#]/)[0].replace(/^[^@]*@/, "");
+    for (const address of authority.split(",")) {
+      const hostPort = address.toLowerCase().replace(/\.(?=:\d+$)|\.$/, "");
+      // With a port, only `host:port` (a call to another port is no call to the service); without, the host.
+      if (hostPort) out.push(hostPort);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** An env value as evidence: at most 120 characters. */
+function shortValue(value: string): string {
+  return value.length <= 120 ? value : `${value.slice(0, 117)}...`;
 }
 
 /** One of WORKLOAD_KINDS; a manifest's `kind` may be anything, or missing. */
@@ -142,18 +168,42 @@ function asArray(v: unknown): unknown[] {
 }
 
 /**
- * The drawing, shared by both text formats: nodes grouped by cluster, and edges merged per (from, to) so the picture
- * stays readable — one gateway-to-gateway edge per cluster pair, one ingress-to-service edge per owner.
+ * Above this many service nodes (a service counts once per cluster that runs it), drawings show one node per
+ * cluster and one edge per pair of clusters instead of every service: at 2,000 services a detailed drawing is one
+ * column 177,000 pt tall. The one threshold for `globalmesh graph` and the GlobalNamespace component's Mermaid
+ * `topology` output.
+ */
+export const TOPOLOGY_DETAIL_LIMIT = 150;
+
+/** Above this many cluster pairs, the cluster-level view joins the clusters through one hub node. */
+const MAX_PAIR_EDGES = 60;
+const HUB = "/globalnamespace"; // no cluster name has a slash
+
+/** How many hosts an edge's tooltip lists at most (the rest are counted). */
+const MAX_DETAIL = 20;
+
+/**
+ * The drawing, shared by both text formats: nodes grouped by cluster (and, within a cluster, by namespace), and
+ * edges merged per (from, to) so the picture stays readable — one gateway-to-gateway edge per cluster pair, one
+ * ingress-to-service edge per owner. Above TOPOLOGY_DETAIL_LIMIT, the cluster-level view (`level: "cluster"`).
  */
 export interface TopologyGraph {
-  groups: { cluster: string; label: string; nodes: GraphNode[] }[];
+  level: "service" | "cluster";
+  groups: {
+    cluster: string;
+    label: string;
+    nodes: GraphNode[];
+    namespaces: { namespace: string; nodes: string[] }[];
+  }[];
   edges: GraphEdge[];
+  /** What the shapes and arrows mean, one line each. */
+  legend: string[];
 }
 
 export interface GraphNode {
-  /** Unique and stable, e.g. `cluster1/svc/catalog`, `cluster1/gw/egress`. */
+  /** Unique and stable, e.g. `cluster1/svc/catalog`, `cluster1/gw/egress`, `cluster1` (cluster-level view). */
   id: string;
-  kind: "service" | "workload" | "egress" | "ingress";
+  kind: "service" | "workload" | "egress" | "ingress" | "cluster";
   /** Lines of the label. */
   label: string[];
 }
@@ -168,7 +218,21 @@ export interface GraphEdge {
   caller: boolean;
 }
 
+/** Service nodes a detailed drawing would have: each service once per cluster that runs it. */
+export function serviceNodeCount(t: Topology): number {
+  return t.services.reduce((n, s) => n + s.clusters.length, 0);
+}
+
+const LEGEND_SERVICE = [
+  "rounded box: a global service (name, host:ports), inside its namespace",
+  "dashed box: a workload seen calling a global host",
+  "yellow: a cluster's egress gateway; green: its ingress gateway (mTLS port)",
+  "dashed grey arrow: a path the wiring opens",
+  "bold red arrow: a call the manifests show (an env value naming the host)",
+];
+
 export function topologyGraph(t: Topology): TopologyGraph {
+  if (serviceNodeCount(t) > TOPOLOGY_DETAIL_LIMIT) return clusterGraph(t);
   const id = {
     service: (c: string, s: string) => `${c}/svc/${s}`,
     egress: (c: string) => `${c}/gw/egress`,
@@ -218,14 +282,22 @@ export function topologyGraph(t: Topology): TopologyGraph {
       tunnel(c.cluster, c.service, true);
     }
   }
+  // With three clusters or more, gateway edges cross: each label names its two clusters.
+  const clusterOf = (nodeId: string) => nodeId.split("/")[0];
   for (const e of edges.values()) {
-    if (!e.label && e.from.endsWith("/gw/egress"))
-      e.label = e.detail.length === 1 ? e.detail[0] : `${e.detail.length} hosts`;
+    if (!e.label && e.from.endsWith("/gw/egress")) {
+      const what = e.detail.length === 1 ? e.detail[0] : `${e.detail.length} hosts`;
+      e.label = t.clusters.length >= 3 ? `${clusterOf(e.from)} → ${clusterOf(e.to)}: ${what}` : what;
+    }
   }
+  const namespaceOf = new Map<string, string>();
+  for (const s of t.services) for (const c of s.clusters) namespaceOf.set(id.service(c, s.name), s.namespace);
+  for (const list of workloads.values()) for (const n of list) namespaceOf.set(n.id, n.id.split("/")[2]);
 
   const groups = t.clusters.map((c) => ({
     cluster: c.name,
     label: c.locality ? `${c.name} (${c.locality})` : c.name,
+    namespaces: [] as { namespace: string; nodes: string[] }[],
     nodes: [
       ...t.services
         .filter((s) => s.clusters.includes(c.name))
@@ -241,7 +313,133 @@ export function topologyGraph(t: Topology): TopologyGraph {
         : []),
     ],
   }));
-  return { groups, edges: [...edges.values()] };
+  for (const g of groups) {
+    const byNamespace = new Map<string, string[]>();
+    for (const n of g.nodes) {
+      const ns = namespaceOf.get(n.id);
+      if (ns !== undefined) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), n.id]);
+    }
+    g.namespaces = [...byNamespace]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([namespace, nodes]) => ({ namespace, nodes }));
+  }
+  return { level: "service", groups, edges: [...edges.values()], legend: LEGEND_SERVICE };
+}
+
+/**
+ * The cluster-level view: one node per cluster (its services, namespaces, callers counted), one edge per pair of
+ * clusters a route joins, labelled with how many services it carries; the hosts are in its tooltip.
+ */
+function clusterGraph(t: Topology): TopologyGraph {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const groups: TopologyGraph["groups"] = t.clusters.map((c) => {
+    const services = t.services.filter((s) => s.clusters.includes(c.name));
+    const namespaces = new Set(services.map((s) => s.namespace));
+    const callers = t.callers.filter((x) => x.cluster === c.name).length;
+    return {
+      cluster: c.name,
+      label: c.locality ? `${c.name} (${c.locality})` : c.name,
+      namespaces: [],
+      nodes: [
+        {
+          id: c.name,
+          kind: "cluster" as const,
+          label: [
+            c.locality ? `${c.name} (${c.locality})` : c.name,
+            `${plural(services.length, "service")} in ${plural(namespaces.size, "namespace")}`,
+            ...(callers > 0 ? [`${plural(callers, "caller")} seen`] : []),
+          ],
+        },
+      ],
+    };
+  });
+  const hostOf = new Map(t.services.map((s) => [s.name, s.host]));
+  const pairs = new Map<string, { from: string; to: string; hosts: Set<string>; caller: boolean }>();
+  const pair = (from: string, to: string) => {
+    const key = `${from}\n${to}`;
+    const p = pairs.get(key) ?? { from, to, hosts: new Set<string>(), caller: false };
+    pairs.set(key, p);
+    return p;
+  };
+  for (const r of t.routes) for (const to of r.to) pair(r.from, to).hosts.add(hostOf.get(r.service) ?? r.service);
+  for (const c of t.callers) {
+    const owners = t.services.find((s) => s.name === c.service)?.clusters ?? [];
+    for (const to of owners) if (to !== c.cluster) pair(c.cluster, to).caller = true;
+  }
+  const cap = (hosts: string[]) =>
+    hosts.length > MAX_DETAIL ? [...hosts.slice(0, MAX_DETAIL), `… and ${hosts.length - MAX_DETAIL} more`] : hosts;
+  let edges: GraphEdge[] = [...pairs.values()].map((p) => {
+    const hosts = [...p.hosts].sort();
+    return {
+      from: p.from,
+      to: p.to,
+      label: `${p.from} → ${p.to}: ${plural(hosts.length, "service")}`,
+      detail: cap(hosts),
+      caller: p.caller,
+    };
+  });
+  // Many pairs (every cluster reaching every other): a hub instead, so the drawing stays one edge per cluster each way.
+  const hub = edges.length > MAX_PAIR_EDGES;
+  if (hub) {
+    const out = new Map<string, { hosts: Set<string>; clusters: Set<string>; caller: boolean }>();
+    const into = new Map<string, { hosts: Set<string>; clusters: Set<string>; caller: boolean }>();
+    const entry = (m: typeof out, k: string) => {
+      const e = m.get(k) ?? { hosts: new Set<string>(), clusters: new Set<string>(), caller: false };
+      m.set(k, e);
+      return e;
+    };
+    for (const p of pairs.values()) {
+      const o = entry(out, p.from);
+      const i = entry(into, p.to);
+      p.hosts.forEach((h) => (o.hosts.add(h), i.hosts.add(h)));
+      o.clusters.add(p.to);
+      i.clusters.add(p.from);
+      o.caller ||= p.caller;
+      i.caller ||= p.caller;
+    }
+    edges = [
+      ...[...out].map(([c, e]) => ({
+        from: c,
+        to: HUB,
+        label: `${c} reaches ${plural(e.hosts.size, "service")} in ${plural(e.clusters.size, "cluster")}`,
+        detail: cap([...e.hosts].sort()),
+        caller: e.caller,
+      })),
+      ...[...into].map(([c, e]) => ({
+        from: HUB,
+        to: c,
+        label: `${c} serves ${plural(e.hosts.size, "service")} to ${plural(e.clusters.size, "cluster")}`,
+        detail: cap([...e.hosts].sort()),
+        caller: e.caller,
+      })),
+    ];
+    groups.push({
+      cluster: HUB,
+      label: "",
+      namespaces: [],
+      nodes: [
+        {
+          id: HUB,
+          kind: "cluster" as const,
+          label: [
+            `GlobalNamespace ${t.name}`,
+            `${plural(t.routes.length, "cross-cluster route")} through the gateways`,
+          ],
+        },
+      ],
+    });
+  }
+  return {
+    level: "cluster",
+    groups,
+    edges,
+    legend: [
+      `cluster-level view: over ${TOPOLOGY_DETAIL_LIMIT} service nodes (${serviceNodeCount(t)}); draw one GlobalNamespace or fewer clusters for the services`,
+      "box: a cluster, with its services, namespaces and the callers seen",
+      "dashed grey arrow: services the wiring lets one cluster reach in another (hosts in the tooltip)",
+      "bold red arrow: a pair with a call the manifests show",
+    ],
+  };
 }
 
 /** Graphviz DOT: clusters as `subgraph cluster_<name>`, caller paths bold red (class `caller` in SVG output). */
@@ -254,6 +452,7 @@ export function topologyToDot(t: Topology): string {
       .flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${q(v)}`]))
       .join(", ")}]`;
   const shapes: Record<GraphNode["kind"], Record<string, string>> = {
+    cluster: { shape: "box", style: "rounded,filled", fillcolor: "#f1f3f4" },
     service: { shape: "box", style: "rounded,filled", fillcolor: "#e8f0fe" },
     workload: { shape: "box", style: "rounded,dashed" },
     egress: { shape: "cds", style: "filled", fillcolor: "#fff4d6" },
@@ -265,15 +464,34 @@ export function topologyToDot(t: Topology): string {
     `  node ${attrs({ fontname: "Helvetica", fontsize: "11" })};`,
     `  edge ${attrs({ fontname: "Helvetica", fontsize: "9", color: "#7a7a7a" })};`,
   ];
+  const node = (n: GraphNode, indent: string) =>
+    `${indent}${q(n.id)} ${attrs({ label: n.label.join("\n"), ...shapes[n.kind] })};`;
   for (const group of g.groups) {
+    if (g.level === "cluster") {
+      group.nodes.forEach((n) => lines.push(node(n, "  ")));
+      continue;
+    }
     lines.push(
       `  subgraph ${q(`cluster_${group.cluster}`)} {`,
       `    graph ${attrs({ label: group.label, style: "rounded", color: "#5f6368" })};`,
     );
-    for (const n of group.nodes)
-      lines.push(`    ${q(n.id)} ${attrs({ label: n.label.join("\n"), ...shapes[n.kind] })};`);
+    const inNamespace = new Set(group.namespaces.flatMap((ns) => ns.nodes));
+    for (const ns of group.namespaces) {
+      lines.push(
+        `    subgraph ${q(`cluster_${group.cluster}/ns/${ns.namespace}`)} {`,
+        `      graph ${attrs({ label: `namespace ${ns.namespace}`, style: "dashed", color: "#9aa0a6", fontsize: "10" })};`,
+      );
+      for (const n of group.nodes.filter((x) => ns.nodes.includes(x.id))) lines.push(node(n, "      "));
+      lines.push("    }");
+    }
+    for (const n of group.nodes.filter((x) => !inNamespace.has(x.id))) lines.push(node(n, "    "));
     lines.push("  }");
   }
+  // The legend: one text node beside the clusters (no box of its own, so every box is a cluster).
+  lines.push(
+    // `\l`: DOT's left-justified line break (q would escape the backslash, so the label is quoted here).
+    `  ${q("legend")} [shape="plaintext", fontsize="9", label="${["legend", ...g.legend].map((l) => q(l).slice(1, -1)).join("\\l")}\\l"];`,
+  );
   for (const e of g.edges) {
     const style = e.caller
       ? { color: "#d62728", fontcolor: "#d62728", penwidth: "2.5", class: "caller" }
@@ -292,17 +510,37 @@ export function topologyToMermaid(t: Topology): string {
   const text = (s: string) => `"${s.replace(/"/g, "#quot;")}"`;
   const shape = (n: GraphNode) => {
     const label = text(n.label.join("<br/>"));
+    if (n.kind === "cluster") return `[${label}]`;
     return n.kind === "service" || n.kind === "workload" ? `(${label})` : `{{${label}}}`;
   };
   const lines = ["flowchart LR"];
-  g.groups.forEach((group, i) => {
-    lines.push(`  subgraph c${i}[${text(group.label)}]`);
-    for (const n of group.nodes) lines.push(`    ${ids.get(n.id)}${shape(n)}`);
-    lines.push("  end");
-  });
+  if (g.level === "cluster") {
+    for (const group of g.groups) for (const n of group.nodes) lines.push(`  ${ids.get(n.id)}${shape(n)}`);
+  } else
+    g.groups.forEach((group, i) => {
+      lines.push(`  subgraph c${i}[${text(group.label)}]`);
+      const inNamespace = new Set(group.namespaces.flatMap((ns) => ns.nodes));
+      group.namespaces.forEach((ns, j) => {
+        lines.push(`    subgraph c${i}n${j}[${text(`namespace ${ns.namespace}`)}]`);
+        for (const n of group.nodes.filter((x) => ns.nodes.includes(x.id)))
+          lines.push(`      ${ids.get(n.id)}${shape(n)}`);
+        lines.push("    end");
+      });
+      for (const n of group.nodes.filter((x) => !inNamespace.has(x.id))) lines.push(`    ${ids.get(n.id)}${shape(n)}`);
+      lines.push("  end");
+    });
   for (const e of g.edges) {
     const arrow = e.caller ? "==>" : "-.->";
     lines.push(`  ${ids.get(e.from)} ${arrow}${e.label ? `|${text(e.label)}|` : ""} ${ids.get(e.to)}`);
   }
+  // The legend: text only, so it adds no arrow to the drawing.
+  // Mermaid draws its own shapes: the legend says them its way.
+  const legend = g.legend.map((l) =>
+    l
+      .replace("dashed grey arrow", "dotted arrow")
+      .replace("bold red arrow", "thick arrow")
+      .replace(/^yellow: .*$/, "hexagon: a cluster's egress or ingress gateway (mTLS port)"),
+  );
+  lines.push(`  subgraph legend[${text("legend")}]`, `    legend0[${text(legend.join("<br/>"))}]`, "  end");
   return lines.join("\n") + "\n";
 }

@@ -40,6 +40,14 @@ import {
 } from "./spec";
 import { vipProblem } from "./vip";
 
+const INGRESS_FIELDS = ["address", "port"] as const;
+const RULE_FIELDS = ["cluster", "namespace", "excludeServices"] as const;
+const SERVICE_FIELDS = ["name", "namespace", "clusters", "ports", "address", "selector"] as const;
+const PORT_FIELDS = ["number", "targetPort", "name", "protocol"] as const;
+const POLICY_FIELDS = ["name", "action", "from", "to"] as const;
+const SOURCE_FIELDS = ["namespace", "cluster", "serviceAccounts", "service"] as const;
+const TARGET_FIELDS = ["service", "ports", "methods", "paths"] as const;
+
 /** Longest domain that leaves room for `<port>.<service>.` in a 253-character name. */
 const MAX_DOMAIN_LENGTH = 253 - "65535.".length - 64;
 
@@ -232,7 +240,7 @@ const checkIngressAddress = fieldCheck(
 );
 
 function readIngress(issues: IssueList, path: string, v: unknown): IngressSpec<unknown> | undefined {
-  const o = readObject(issues, path, v, ["address", "port"]);
+  const o = readObject(issues, path, v, INGRESS_FIELDS);
   if (!o) return undefined;
   // The one field that may wait for deployment: it decides no object, only where the objects point.
   const address = isDeferred(o.address)
@@ -320,7 +328,7 @@ const checkNamespacePattern = fieldCheck(
 );
 
 function readRule(issues: IssueList, path: string, v: unknown): MemberRule | undefined {
-  const o = readObject(issues, path, v, ["cluster", "namespace", "excludeServices"]);
+  const o = readObject(issues, path, v, RULE_FIELDS);
   if (!o) return undefined;
   const cluster = checkClusterPattern(issues, join(path, "cluster"), o.cluster, {
     example: "cluster1",
@@ -355,11 +363,17 @@ function readServiceNames(
 }
 
 function readService(issues: IssueList, path: string, v: unknown): ServiceSpec | undefined {
-  const o = readObject(issues, path, v, ["name", "namespace", "clusters", "ports", "address", "selector"]);
+  const o = readObject(issues, path, v, SERVICE_FIELDS);
   if (!o) return undefined;
   const name = checkServiceName(issues, join(path, "name"), o.name, { example: "catalog", required: true });
-  const namespace = readAppNamespace(issues, join(path, "namespace"), o.namespace, () =>
-    checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "default", required: true }),
+  const namespace = readAppNamespace(
+    issues,
+    join(path, "namespace"),
+    o.namespace,
+    () => checkDnsLabel(issues, join(path, "namespace"), o.namespace, { example: "default", required: true }),
+    // Mapping the system namespace is an error in turn: the fix is moving the service.
+    (ns) =>
+      `"${ns}" is a system namespace, and those (${SYSTEM_NAMESPACES.join(", ")}) never join a GlobalNamespace; a service there cannot be global: run it in an application namespace that a member rule maps, e.g. "default"`,
   );
   const clustersPath = join(path, "clusters");
   const clusters = readList(issues, clustersPath, o.clusters, { example: "[cluster1]" })?.map(
@@ -392,7 +406,7 @@ function readPorts(issues: IssueList, path: string, v: unknown): PortSpec[] | un
 }
 
 function readPort(issues: IssueList, path: string, v: unknown): PortSpec | undefined {
-  const o = readObject(issues, path, v, ["number", "targetPort", "name", "protocol"]);
+  const o = readObject(issues, path, v, PORT_FIELDS);
   if (!o) return undefined;
   const number = checkPort(issues, join(path, "number"), o.number, { example: 8082, required: true });
   const targetPort = checkPort(issues, join(path, "targetPort"), o.targetPort, { example: 8080 });
@@ -486,7 +500,7 @@ function readPolicies(issues: IssueList, v: unknown): AccessPolicySpec[] | undef
 const POLICY_ACTIONS = Object.values(PolicyAction);
 
 function readPolicy(issues: IssueList, path: string, v: unknown): AccessPolicySpec | undefined {
-  const o = readObject(issues, path, v, ["name", "action", "from", "to"]);
+  const o = readObject(issues, path, v, POLICY_FIELDS);
   if (!o) return undefined;
   const name = checkDnsLabel(issues, join(path, "name"), o.name, { example: "shop-reads-catalog", required: true });
   const action = checkChoice(issues, join(path, "action"), o.action, "a policy action", POLICY_ACTIONS, {
@@ -507,7 +521,7 @@ function readPolicy(issues: IssueList, path: string, v: unknown): AccessPolicySp
 }
 
 function readSource(issues: IssueList, path: string, v: unknown): PolicySource | undefined {
-  const o = readObject(issues, path, v, ["namespace", "cluster", "serviceAccounts", "service"]);
+  const o = readObject(issues, path, v, SOURCE_FIELDS);
   if (!o) return undefined;
   const namespace = readAppNamespace(
     issues,
@@ -547,7 +561,7 @@ function readSource(issues: IssueList, path: string, v: unknown): PolicySource |
 }
 
 function readTarget(issues: IssueList, path: string, v: unknown): PolicyTarget | undefined {
-  const o = readObject(issues, path, v, ["service", "ports", "methods", "paths"]);
+  const o = readObject(issues, path, v, TARGET_FIELDS);
   if (!o) return undefined;
   const service = checkServiceName(issues, join(path, "service"), o.service, { example: "catalog", required: true });
   const ports = readNonEmpty(issues, join(path, "ports"), o.ports, "[8082]", "port", (p, x) =>
@@ -588,3 +602,28 @@ function readNonEmpty<T extends string | number>(
   checkUnique(issues, path, items, (x) => `${noun} ${x} is listed twice; list each ${noun} once`);
   return items.filter((x): x is T => x !== undefined);
 }
+
+/**
+ * The objects of a spec and the fields each takes, exactly as the validator reads them, and the values of each
+ * field with a fixed set. The JSON Schema (sdk/schema/globalnamespace.schema.json) is tested against these, so the
+ * two cannot drift (test/cli/schema.test.ts).
+ */
+export const SPEC_OBJECTS = {
+  GlobalNamespace: SPEC_FIELDS,
+  Cluster: CLUSTER_FIELDS,
+  Ingress: INGRESS_FIELDS,
+  Gateways: GATEWAYS_FIELDS,
+  MemberRule: RULE_FIELDS,
+  Service: SERVICE_FIELDS,
+  Port: PORT_FIELDS,
+  AccessPolicy: POLICY_FIELDS,
+  PolicySource: SOURCE_FIELDS,
+  PolicyTarget: TARGET_FIELDS,
+} as const;
+
+export const SPEC_ENUMS = {
+  "GlobalNamespace.mtls": Object.values(MtlsMode),
+  "Port.protocol": PORT_PROTOCOLS,
+  "AccessPolicy.action": POLICY_ACTIONS,
+  "PolicyTarget.methods": HTTP_METHODS,
+} as const;

@@ -1,34 +1,102 @@
-import { Document, isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify } from "yaml";
+import { Document, isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify, visit } from "yaml";
 import { SpecError, SpecIssue } from "./errors";
 import { MeshObject } from "./objects";
 
 /** YAML in and out: the spec file (with line numbers in messages), manifests, and rendered objects. */
 
-/** Parses a spec file. Syntax errors and duplicate keys become a SpecError naming the line. */
+/**
+ * How many aliases (`*name`) one YAML document may resolve. An alias bomb (`a: &a [x, x]`, `b: &b [*a, *a]`, …)
+ * grows exponentially with each level; a spec or manifest written by hand needs few if any.
+ */
+export const MAX_ALIASES = 100;
+
+/** Parses a spec file. Syntax errors, duplicate keys and bad aliases become a SpecError naming file:line:col. */
 export function parseSpecYaml(
   text: string,
   source: string,
 ): { value: unknown; locate: (path: string) => string | undefined } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const all = Array.isArray(docs) ? docs : [];
+  if (all.length > 1) {
     throw new SpecError(
-      doc.errors.map((e) => ({ path: position(lines, e.pos[0]), message: e.message.split("\n")[0] })),
+      [
+        {
+          path: "",
+          location: `${source}:${position(lines, all[1].range[0])}`,
+          message: `holds ${all.length} YAML documents (separated by "---"); a GlobalNamespace spec is one document. If this is a file of Kubernetes objects, give it as --manifests <cluster>=${source}`,
+        },
+      ],
       source,
     );
   }
-  return { value: doc.toJS({ maxAliasCount: 100 }), locate: (path) => locate(doc, lines, path) };
+  const doc = all[0] ?? parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  throwOnErrors(doc, lines, source);
+  return { value: toPlain(doc, lines, source), locate: (path) => locate(doc, lines, path) };
 }
 
-/** Adds `line:column` of the offending node to each issue, when the path leads to one. */
+function throwOnErrors(doc: Document, lines: LineCounter, source: string): void {
+  if (doc.errors.length === 0) return;
+  throw new SpecError(
+    doc.errors.map((e) => ({
+      path: "",
+      location: `${source}:${position(lines, e.pos[0])}`,
+      message: yamlMessage(e.message),
+    })),
+    source,
+  );
+}
+
+/** The first line of the yaml library's message (the rest repeats the input), and the fix for the common cases. */
+function yamlMessage(message: string): string {
+  const first = message.split("\n")[0];
+  if (/^Map keys must be unique/.test(first)) return `${first}; remove or rename the repeated key`;
+  if (/Tabs are not allowed/i.test(first)) return `${first}; indent with spaces`;
+  return first;
+}
+
+/**
+ * The document as plain values. An alias to no anchor, or more than MAX_ALIASES aliases resolved (an alias bomb),
+ * is a SpecError naming the first alias, not a crash.
+ */
+function toPlain(doc: Document, lines: LineCounter, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    const first = firstAlias(doc);
+    const at = first !== undefined ? position(lines, first) : "1:1";
+    const text = e instanceof Error ? e.message : String(e);
+    const message =
+      /alias/i.test(text) && /count|excessive/i.test(text)
+        ? `resolves more than ${MAX_ALIASES} YAML aliases (*name), as an alias bomb does; write the values out, or use fewer aliases`
+        : /unresolved|no anchor|undefined/i.test(text) || e instanceof ReferenceError
+          ? `has an alias (*name) with no anchor (&name) before it; define the anchor first, or write the value out`
+          : `cannot be read as YAML (${text.split("\n")[0]}); check its anchors (&name) and aliases (*name)`;
+    throw new SpecError([{ path: "", location: `${source}:${at}`, message }], source);
+  }
+}
+
+/** Offset of the document's first alias node, for the location of an alias error. */
+function firstAlias(doc: Document): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+/** Adds `file:line:column` of the offending node to each issue, when the path leads to one. */
 export function withLocations(
   error: SpecError,
   source: string,
   locate: (path: string) => string | undefined,
 ): SpecError {
   const issues: SpecIssue[] = error.issues.map((i) => {
-    const at = locate(i.path);
-    return at ? { ...i, path: `${i.path} (line ${at})` } : i;
+    const at = i.location ? undefined : locate(i.path);
+    return at ? { ...i, location: `${source}:${at}` } : i;
   });
   return new SpecError(issues, source);
 }
@@ -38,11 +106,20 @@ export function parseManifests(text: string, source: string): unknown[] {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
   if (!Array.isArray(docs)) return [];
+  // The issue's path is `file:line:col` itself: the component reports it under its manifests entry.
   const issues = docs.flatMap((d) =>
-    d.errors.map((e) => ({ path: `${source}:${position(lines, e.pos[0])}`, message: e.message.split("\n")[0] })),
+    d.errors.map((e) => ({ path: `${source}:${position(lines, e.pos[0])}`, message: yamlMessage(e.message) })),
   );
   if (issues.length > 0) throw new SpecError(issues, source);
-  return docs.map((d) => d.toJS({ maxAliasCount: 100 })).filter((o) => o !== null && o !== undefined);
+  try {
+    return docs.map((d) => toPlain(d, lines, source)).filter((o) => o !== null && o !== undefined);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    throw new SpecError(
+      e.issues.map(({ location, path, message }) => ({ path: location ?? path, message })),
+      source,
+    );
+  }
 }
 
 /** One multi-document YAML file, byte-for-byte the same for the same objects. */

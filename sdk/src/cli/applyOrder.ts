@@ -1,0 +1,87 @@
+/**
+ * Which cluster to apply first, for a change. A cluster that now serves a host through its ingress (a new Gateway)
+ * goes first: the other clusters' new routes lead there, and must find it listening. A cluster that stops serving
+ * (a Gateway gone, or the cluster left the GlobalNamespace) goes last: the clusters that routed to it must have moved
+ * away first. Every other changed cluster goes in between. Relative to what was applied before: the files already in
+ * `--out`, or the objects of `--previous <spec>`.
+ */
+
+/** Objects as parsed YAML: kind, metadata.namespace, metadata.name are what is compared. */
+type Objects = ReadonlyMap<string, readonly unknown[]>;
+
+export interface ApplyOrder {
+  /** What the order is relative to. */
+  basis: "out" | "previous" | "none";
+  first: string[];
+  then: string[];
+  last: string[];
+  unchanged: string[];
+}
+
+function keyed(objects: readonly unknown[]): Map<string, { json: string; object: unknown }> {
+  const out = new Map<string, { json: string; object: unknown }>();
+  for (const o of objects) {
+    const x = o as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | null;
+    if (!x || typeof x.kind !== "string") continue;
+    const key = `${x.kind}/${String(x.metadata?.namespace ?? "")}/${String(x.metadata?.name ?? "")}`;
+    out.set(key, { json: JSON.stringify(o), object: o });
+  }
+  return out;
+}
+
+/**
+ * Does this object make its cluster serve a host to the others? Default: a Gateway on the ingress gateway's pods
+ * (selector `istio: ingressgateway`); render passes each cluster's own ingress selector.
+ */
+export type Serves = (cluster: string, object: unknown) => boolean;
+
+export const servesByIngressSelector =
+  (selectors: ReadonlyMap<string, Readonly<Record<string, string>>>): Serves =>
+  (cluster, object) => {
+    const o = object as { kind?: unknown; spec?: { selector?: Record<string, unknown> } } | null;
+    if (o?.kind !== "Gateway") return false;
+    const want = selectors.get(cluster) ?? { istio: "ingressgateway" };
+    const have = o.spec?.selector ?? {};
+    return Object.keys(want).length > 0 && Object.entries(want).every(([k, v]) => have[k] === v);
+  };
+
+export function applyOrder(
+  before: Objects | undefined,
+  after: Objects,
+  basis: "out" | "previous",
+  serves: Serves = servesByIngressSelector(new Map()),
+): ApplyOrder {
+  const order: ApplyOrder = { basis: before ? basis : "none", first: [], then: [], last: [], unchanged: [] };
+  if (!before) return order;
+  const clusters = [...new Set([...before.keys(), ...after.keys()])].sort();
+  for (const cluster of clusters) {
+    const old = keyed(before.get(cluster) ?? []);
+    const now = keyed(after.get(cluster) ?? []);
+    const added = [...now.keys()].filter((k) => !old.has(k));
+    const removed = [...old.keys()].filter((k) => !now.has(k));
+    const changed = [...now.keys()].filter((k) => old.has(k) && old.get(k)?.json !== now.get(k)?.json);
+    const startsServing = added.some((k) => serves(cluster, now.get(k)?.object));
+    const stopsServing = removed.some((k) => serves(cluster, old.get(k)?.object));
+    if (!after.has(cluster) || (stopsServing && !startsServing)) order.last.push(cluster);
+    else if (startsServing) order.first.push(cluster);
+    else if (added.length + removed.length + changed.length > 0) order.then.push(cluster);
+    else order.unchanged.push(cluster);
+  }
+  return order;
+}
+
+/** One sentence for the summary. */
+export function applyOrderText(o: ApplyOrder, out: string): string {
+  if (o.basis === "none")
+    return `Apply order: any (no earlier rendering in ${out}; give --previous <old-gns.yaml> to order a change)`;
+  if (o.first.length + o.then.length + o.last.length === 0)
+    return `Apply order: nothing changed since ${o.basis === "out" ? `the files in ${out}` : "--previous"}`;
+  const steps: string[] = [];
+  if (o.first.length > 0) steps.push(`${o.first.join(", ")} first (it now serves hosts other clusters will route to)`);
+  if (o.then.length > 0) steps.push(o.then.join(", "));
+  if (o.last.length > 0)
+    steps.push(
+      `${o.last.join(", ")} last (it stops serving hosts other clusters routed to: apply once they have moved away)`,
+    );
+  return `Apply order: ${steps.join(", then ")}`;
+}
