@@ -105,7 +105,9 @@ describe("the spec as --spec or positional, - for stdin", () => {
     const io = capture();
     Object.assign(io, { stdin: () => "" });
     expect(await main(["check", "-", "-"], io)).toBe(2);
-    expect(io.err).toMatch(/"-" \(standard input\) is given twice/);
+    expect(io.err).toMatch(
+      /standard input \("-"\) is given 2 times \(a positional -, a positional -\), but it can be read once/,
+    );
   });
 });
 

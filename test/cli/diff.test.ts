@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { Io } from "../../sdk/src/cli/io";
@@ -131,6 +132,40 @@ test("identical GlobalNamespaces, even written in another order: no changes, exi
     expect(await main(["diff", `${A}/gns.yaml`, newSpec, ...MANIFESTS], io)).toBe(0);
     expect(io.out).toBe("no changes\n");
   }
+});
+
+test("the shared --manifests may name a cluster only one side has: each side takes the clusters it lists", async () => {
+  // cluster3 (only in the new spec) runs a Service of its own, which nobody else runs.
+  const dir = mkdtempSync(join(tmpdir(), "gm-diff-"));
+  const points = join(dir, "cluster3.yaml");
+  writeFileSync(
+    points,
+    "apiVersion: v1\nkind: Service\nmetadata: { name: points, namespace: default }\nspec: { selector: { app: points }, ports: [{ name: http, port: 7000 }] }\n",
+  );
+  const cluster3 = ["--manifests", `cluster3=${points}`];
+  const io = capture();
+  // Refused on neither side; read on the new one (cluster3 then serves points, so it would need an ingress to be
+  // called: the new side says so, naming its own spec file).
+  expect(await main(["diff", `${A}/gns.yaml`, `${F}/acme-cluster3.yaml`, ...MANIFESTS, ...cluster3], io)).toBe(2);
+  expect(io.err).toMatch(/^test\/fixtures\/acme-cluster3\.yaml: invalid GlobalNamespace spec/);
+  expect(io.err).toMatch(/cluster cluster3 runs points, called from other clusters, so it needs ingress\.address/);
+  expect(io.err).not.toMatch(/not a member/);
+  // A side's own manifests must still name one of its clusters.
+  const strict = capture();
+  expect(
+    await main(
+      [
+        "diff",
+        `${A}/gns.yaml`,
+        `${F}/acme-cluster3.yaml`,
+        ...MANIFESTS,
+        "--old-manifests",
+        `cluster3=${A}/manifests/cluster1.yaml`,
+      ],
+      strict,
+    ),
+  ).toBe(2);
+  expect(strict.err).toMatch(/cluster3/);
 });
 
 test("a cluster joining: said first; the others admit its egress gateway; its 71 objects (10 services × 7, mTLS)", async () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -209,7 +209,22 @@ describe("readInputText", () => {
 
   test("stdin over the cap is refused", () => {
     const io = Object.assign(capture(), { stdin: () => "x".repeat(MAX_INPUT_BYTES + 1) });
-    expect(() => readInputText("-", dir, io)).toThrow(/<stdin>" is 32 MiB, over the 32 MiB limit/);
+    expect(() => readInputText("-", dir, io)).toThrow(/standard input holds more than 32 MiB, the limit for one input/);
+  });
+
+  test("stdin that is not UTF-8 is refused, not read with replacement characters", () => {
+    const io = Object.assign(capture(), { stdin: () => Buffer.from([0x6e, 0x3a, 0x20, 0xe9, 0x0a]) });
+    expect(() => readInputText("-", dir, io)).toThrow(/"<stdin>" is not UTF-8 text \(byte 3 is 0xe9\)/);
+  });
+});
+
+describe("the real process's standard input", () => {
+  const bin = join(__dirname, "..", "..", "sdk", "bin", "globalmesh.js");
+  test("a stream over the cap: exit 2, read no further than the cap, no stack trace", () => {
+    const r = spawnSync(process.execPath, [bin, "check", "-"], { input: Buffer.alloc(MAX_INPUT_BYTES + 4096, 0x20) });
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(/standard input holds more than 32 MiB/);
+    expect(r.stderr.toString()).not.toMatch(/\n\s+at /);
   });
 });
 

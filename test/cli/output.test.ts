@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -17,8 +26,12 @@ const ACME = ["--spec", `${A}/gns.yaml`, "--manifests", `cluster1=${A}/manifests
 const ACME_BOTH = [...ACME, "--manifests", `cluster2=${A}/manifests/cluster2.yaml`];
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), "gm-out-")), "out");
-/** Temporary directories globalmesh left beside `out`. */
-const leftovers = (out: string) => readdirSync(dirname(out)).filter((f) => f.includes(".globalmesh-"));
+/** Temporary directories globalmesh left beside or inside `out`. */
+const leftovers = (out: string) =>
+  [
+    ...readdirSync(dirname(out)),
+    ...(statSync(out, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(out) : []),
+  ].filter((f) => f.includes(".globalmesh-"));
 const render = async (args: string[], out: string, ...extra: string[]) => {
   const io = capture();
   const code = await main(["render", ...args, "--out", out, ...extra], io);
@@ -73,7 +86,10 @@ describe("a cluster no longer rendered", () => {
     expect(io.err).toMatch(
       /^warning: .*cluster3\.yaml belongs to no cluster rendered now, and a GitOps controller still applies it; render with --prune to delete it$/m,
     );
-    expect(io.out).toMatch(/^Apply order: cluster2, then cluster3 last \(it stops serving/m);
+    // Its file stays, so GitOps still applies it: "apply cluster3 last" would change nothing there.
+    expect(io.out).toMatch(
+      /^Apply order: cluster2, then delete cluster3's objects last \(render with --prune to remove its file\)$/m,
+    );
   });
 
   test("with --prune its file goes (only files globalmesh wrote)", async () => {
@@ -83,6 +99,7 @@ describe("a cluster no longer rendered", () => {
     expect(code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["cluster1.yaml", "cluster2.yaml"]);
     expect(io.out).toMatch(/^Pruned: cluster3\.yaml$/m);
+    expect(io.out).toMatch(/^Apply order: cluster2, then cluster3 last \(it stops serving hosts/m);
     expect(io.err).toBe("");
   });
 
@@ -244,7 +261,46 @@ describe("apply order", () => {
     const out = fresh();
     const { code, io } = await render(ACME_BOTH, out, "--previous", `${A}/gns.yaml`);
     expect(code).toBe(0);
-    expect(io.out).toMatch(/^Apply order: nothing changed since --previous$/m);
+    expect(io.out).toMatch(
+      /^Apply order: nothing changed since --previous \(--previous compares the specs with the same manifests: a move made in the manifests is ordered from the files already in .*out, and there are none\)$/m,
+    );
+  });
+
+  test("a move made in the manifests: --previous sees none (same manifests), the files in --out do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gm-manifest-move-"));
+    const spec = [
+      "name: ledgers",
+      "domain: ledgers.example.com",
+      "clusters:",
+      "  - { name: cluster2, ingress: { address: 198.51.100.32 } }",
+      "  - { name: cluster3, ingress: { address: 198.51.100.33 } }",
+      "members:",
+      "  - { cluster: '*', namespace: billing }",
+      "",
+    ].join("\n");
+    writeFileSync(join(dir, "gns.yaml"), spec);
+    const service =
+      "apiVersion: v1\nkind: Service\nmetadata: { name: ledger, namespace: billing }\nspec: { ports: [{ name: http, port: 7000 }] }\n";
+    const other = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, namespace: billing }\n";
+    const place = (where: "cluster2" | "cluster3") => {
+      writeFileSync(join(dir, "cluster2.yaml"), where === "cluster2" ? service : other);
+      writeFileSync(join(dir, "cluster3.yaml"), where === "cluster3" ? service : other);
+    };
+    const args = ["--spec", join(dir, "gns.yaml"), "--manifests", `cluster2=${dir}/cluster2.yaml`];
+    args.push("--manifests", `cluster3=${dir}/cluster3.yaml`);
+    const out = fresh();
+    place("cluster3");
+    expect((await render(args, out)).code).toBe(0);
+    place("cluster2");
+    const moved = await render(args, out, "--previous", join(dir, "gns.yaml"));
+    expect(moved.code).toBe(0);
+    expect(moved.io.out).toMatch(
+      /^Apply order: cluster2 first \(it now serves hosts other clusters will route to\), then cluster3 last \(it stops serving hosts other clusters routed to: apply once they have moved away\) \(ordered from the files already in .*out: --previous compares the specs with the same manifests, and a move made in the manifests shows only there\)$/m,
+    );
+    const again = await render(args, out, "--previous", join(dir, "gns.yaml"), "-o", "json");
+    expect(JSON.parse(again.io.out).applyOrder).toMatchObject({ basis: "previous", first: [], then: [], last: [] });
+    const text = await render(args, out, "--previous", join(dir, "gns.yaml"));
+    expect(text.io.out).toMatch(/^Apply order: nothing changed since --previous, nor since the files in .*out$/m);
   });
 });
 
@@ -307,7 +363,11 @@ describe("nothing exported: exit 2 unless --allow-empty", () => {
     );
     const io = capture();
     expect(await main(["check", ...spec, "--manifests", `cluster1=${dir}/none.yaml`], io)).toBe(2);
-    expect(io.err).toMatch(/1 manifest file given, no Service matched/);
+    // Manifests were given: the rules are what to fix, in the spec file named, for the manifest files named.
+    expect(io.err).toMatch(
+      /acme-fitness: no service is exported: no Service in the 1 manifest file given \(.*none\.yaml\) matches the members: rules of .*examples\/acme-fitness\/gns\.yaml; make members: name the clusters and namespaces those Services run in \(or list them under services:\), or --allow-empty if an empty GlobalNamespace is meant/,
+    );
+    expect(io.err).not.toMatch(/did you forget --manifests|give --manifests/);
   });
 });
 

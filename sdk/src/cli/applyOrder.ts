@@ -3,7 +3,8 @@
  * goes first: the other clusters' new routes lead there, and must find it listening. A cluster that stops serving
  * (a Gateway gone, or the cluster left the GlobalNamespace) goes last: the clusters that routed to it must have moved
  * away first. Every other changed cluster goes in between. Relative to what was applied before: the files already in
- * `--out`, or the objects of `--previous <spec>`.
+ * `--out`, or the objects of `--previous <spec>` (built with the same manifests as the new spec: a move made in the
+ * manifests shows only against the files in `--out`, which render then uses).
  */
 
 /** Objects as parsed YAML: kind, metadata.namespace, metadata.name are what is compared. */
@@ -70,18 +71,52 @@ export function applyOrder(
   return order;
 }
 
+/** Clusters whose order changes: what is not `unchanged`. */
+export function changedClusters(o: ApplyOrder): number {
+  return o.first.length + o.then.length + o.last.length;
+}
+
+/** What the summary's sentence also says, beyond the order itself. */
+export interface ApplyOrderNotes {
+  /** Clusters no longer rendered whose file stays in `--out` (no `--prune`): a GitOps controller still applies it. */
+  staleFiles?: ReadonlySet<string>;
+  /**
+   * `--previous` saw no change (it builds the old spec with the same manifests as the new one, so a move made in the
+   * manifests is invisible to it): `"out"`, the order is from the files already in `--out`; `"same"`, they show no
+   * change either; `"none"`, there are no such files.
+   */
+  previousSawNothing?: "out" | "same" | "none";
+}
+
+const PREVIOUS_SAME_MANIFESTS = "--previous compares the specs with the same manifests";
+
 /** One sentence for the summary. */
-export function applyOrderText(o: ApplyOrder, out: string): string {
+export function applyOrderText(o: ApplyOrder, out: string, notes: ApplyOrderNotes = {}): string {
   if (o.basis === "none")
     return `Apply order: any (no earlier rendering in ${out}; give --previous <old-gns.yaml> to order a change)`;
-  if (o.first.length + o.then.length + o.last.length === 0)
+  if (changedClusters(o) === 0) {
+    if (notes.previousSawNothing === "same")
+      return `Apply order: nothing changed since --previous, nor since the files in ${out}`;
+    if (notes.previousSawNothing === "none")
+      return `Apply order: nothing changed since --previous (${PREVIOUS_SAME_MANIFESTS}: a move made in the manifests is ordered from the files already in ${out}, and there are none)`;
     return `Apply order: nothing changed since ${o.basis === "out" ? `the files in ${out}` : "--previous"}`;
+  }
+  const staying = o.last.filter((c) => notes.staleFiles?.has(c));
+  const stopping = o.last.filter((c) => !staying.includes(c));
   const steps: string[] = [];
   if (o.first.length > 0) steps.push(`${o.first.join(", ")} first (it now serves hosts other clusters will route to)`);
   if (o.then.length > 0) steps.push(o.then.join(", "));
-  if (o.last.length > 0)
+  if (stopping.length > 0)
     steps.push(
-      `${o.last.join(", ")} last (it stops serving hosts other clusters routed to: apply once they have moved away)`,
+      `${stopping.join(", ")} last (it stops serving hosts other clusters routed to: apply once they have moved away)`,
     );
-  return `Apply order: ${steps.join(", then ")}`;
+  if (staying.length > 0)
+    steps.push(
+      `delete ${staying.map((c) => `${c}'s`).join(" and ")} objects last (render with --prune to remove ${staying.length === 1 ? "its file" : "their files"})`,
+    );
+  const from =
+    notes.previousSawNothing === "out"
+      ? ` (ordered from the files already in ${out}: ${PREVIOUS_SAME_MANIFESTS}, and a move made in the manifests shows only there)`
+      : "";
+  return `Apply order: ${steps.join(", then ")}${from}`;
 }

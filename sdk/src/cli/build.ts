@@ -38,6 +38,16 @@ export function buildOwnClusters(spec: LoadedSpec, manifests: string[], cwd: str
   return buildLoaded(spec, own);
 }
 
+/** The names of a spec's clusters; undefined when the spec is invalid (building it then says why, with lines). */
+export function clusterNamesOf(spec: LoadedSpec): Set<string> | undefined {
+  try {
+    return new Set(validateSpec(spec.value).clusters.map((c) => c.name));
+  } catch (e) {
+    if (e instanceof SpecError) return undefined;
+    throw e;
+  }
+}
+
 /** A spec file, or standard input for `-` (read through inputs.ts, once per run). */
 export function specOf(file: string, cwd: string, flag = "--spec", io?: Io): LoadedSpec {
   return loadSpec(file, cwd, flag, io);
@@ -52,16 +62,32 @@ export function requireExported(builds: readonly FileBuild[], options: BuildOpti
   const empty = builds.filter((b) => b.model.services.length === 0);
   if (empty.length === 0) return;
   throw new SpecError(
-    empty.map((b) => ({
-      path: b.model.name,
-      message: `no service is exported: did you forget --manifests? (${b.manifests.length === 0 ? "none given" : `${b.manifests.length} manifest file${b.manifests.length === 1 ? "" : "s"} given, no Service matched`}); give --manifests <cluster>=<file-or-dir>, or --allow-empty if an empty GlobalNamespace is meant`,
-    })),
+    empty.map((b) => ({ path: b.model.name, message: nothingExported(b) })),
     "usage",
     "nothing exported",
   );
 }
 
-function buildLoaded(spec: LoadedSpec, manifests: ClusterManifests[]): FileBuild {
+/** Why a GlobalNamespace exports nothing, and the fix: no manifests given, or rules that match none of them. */
+function nothingExported(b: FileBuild): string {
+  const allow = "or --allow-empty if an empty GlobalNamespace is meant";
+  if (b.manifests.length === 0)
+    return `no service is exported: did you forget --manifests? (none given); give --manifests <cluster>=<file-or-dir>, ${allow}`;
+  const files = [...new Set(b.manifests.map((m) => m.source))];
+  const shown = files.length > 5 ? [...files.slice(0, 5), `and ${files.length - 5} more`] : files;
+  const skipped = b.discovery.skipped.filter((s) => s.port === undefined);
+  const left =
+    skipped.length === 0
+      ? ""
+      : ` (${plural(skipped.length, "Service")} matched but left out, e.g. ${skipped[0].cluster}: ${skipped[0].service}: ${skipped[0].reason})`;
+  return `no service is exported: no Service in the ${plural(files.length, "manifest file")} given (${shown.join(", ")}) matches the members: rules of ${b.source}${left}; make members: name the clusters and namespaces those Services run in (or list them under services:), ${allow}`;
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+export function buildLoaded(spec: LoadedSpec, manifests: ClusterManifests[]): FileBuild {
   return explained(spec, () => ({ ...buildMesh(spec.value, manifests), manifests, source: spec.source }));
 }
 

@@ -1,7 +1,7 @@
 import { ClusterDiff, diffMeshes, diffTotals, FieldChange, isEmptyDiff, MeshDiff, MeshObject } from "../mesh";
-import { buildFromFiles } from "./build";
+import { buildLoaded, clusterNamesOf, specOf } from "./build";
 import { Paint, painter } from "./colour";
-import { usage } from "./inputs";
+import { loadManifests, usage } from "./inputs";
 import { Io } from "./io";
 import { jsonDocument } from "./json";
 
@@ -27,16 +27,22 @@ export interface DiffOptions {
 export function diff(opts: DiffOptions, io: Io): number {
   if (opts.oldSpec === "-" && opts.newSpec === "-")
     throw usage('"-" (standard input) is given for both specs; standard input holds one spec', "new spec");
-  const side = (spec: string, own: string[], flag: string) =>
-    buildFromFiles(spec, sideManifests(opts.manifests, own), io.cwd, flag, { io, allowEmpty: true });
+  // The shared --manifests feed each side the clusters it has (a cluster added or removed is in one side only);
+  // --old-/--new-manifests must name a cluster of their side.
+  const side = (file: string, own: string[], flag: string) => {
+    const spec = specOf(file, io.cwd, flag, io);
+    const clusters = clusterNamesOf(spec);
+    const shared = opts.manifests.filter((v) => !clusters || clusters.has(clusterOf(v)));
+    return buildLoaded(spec, loadManifests(sideManifests(shared, own), io.cwd, io));
+  };
   const before = side(opts.oldSpec, opts.oldManifests, "old spec");
   const after = side(opts.newSpec, opts.newManifests, "new spec");
   for (const w of [...(before.warnings ?? []), ...(after.warnings ?? [])]) io.stderr(`warning: ${w}\n`);
   const d = diffMeshes(before, after);
   const code = isEmptyDiff(d) ? 0 : 1;
-  if (opts.quiet) return code;
+  // JSON is the answer itself, so --quiet keeps it (as render and check do); it silences the text.
   if (opts.output === "json") io.stdout(diffJson(d));
-  else io.stdout(code === 0 ? "no changes\n" : formatDiff(d, painter(io)));
+  else if (!opts.quiet) io.stdout(code === 0 ? "no changes\n" : formatDiff(d, painter(io)));
   return code;
 }
 
@@ -59,8 +65,9 @@ export function diffJson(d: MeshDiff): string {
   });
 }
 
+const clusterOf = (v: string) => v.split("=")[0];
+
 function sideManifests(shared: string[], own: string[]): string[] {
-  const clusterOf = (v: string) => v.split("=")[0];
   const replaced = new Set(own.map(clusterOf));
   return [...shared.filter((v) => !replaced.has(clusterOf(v))), ...own];
 }

@@ -93,10 +93,13 @@ export interface DirectoryWrite {
 
 /**
  * Replaces the owned files of `outDir` with `files` (paths relative to it), as safely as Node allows: every file is
- * written into a sibling temporary directory first (new files, so nothing is followed), then each is renamed into
- * place (each rename atomic, and a rename replaces a directory entry, never what a symlink points to), then the
- * temporary directory is removed. A failure before the first rename changes nothing and leaves nothing behind.
- * Crash window: a crash between the renames leaves some files new and some old; rendering again completes it.
+ * written into a temporary directory inside `outDir`, `<out>/.globalmesh-<random>` (created new by mkdtemp, so nothing
+ * is followed; inside `outDir` so it is on the same filesystem even when `outDir` is a mount point, where a sibling
+ * would fail with EXDEV; skipped by `ownedFilesIn` as a dot-entry), then each is renamed into place (each rename
+ * atomic, and a rename replaces a directory entry, never what a symlink points to), then the temporary directory is
+ * removed. A failure before the first rename changes nothing and leaves nothing behind (directories this run created
+ * are removed too). Crash window: a crash between the renames leaves some files new and some old (and the temporary
+ * directory behind); rendering again completes it.
  *
  * A path to be written that holds something globalmesh did not write (a file without the header, a symlink, a
  * directory) is an error before anything is written. `stale` names owned files to prune (with `prune`) or report.
@@ -134,32 +137,31 @@ export function writeOutputDir(
     );
   const stale = top ? ownedFilesIn(outDir).filter((p) => !files.has(p) && options.isStale(p)) : [];
 
-  // 1. Everything into a sibling temporary directory; on failure, remove it: nothing changed.
-  const parent = dirname(outDir);
-  let createdParent: string | undefined;
+  // 1. Everything into a temporary directory inside --out (same filesystem); on failure, remove it and the
+  // directories this run created: nothing changed.
   const created: (string | undefined)[] = [];
   let temp: string;
   try {
-    createdParent = mkdirSync(parent, { recursive: true });
-    temp = mkdtempSync(join(parent, `.${basename(outDir)}.globalmesh-`));
+    created.push(mkdirSync(outDir, { recursive: true }));
+    removeLeftovers(outDir);
+    temp = mkdtempSync(join(outDir, ".globalmesh-"));
   } catch (e) {
-    throw usage(`cannot write "${outDir}" (${code(e)}); give a directory that can be created and written`, "--out");
+    removeCreated(created);
+    throw usage(`cannot write "${outDir}" (${code(e)}); ${fixFor(e, outDir)}`, "--out");
   }
   try {
     for (const [path, text] of files) {
       mkdirSync(dirname(join(temp, path)), { recursive: true });
       writeFileSync(join(temp, path), text, { flag: "wx" });
     }
-    created.push(mkdirSync(outDir, { recursive: true }));
     for (const path of files.keys()) {
       const dir = dirname(join(outDir, path));
       if (!lstat(dir)) created.push(mkdirSync(dir, { recursive: true }));
     }
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
-    // Directories this run created, newest first: they hold nothing yet.
-    for (const dir of [createdParent, ...created].reverse()) if (dir) rmSync(dir, { recursive: true, force: true });
-    throw usage(`cannot write "${outDir}" (${code(e)}); nothing was written`, "--out");
+    removeCreated(created);
+    throw usage(`cannot write "${outDir}" (${code(e)}); nothing was written; ${fixFor(e, outDir)}`, "--out");
   }
   // 2. Each file into place.
   const written: string[] = [];
@@ -170,8 +172,9 @@ export function writeOutputDir(
     }
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
+    removeCreated(created, { onlyEmpty: true });
     throw usage(
-      `cannot write "${outDir}" (${code(e)}) after replacing ${written.length} of ${files.size} files (${written.join(", ") || "none"}); fix it and render again`,
+      `cannot write "${outDir}" (${code(e)}) after replacing ${written.length} of ${files.size} files (${written.join(", ") || "none"}); ${fixFor(e, outDir)}, then render again to replace the rest`,
       "--out",
     );
   }
@@ -191,6 +194,37 @@ export function writeOutputDir(
         }
     }
   return { written, pruned, stale: options.prune ? [] : stale };
+}
+
+/**
+ * Directories this run created, newest first: before the renames they hold nothing yet; after a failed rename, only
+ * those still empty (`onlyEmpty`) go.
+ */
+function removeCreated(created: readonly (string | undefined)[], { onlyEmpty = false } = {}): void {
+  for (const dir of [...created].reverse())
+    if (dir)
+      try {
+        if (onlyEmpty) rmdirSync(dir);
+        else rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // Not empty: a file was renamed into it, and stays.
+      }
+}
+
+/** What to do about a failed write of the output directory, by error code. */
+function fixFor(e: unknown, outDir: string): string {
+  switch (code(e)) {
+    case "EACCES":
+    case "EPERM":
+      return `give the user running globalmesh write permission on "${outDir}", or give another --out`;
+    case "EROFS":
+      return `"${outDir}" is on a read-only filesystem: mount it writable, or give another --out`;
+    case "ENOSPC":
+    case "EDQUOT":
+      return `free space on the filesystem of "${outDir}", or give another --out`;
+    default:
+      return "give a directory that can be created and written for --out";
+  }
 }
 
 /** Owned files in `dir` and its subdirectories one level down (the kustomize layout), relative to `dir`. */
@@ -236,4 +270,14 @@ export function writeAtomically(file: string, text: string): void {
   } finally {
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Temporary directories a crashed run left inside --out (`.globalmesh-*`, only ever ours): a GitOps tool that reads
+ * subdirectories would apply their files. Real directories only, never through a symbolic link.
+ */
+function removeLeftovers(outDir: string): void {
+  for (const entry of readdirSync(outDir, { withFileTypes: true }))
+    if (entry.name.startsWith(".globalmesh-") && entry.isDirectory())
+      rmSync(join(outDir, entry.name), { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { join, relative, resolve } from "node:path";
 import { ClusterManifests, IssueList, parseManifests, parseSpecYaml, SpecError, withLocations } from "../mesh";
 import { fieldCheck, textGrammar } from "../mesh/checks";
-import { Io, stdinText } from "./io";
+import { Io, MAX_INPUT_BYTES, stdinBytes } from "./io";
 
 /** Reading the CLI's inputs from disk. Everything here throws SpecError (exit code 2) on bad input. */
 
@@ -27,7 +27,7 @@ export const STDIN_SOURCE = "<stdin>";
  * The largest input file read, in bytes (32 MiB; README and docs/spec.md say so). A GlobalNamespace spec is a few KB
  * and a cluster's manifests rarely pass a few MB; parsing YAML far beyond this takes minutes.
  */
-export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+export { MAX_INPUT_BYTES };
 
 /**
  * One input's text: a regular file (symbolic links followed, to a regular file only), or standard input for `-`.
@@ -38,9 +38,14 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 export function readInputText(path: string, cwd: string, io?: Io, flag = "--spec"): { text: string; source: string } {
   if (path === "-") {
     if (!io) throw usage(`"-" (standard input) cannot be read here; give the path of a file`, flag);
-    const text = stdinText(io);
-    checkSize(Buffer.byteLength(text, "utf8"), STDIN_SOURCE, flag);
-    return { text: stripBom(text), source: STDIN_SOURCE };
+    const bytes = stdinBytes(io);
+    // Read up to one byte past the limit: more than that is all that can be said.
+    if (bytes.length > MAX_INPUT_BYTES)
+      throw usage(
+        `standard input holds more than ${mib(MAX_INPUT_BYTES)}, the limit for one input; split it into several files (a directory is read file by file) or remove what globalmesh does not need`,
+        flag,
+      );
+    return { text: decodeUtf8(bytes, STDIN_SOURCE, flag), source: STDIN_SOURCE };
   }
   const full = resolve(cwd, path);
   return { text: readRegularFile(full, path, flag), source: path };

@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { MeshObject, parseManifests, renderYaml } from "../mesh";
-import { ApplyOrder, applyOrder, applyOrderText, servesByIngressSelector } from "./applyOrder";
+import {
+  ApplyOrder,
+  applyOrder,
+  ApplyOrderNotes,
+  applyOrderText,
+  changedClusters,
+  Serves,
+  servesByIngressSelector,
+} from "./applyOrder";
 import { buildAllFromFiles, buildOwnClusters, FileBuild, objectsByCluster, specOf } from "./build";
 import { isOwnedText, ownedFilesIn, portable, withHeader, writeOutputDir } from "./files";
 import { Io } from "./io";
@@ -19,7 +27,11 @@ export interface RenderOptions {
   layout?: Layout;
   /** Delete owned files of clusters no longer rendered. */
   prune?: boolean;
-  /** The spec applied before (the apply order is relative to it instead of the files in `--out`). */
+  /**
+   * The spec applied before: the apply order is relative to it instead of the files in `--out`. It is built with the
+   * same manifests, so when it shows no change but the files in `--out` differ (a move made in the manifests), the
+   * order is from those files.
+   */
   previous?: string;
   output?: OutputFormat;
   quiet?: boolean;
@@ -48,11 +60,8 @@ export function render(opts: RenderOptions, io: Io): number {
   const layout = opts.layout ?? "files";
   const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd, { allowEmpty: opts.allowEmpty, io });
   const outDir = resolve(io.cwd, opts.out);
-  const before = opts.previous
-    ? previousObjects(opts.previous, opts.manifests, io)
-    : existsSync(outDir)
-      ? objectsInOut(outDir)
-      : undefined;
+  const inOut = existsSync(outDir) ? objectsInOut(outDir) : undefined;
+  const previous = opts.previous ? previousObjects(opts.previous, opts.manifests, io) : undefined;
   const objects = objectsByCluster(builds);
   const files = new Map<string, string>();
   const fileOf = new Map<string, string>();
@@ -64,12 +73,8 @@ export function render(opts: RenderOptions, io: Io): number {
   }
   const result = writeOutputDir(outDir, files, { prune: Boolean(opts.prune), isStale: isClusterFile });
   const ingress = new Map(builds.flatMap((b) => b.model.clusters).map((c) => [c.name, c.gateways.ingressSelector]));
-  const order = applyOrder(
-    before && before.size > 0 ? before : undefined,
-    objects,
-    opts.previous ? "previous" : "out",
-    servesByIngressSelector(ingress),
-  );
+  const { order, previousSawNothing } = orderOf(previous, inOut, objects, servesByIngressSelector(ingress));
+  const staleFiles = new Set(result.stale.map(clusterOfFile).filter((c) => c !== ""));
   const warnings = builds.flatMap((b) => warningsOf(b).map((w) => `${b.source}: ${w}`));
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
   for (const s of result.stale)
@@ -81,7 +86,10 @@ export function render(opts: RenderOptions, io: Io): number {
     return 0;
   }
   if (opts.quiet) return 0;
-  const lines = [builds.map((b) => summarize(b, fileOf)).join("\n"), applyOrderText(order, opts.out)];
+  const lines = [
+    builds.map((b) => summarize(b, fileOf)).join("\n"),
+    applyOrderText(order, opts.out, { staleFiles, previousSawNothing }),
+  ];
   if (result.pruned.length > 0) lines.push(`Pruned: ${result.pruned.map(portable).join(", ")}`);
   io.stdout(lines.join("\n") + "\n");
   return 0;
@@ -120,8 +128,7 @@ function isClusterFile(path: string): boolean {
 function objectsInOut(outDir: string): Map<string, unknown[]> {
   const out = new Map<string, unknown[]>();
   for (const path of ownedFilesIn(outDir).filter(isClusterFile)) {
-    const cluster =
-      dirname(path) === "." ? path.replace(/\.ya?ml$/, "") : path.endsWith("globalmesh.yaml") ? dirname(path) : "";
+    const cluster = clusterOfFile(path);
     if (!cluster) continue;
     try {
       const text = readFileSync(join(outDir, path), "utf8");
@@ -131,6 +138,34 @@ function objectsInOut(outDir: string): Map<string, unknown[]> {
     }
   }
   return out;
+}
+
+/** The cluster whose objects a cluster file holds (`""` for a kustomization.yaml). */
+function clusterOfFile(path: string): string {
+  return dirname(path) === "." ? path.replace(/\.ya?ml$/, "") : path.endsWith("globalmesh.yaml") ? dirname(path) : "";
+}
+
+/**
+ * The apply order: relative to `--previous` when given, else to the files in `--out`. `--previous` is built with the
+ * same manifests as the new spec, so a move made by editing the manifests looks like no change to it: then, when the
+ * files in `--out` differ, the order is theirs.
+ */
+function orderOf(
+  previous: Map<string, unknown[]> | undefined,
+  inOut: Map<string, unknown[]> | undefined,
+  objects: Map<string, MeshObject[]>,
+  serves: Serves,
+): { order: ApplyOrder; previousSawNothing?: ApplyOrderNotes["previousSawNothing"] } {
+  const some = (m: Map<string, unknown[]> | undefined) => (m && m.size > 0 ? m : undefined);
+  const fromOut = () => applyOrder(some(inOut), objects, "out", serves);
+  if (!previous) return { order: fromOut() };
+  const order = applyOrder(some(previous), objects, "previous", serves);
+  if (order.basis === "none" || changedClusters(order) > 0) return { order };
+  if (!some(inOut)) return { order, previousSawNothing: "none" };
+  const files = fromOut();
+  return changedClusters(files) > 0
+    ? { order: files, previousSawNothing: "out" }
+    : { order, previousSawNothing: "same" };
 }
 
 /** The objects of `--previous <spec>`, built with the manifests of its own clusters. */

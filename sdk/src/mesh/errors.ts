@@ -28,8 +28,17 @@ export function formatIssues(issues: SpecIssue[], source?: string, subject = "in
   const head = `${source ? `${source}: ` : ""}${subject} (${issues.length} problem${issues.length === 1 ? "" : "s"})`;
   const line = (i: SpecIssue) =>
     `  - ${i.location ? `${printable(i.location)}: ` : ""}${i.path ? `${printable(i.path)}: ` : ""}${excerpt(printable(i.message))}`;
-  return [printable(head), ...issues.map(line)].join("\n");
+  const shown = issues.slice(0, MAX_ISSUES_SHOWN).map(line);
+  const more = issues.length - shown.length;
+  return [
+    printable(head),
+    ...shown,
+    ...(more > 0 ? [`  … and ${more} more (fix these first; the rest are often the same mistake)`] : []),
+  ].join("\n");
 }
+
+/** How many problems a message lists at most: a wholly wrong input must not echo itself back. */
+export const MAX_ISSUES_SHOWN = 50;
 
 /** How many characters of one issue's text are printed at most; the rest of a longer one is left out. */
 export const MAX_ISSUE_CHARS = 600;

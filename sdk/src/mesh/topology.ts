@@ -1,4 +1,5 @@
 import { ClusterManifests } from "./discover";
+import { printable } from "./errors";
 import { isPlainObject, Plain } from "./fields";
 import { isMapped } from "./membership";
 import { MeshBuild } from "./pipeline";
@@ -98,13 +99,20 @@ function findCallers<A>(build: MeshBuild<A>, manifests: readonly ClusterManifest
       const namespace =
         typeof obj.metadata.namespace === "string" ? obj.metadata.namespace : (m.defaultNamespace ?? "default");
       if (!isMapped(build.model.members, m.cluster, namespace)) continue;
-      const workload = `${obj.kind}/${String(obj.metadata.name)}`;
+      // Names and values from manifests reach terminals, SVG and Mermaid: no control characters.
+      const workload = printable(`${obj.kind}/${String(obj.metadata.name)}`);
       for (const { name, value } of envVars(obj)) {
         for (const service of new Set(hostsIn(value).flatMap((h) => targets.get(h) ?? []))) {
           const key = `${m.cluster}/${namespace}/${workload}/${service}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          out.push({ cluster: m.cluster, namespace, workload, service, evidence: `${name}=${shortValue(value)}` });
+          out.push({
+            cluster: m.cluster,
+            namespace: printable(namespace),
+            workload,
+            service,
+            evidence: printable(`${name}=${shortValue(value)}`),
+          });
         }
       }
     }
