@@ -78,6 +78,10 @@ export function kindSubnet(): string {
  * cluster's own slice of the kind network and an L2Advertisement (ARP on the kind bridge, which both clusters share).
  */
 export function installMetallb(ws: Workspace, c: KindCluster, range: AddressRange) {
+  // kubeadm labels every control-plane node to be left out of external load balancers, and MetalLB's speaker then
+  // announces nothing from it; on a single-node cluster that is every node (metallb/metallb#2274, kind#3506), so the
+  // ingress gateway would get an address nobody answers ARP for. The label goes.
+  kubectl(ws, c.meshName, ["label", "nodes", "--all", "node.kubernetes.io/exclude-from-external-load-balancers-"]);
   kubectl(ws, c.meshName, ["apply", "-f", METALLB_MANIFEST_URL]);
   for (const workload of ["deployment/controller", "daemonset/speaker"])
     kubectl(ws, c.meshName, ["rollout", "status", "-n", "metallb-system", workload, "--timeout=300s"]);
