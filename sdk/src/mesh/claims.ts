@@ -12,7 +12,8 @@ import { IssueList } from "./errors";
 /** What a GlobalNamespace claims: its name, per service the global host and virtual IP, and its namespaces. */
 export interface MeshClaims {
   name: string;
-  services: readonly { name: string; host: string; address: string }[];
+  /** `name`: the service's, for messages; absent when only the host is known (a component's peer). */
+  services: readonly { name?: string; host: string; address: string }[];
   /** Per cluster, its namespaces in the GlobalNamespace. Default: none checked. */
   clusters?: readonly { name: string; namespaces: readonly string[] }[];
 }
@@ -41,11 +42,12 @@ export function checkClaims(meshes: readonly MeshClaims[]): void {
       if (other && other.mesh !== m.name)
         issues.add(
           s.host,
-          `claimed by GlobalNamespace ${other.mesh} (service ${other.service}) and by GlobalNamespace ${m.name} (service ${s.name}); a host belongs to one GlobalNamespace: give one of them another domain, or drop the service from one`,
+          `claimed by GlobalNamespace ${other.mesh}${serviceOf(other.service)} and by GlobalNamespace ${m.name}${serviceOf(s.name)}; a host belongs to one GlobalNamespace: give one of them another domain, or drop the service from one`,
         );
       else if (!other) hosts.set(host, claim);
       const at = addresses.get(s.address);
-      if (at && at.mesh !== m.name)
+      // The same host at the same address is one clash, said above.
+      if (at && at.mesh !== m.name && at.host.toLowerCase() !== host)
         issues.add(
           s.address,
           `virtual IP of ${at.host} (GlobalNamespace ${at.mesh}) and of ${s.host} (GlobalNamespace ${m.name}); pin another address for one of them with "address:" in its services entry, e.g. a free class E address such as 241.0.0.10`,
@@ -71,9 +73,14 @@ export function checkClaims(meshes: readonly MeshClaims[]): void {
   issues.throwIfAny(undefined, "GlobalNamespaces claim the same names");
 }
 
+/** ` (service catalog)`, when the service's name is known. */
+function serviceOf(name: string | undefined): string {
+  return name === undefined ? "" : ` (service ${name})`;
+}
+
 interface Claim {
   mesh: string;
-  service: string;
+  service?: string;
   host: string;
   address: string;
 }
