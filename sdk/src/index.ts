@@ -32,7 +32,7 @@ export type {
   GlobalNamespacePeer,
   GlobalNamespaceService,
 } from "./gns/args";
-export { MtlsMode, PolicyAction, PortProtocol } from "./mesh/spec";
+export { MeshMode, MtlsMode, PolicyAction, PortProtocol } from "./mesh/spec";
 export type { AccessPolicySpec, GatewaysSpec, PolicySource, PolicyTarget, PortSpec } from "./mesh/spec";
 export { SpecError } from "./mesh/errors";
 export type { SpecIssue } from "./mesh/errors";

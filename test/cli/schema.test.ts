@@ -20,6 +20,7 @@ const validate = ajv.compile(schema);
 const FULL = {
   name: "acme",
   domain: "acme.example.com",
+  mode: "tunnel",
   ownDomain: false,
   clusters: [
     {
@@ -34,6 +35,8 @@ const FULL = {
         egressService: "istio-egressgateway.istio-gateways.svc.cluster.local",
         ingressServiceAccount: "istio-ingressgateway-cluster1",
         egressServiceAccount: "istio-egressgateway-cluster1",
+        eastWestSelector: { istio: "eastwestgateway" },
+        eastWestServiceAccount: "istio-eastwestgateway-cluster1",
       },
       trustDomain: "cluster.local",
       namespaces: ["shop"],

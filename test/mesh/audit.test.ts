@@ -409,7 +409,19 @@ describe("gateway servers without an identity check", () => {
     ]);
   });
 
-  test.each(["SIMPLE", "PASSTHROUGH", "AUTO_PASSTHROUGH", "OPTIONAL_MUTUAL"])("a server in %s mode", (mode) => {
+  test("a tunnel server turned AUTO_PASSTHROUGH: its host is no namespace, so it is read as an open passthrough", () => {
+    const w = tampered(
+      "c2",
+      "Gateway",
+      "gns.shop.catalog.ingress",
+      (o) => (o.spec.servers[0].tls = { mode: "AUTO_PASSTHROUGH" }),
+    );
+    expect(whats(w)).toEqual([
+      `c2 Gateway/${GW}/gns.shop.catalog.ingress: servers[0] (port 443, hosts ${SNI}): host "${SNI}" is not one namespace (*.<namespace>.svc.cluster.local)`,
+    ]);
+  });
+
+  test.each(["SIMPLE", "PASSTHROUGH", "OPTIONAL_MUTUAL"])("a server in %s mode", (mode) => {
     const w = tampered("c2", "Gateway", "gns.shop.catalog.ingress", (o) => (o.spec.servers[0].tls = { mode }));
     expect(whats(w)).toEqual([
       `c2 Gateway/${GW}/gns.shop.catalog.ingress: servers[0] (port 443, hosts ${SNI}): tls mode ${mode}`,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { buildMesh, GlobalNamespaceSpec, isDnsSubdomain, renderYaml } from "../../sdk/src/mesh";
 import { auditWiring } from "../../sdk/src/mesh";
-import { istioSchemaProblems } from "../helpers/istioSchema";
+import { istioSchemaProblems, webhookProblems } from "../helpers/istioSchema";
 import { MeshSimulator, simMeshFromModel } from "../helpers/sim";
 import { find, gatewayRoute, meshDestination, sniFor } from "../helpers/wiring";
 
@@ -209,4 +209,106 @@ test("the audit finds nothing wider than declared in any generated wiring", () =
     }),
     { numRuns: 40 },
   );
+});
+
+/** The generated services, each with its clusters and ports (the arbitrary always gives both). */
+const servicesOf = (spec: GlobalNamespaceSpec) =>
+  spec.services!.map((s) => ({ ...s, clusters: s.clusters!, ports: s.ports! }));
+
+describe("east-west mode", () => {
+  /** The generated spec in east-west mode, every service's pods labelled `app: <name>`. */
+  const eastWestArb = specArb.map((spec): GlobalNamespaceSpec => ({
+    ...spec,
+    mode: "east-west",
+    services: spec.services!.map((s) => ({ ...s, selector: { app: s.name } })),
+  }));
+
+  test("every object passes Istio's schemas and webhook; hosts, addresses and ports are tunnel mode's", () => {
+    fc.assert(
+      fc.property(eastWestArb, (spec) => {
+        const eastWest = buildMesh(spec);
+        const tunnel = buildMesh({ ...spec, mode: "tunnel" });
+        for (const [cluster, objects] of eastWest.compiled.objects) {
+          const keys = objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          for (const o of objects) {
+            expect(isDnsSubdomain(o.metadata.name)).toBe(true);
+            expect([...istioSchemaProblems(o), ...webhookProblems(o)]).toEqual([]);
+          }
+          const entries = (list: typeof objects) =>
+            find(list, "ServiceEntry").map((e) => [e.spec.hosts, e.spec.addresses, e.spec.ports]);
+          expect(entries(objects)).toEqual(entries(tunnel.compiled.objects.get(cluster)!));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test("per service, as the spec says: the owners' east-west gateways, or the local Service, and the real Service's SNI", () => {
+    fc.assert(
+      fc.property(eastWestArb, (spec) => {
+        const { compiled } = buildMesh(spec);
+        for (const cluster of spec.clusters) {
+          const objects = compiled.objects.get(cluster.name)!;
+          for (const s of servicesOf(spec)) {
+            const own = objects.filter((o) => o.metadata.labels["globalmesh.io/service"] === s.name);
+            const runsHere = s.clusters.includes(cluster.name);
+            const others = spec.clusters.filter((c) => c.name !== cluster.name && s.clusters.includes(c.name));
+            const fqdn = `${s.name}.${s.namespace}.svc.cluster.local`;
+            const [entry] = find(own, "ServiceEntry");
+            expect(entry.spec.endpoints.map((e) => e.address)).toEqual([
+              ...(runsHere ? [fqdn] : []),
+              ...others.map((o) => o.ingress!.address),
+            ]);
+            // istiod refuses a STATIC entry with a name for an endpoint (ValidateServiceEntry); DNS otherwise.
+            const ips = entry.spec.endpoints.every((e) => /^[0-9.]+$/.test(String(e.address)));
+            expect(entry.spec.resolution).toBe(ips ? "STATIC" : "DNS");
+            // Every port of a remote owner arrives on its east-west gateway's one port, 15443 unless the spec says.
+            others.forEach((o, i) =>
+              expect(Object.values(entry.spec.endpoints[i + (runsHere ? 1 : 0)].ports)).toEqual(
+                s.ports.map(() => o.ingress!.port ?? 15443),
+              ),
+            );
+            for (const p of s.ports)
+              if (others.length > 0)
+                expect(sniFor(own, entry.spec.hosts[0], p.number)).toBe(`outbound_.${p.number}_._.${fqdn}`);
+            // A client cluster holds exactly two objects per remote service; an owner adds its pods' policy, and the
+            // only owner routes to its local Service instead of holding a DestinationRule.
+            const kinds = runsHere
+              ? ["AuthorizationPolicy", "ServiceEntry", others.length > 0 ? "DestinationRule" : "VirtualService"]
+              : ["DestinationRule", "ServiceEntry"];
+            expect(own.map((o) => o.kind).sort()).toEqual(kinds.sort());
+            if (runsHere && others.length === 0)
+              expect(meshDestination(own, entry.spec.hosts[0], s.ports[0].number)).toMatchObject({ host: fqdn });
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test("a cluster's passthrough server covers exactly the namespaces of the services the spec runs there", () => {
+    fc.assert(
+      fc.property(eastWestArb, (spec) => {
+        const { compiled } = buildMesh(spec);
+        for (const cluster of spec.clusters) {
+          const namespaces = servicesOf(spec)
+            .filter((s) => s.clusters.includes(cluster.name))
+            .map((s) => s.namespace);
+          const gateways = find(compiled.objects.get(cluster.name)!, "Gateway");
+          // Alone, nobody calls it from elsewhere; running nothing, it has nothing to open.
+          if (spec.clusters.length === 1 || namespaces.length === 0) {
+            expect(gateways).toEqual([]);
+            continue;
+          }
+          expect(gateways).toHaveLength(1);
+          const [server] = gateways[0].spec.servers;
+          expect([server.port.number, server.tls.mode]).toEqual([15443, "AUTO_PASSTHROUGH"]);
+          expect(new Set(server.hosts)).toEqual(new Set(namespaces.map((ns) => `*.${ns}.svc.cluster.local`)));
+          expect(server.hosts).toHaveLength(new Set(namespaces).size);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

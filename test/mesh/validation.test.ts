@@ -690,3 +690,144 @@ test.each([
 ])("a system namespace in any case is refused as one: %s", (_name, mutate, path) => {
   expect(problems(mutate)).toEqual([{ path, message: expect.stringMatching(/ is a system namespace, and those/) }]);
 });
+
+describe("east-west mode: what it needs, refused with the field and the fix", () => {
+  const eastWest = (s: any) => {
+    s.mode = "east-west";
+    s.services[0].selector = { app: "catalog" };
+    s.services[1].selector = { app: "shopping" };
+  };
+  const perClusterTrust = (s: any) => {
+    s.clusters[0].trustDomain = "cluster1.acme.internal";
+    s.clusters[1].trustDomain = "cluster2.acme.internal";
+  };
+  const policy = (from: object, to: object = {}) => ({
+    name: "shop-reads-catalog",
+    action: "ALLOW",
+    from: [{ namespace: "default", ...from }],
+    to: [{ service: "catalog", ...to }],
+  });
+
+  test("mode is one of the modes; a near miss is named", () => {
+    expect(problems((s) => (s.mode = "eastwest"))).toEqual([
+      {
+        path: "mode",
+        message: expect.stringMatching(
+          /^"eastwest" is not a mesh mode; did you mean "east-west"\? use one of tunnel, east-west$/,
+        ),
+      },
+    ]);
+    expect(problems((s) => (s.mode = "tunnel"))).toEqual([]);
+  });
+
+  test("a spec valid in east-west mode: selectors known, each gateway on 15443 unless given", () => {
+    expect(problems(eastWest)).toEqual([]);
+    const spec = baseSpec();
+    eastWest(spec);
+    expect(buildMesh(spec).model.clusters.map((c) => [c.name, c.ingress?.port])).toEqual([
+      ["cluster1", 15443],
+      ["cluster2", 443],
+    ]);
+    // The same spec in tunnel mode keeps 443 as the default.
+    expect(buildMesh(baseSpec()).model.clusters.map((c) => c.ingress?.port)).toEqual([443, 443]);
+  });
+
+  test("a service whose pods' labels are unknown is refused: its pods get an ALLOW policy", () => {
+    expect(problems((s) => (eastWest(s), delete s.services[1].selector))).toEqual([
+      {
+        path: "services[1]",
+        message: expect.stringMatching(
+          /^in east-west mode the pods of every service get an AuthorizationPolicy naming their callers, but the labels of shopping's pods are unknown; pass the manifests of a cluster that runs it, or give its selector, e\.g\. selector: \{ app: shopping \}$/,
+        ),
+      },
+    ]);
+  });
+
+  test("a serving cluster needs its east-west gateway's address, also when the service runs everywhere", () => {
+    const everywhere = (s: any) => {
+      s.services = [{ ...s.services[0], clusters: ["cluster1", "cluster2"], selector: { app: "catalog" } }];
+      delete s.clusters[0].ingress;
+    };
+    // Tunnel mode: every cluster runs catalog, so nobody crosses clusters.
+    expect(problems(everywhere)).toEqual([]);
+    expect(problems((s) => (everywhere(s), (s.mode = "east-west")))).toEqual([
+      {
+        path: "clusters[0].ingress",
+        message: expect.stringMatching(
+          // Read by CLI users (a spec file) and component users alike: both fields are named.
+          /^cluster cluster1 runs catalog, called from other clusters, so it needs its east-west gateway's address .*: ingress\.address in a spec file; with the GlobalNamespace component, the cluster's eastWest, .*MeshCluster's eastWest output \(installed with eastWest: true\)$/,
+        ),
+      },
+    ]);
+  });
+
+  test("a source narrowed to a cluster that shares its trust domain and namespace with another is refused", () => {
+    expect(problems((s) => (eastWest(s), (s.policies = [policy({ cluster: "cluster1" })])))).toEqual([
+      {
+        path: "policies[0].from[0].cluster",
+        message: expect.stringMatching(
+          /^narrows the source to cluster1, but cluster cluster2 maps namespace default too, in the same trust domain cluster\.local: .*cannot tell them apart; give each cluster its own trustDomain .*, or drop cluster/,
+        ),
+      },
+    ]);
+    // Told apart by trust domain, or with nobody alike: accepted. Tunnel mode tells them apart by gateway.
+    expect(
+      problems((s) => (eastWest(s), perClusterTrust(s), (s.policies = [policy({ cluster: "cluster1" })]))),
+    ).toEqual([]);
+    expect(
+      problems((s) => {
+        eastWest(s);
+        s.members.push({ cluster: "cluster1", namespace: "shop" });
+        s.policies = [{ ...policy({ cluster: "cluster1" }), from: [{ namespace: "shop", cluster: "cluster1" }] }];
+      }),
+    ).toEqual([]);
+    expect(
+      problems(
+        (s) => ((s.services[0].selector = { app: "catalog" }), (s.policies = [policy({ cluster: "cluster1" })])),
+      ),
+    ).toEqual([]);
+  });
+
+  test("tunnel mode's limits on HTTP rules for remote callers do not apply: each caller arrives as itself", () => {
+    const differentRules = (s: any) =>
+      (s.policies = [
+        { ...policy({ cluster: "cluster1", serviceAccounts: ["web"] }, { methods: ["GET"] }), name: "web-reads" },
+        { ...policy({ cluster: "cluster1", serviceAccounts: ["ops"] }), name: "ops-all" },
+      ]);
+    expect(
+      problems((s) => (perClusterTrust(s), (s.services[0].selector = { app: "catalog" }), differentRules(s))),
+    ).toEqual([
+      expect.objectContaining({
+        path: "policies[0]",
+        message: expect.stringMatching(/arrives as the ingress gateway/),
+      }),
+    ]);
+    expect(problems((s) => (eastWest(s), perClusterTrust(s), differentRules(s)))).toEqual([]);
+  });
+
+  test("the east-west gateway's fields are checked and read back", () => {
+    expect(problems((s) => (s.clusters[0].gateways = { eastWestSelector: {} }))).toEqual([
+      expect.objectContaining({
+        path: "clusters[0].gateways.eastWestSelector",
+        message: expect.stringMatching(/is empty/),
+      }),
+    ]);
+    expect(problems((s) => (s.clusters[0].gateways = { eastWestServiceAccount: "Not_A_Name" }))).toEqual([
+      expect.objectContaining({ path: "clusters[0].gateways.eastWestServiceAccount" }),
+    ]);
+    const gateways = { eastWestSelector: { app: "ew" }, eastWestServiceAccount: "ew-cluster1" };
+    const spec = baseSpec();
+    eastWest(spec);
+    spec.clusters[0].gateways = gateways;
+    expect(validateSpec(spec).clusters[0].gateways).toEqual(gateways);
+    const [c1, c2] = buildMesh(spec).model.clusters;
+    expect([c1.gateways.eastWestSelector, c1.gateways.eastWestPrincipal]).toEqual([
+      { app: "ew" },
+      "cluster.local/ns/istio-gateways/sa/ew-cluster1",
+    ]);
+    expect([c2.gateways.eastWestSelector, c2.gateways.eastWestPrincipal]).toEqual([
+      { istio: "eastwestgateway" },
+      "cluster.local/ns/istio-gateways/sa/istio-eastwestgateway-cluster2",
+    ]);
+  });
+});

@@ -157,6 +157,7 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
     inputs: {
       globalNamespaceName: opt(plain(str)),
       domain: plain(str),
+      mode: opt(plain(ref("MeshMode"))),
       ownDomain: opt(plain(bool)),
       clusters: plain(arr(plain(ref("GlobalNamespaceCluster")))),
       members: plain(arr(plain(ref("GlobalNamespaceMember")))),
@@ -244,6 +245,8 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       egressService: opt(plain(str)),
       ingressServiceAccount: opt(plain(str)),
       egressServiceAccount: opt(plain(str)),
+      eastWestSelector: opt(plain(map(plain(str)))),
+      eastWestServiceAccount: opt(plain(str)),
     },
   },
   // gns/args.ts: GlobalNamespaceCluster extends ClusterConnection.
@@ -254,6 +257,7 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       locality: opt(plain(str)),
       network: opt(plain(str)),
       ingress: opt(plain(ref("ClusterIngress"))),
+      eastWest: opt(plain(ref("ClusterIngress"))),
       gateways: opt(plain(ref("GatewaysSpec"))),
       trustDomain: opt(plain(str)),
       namespaces: opt(plain(arr(plain(str)))),
@@ -331,8 +335,18 @@ const enumOf = (...values: string[]): EnumTypeExpectation => ({
   enum: values.map((v) => ({ name: v, value: v })),
 });
 
-/** mesh/spec.ts `PortProtocol`, `MtlsMode`, `PolicyAction`: `as const` objects. */
+/**
+ * mesh/spec.ts `PortProtocol`, `MtlsMode`, `PolicyAction`, `MeshMode`: `as const` objects. A member's name is the
+ * object's key, its value the key's value.
+ */
 export const ENUM_TYPES: Record<string, EnumTypeExpectation> = {
+  MeshMode: {
+    type: "string",
+    enum: [
+      { name: "TUNNEL", value: "tunnel" },
+      { name: "EAST_WEST", value: "east-west" },
+    ],
+  },
   PortProtocol: enumOf("HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"),
   MtlsMode: enumOf("STRICT", "PERMISSIVE"),
   PolicyAction: enumOf("ALLOW", "DENY"),

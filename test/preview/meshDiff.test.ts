@@ -313,3 +313,31 @@ describe("lists matched by identity, not position", () => {
     ]);
   });
 });
+
+test("switching the mode: one line first, the mode as data, the objects per cluster; nothing said per service", () => {
+  const pinned = (s: any) => {
+    for (const c of s.clusters) c.ingress.port = 15443;
+    for (const x of s.services) x.selector = { app: x.name };
+  };
+  const tunnel = spec();
+  pinned(tunnel);
+  const eastWest = spec();
+  pinned(eastWest);
+  eastWest.mode = "east-west";
+  const d = diffMeshes(build(tunnel), build(eastWest));
+  expect(d.mode).toEqual({ before: "tunnel", after: "east-west" });
+  // The ports were pinned on both sides: the mode is the one change to the GlobalNamespace itself.
+  expect(d.mesh).toEqual([expect.stringMatching(/^mode: tunnel → east-west: callers' sidecars open mTLS straight/)]);
+  expect(d.mesh[0]).toMatch(/apply every cluster at once$/);
+  expect([d.access, d.services]).toEqual([[], []]);
+  // catalog runs in cluster2 only: cluster2 gets the passthrough, cluster1 and cluster3 lose their egress leg.
+  const c2 = d.clusters.find((c) => c.cluster === "cluster2")!;
+  expect(c2.added.filter((o) => o.kind === "Gateway").map((o) => o.metadata.name)).toEqual(["gns-shop-passthrough"]);
+  for (const c of ["cluster1", "cluster3"]) {
+    const removed = d.clusters.find((x) => x.cluster === c)!.removed.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(removed).toContain("DestinationRule/gns.shop.catalog.egress");
+  }
+  const back = diffMeshes(build(eastWest), build(tunnel));
+  expect([back.mode, back.mesh.length]).toEqual([{ before: "east-west", after: "tunnel" }, 1]);
+  expect(isEmptyDiff(diffMeshes(build(eastWest), build(structuredClone(eastWest))))).toBe(true);
+});

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { GlobalNamespace, GlobalNamespaceService } from "../../sdk/src/gns";
-import { AccessPolicySpec, GatewaysSpec, MemberRule } from "../../sdk/src/mesh";
+import { AccessPolicySpec, GatewaysSpec, MemberRule, MeshMode } from "../../sdk/src/mesh";
 import { kubeconfigText } from "../helpers/kubeconfigs";
 import { Program } from "../helpers/plan";
 
@@ -8,9 +8,13 @@ import { Program } from "../helpers/plan";
 export interface MeshDef {
   name: string;
   domain: string;
+  /** Default: the component's (tunnel). */
+  mode?: MeshMode;
   clusters: {
     name: string;
     ingress?: { address: string; port?: number };
+    /** The cluster's east-west gateway (a MeshCluster's `eastWest` output); used in east-west mode. */
+    eastWest?: { address: string; port?: number };
     locality?: string;
     gateways?: GatewaysSpec;
     kubeconfig?: string;
@@ -34,6 +38,7 @@ export function meshProgram(def: MeshDef): Program {
       clusterName: c.name,
       kubeconfig: c.kubeconfig ?? kubeconfigText(c.name),
       ...(c.ingress && { ingress: c.ingress }),
+      ...(c.eastWest && { eastWest: c.eastWest }),
       ...(c.locality && { locality: c.locality }),
       ...(c.gateways && { gateways: c.gateways }),
       ...(c.namespaces && { namespaces: c.namespaces }),
@@ -41,6 +46,7 @@ export function meshProgram(def: MeshDef): Program {
     new GlobalNamespace(RESOURCE, {
       globalNamespaceName: def.name,
       domain: def.domain,
+      ...(def.mode && { mode: def.mode }),
       clusters,
       members: def.members,
       ...(def.services && { services: def.services }),

@@ -6,6 +6,7 @@ import {
   buildTopology,
   ClusterManifests,
   hostsIn,
+  MeshMode,
   serviceNodeCount,
   Topology,
   TOPOLOGY_DETAIL_LIMIT,
@@ -13,7 +14,8 @@ import {
   topologyToDot,
   topologyToMermaid,
 } from "../../sdk/src/mesh";
-import { acmeBuild, acmeManifests } from "../helpers/fixtures";
+import { join } from "node:path";
+import { ACME_DIR, acmeBuild, acmeManifests, readSpecFile } from "../helpers/fixtures";
 import { kubeconfigText } from "../helpers/kubeconfigs";
 import { installMocks, valueOf } from "../helpers/pulumiHarness";
 
@@ -207,7 +209,7 @@ describe("readable drawings", () => {
 });
 
 /** `clusters` clusters, `services` services spread over them, each in one cluster, reached from all the others. */
-function synthetic(clusters: number, services: number, callers = 0): Topology {
+function synthetic(clusters: number, services: number, callers = 0, mode?: MeshMode): Topology {
   const names = Array.from({ length: clusters }, (_, i) => `c${i}`);
   const svcs = Array.from({ length: services }, (_, i) => ({
     name: `s${i}`,
@@ -219,6 +221,7 @@ function synthetic(clusters: number, services: number, callers = 0): Topology {
   return {
     name: "big",
     domain: "x.example.com",
+    ...(mode && { mode }),
     clusters: names.map((name) => ({ name, egress: true, ingressPort: 443 })),
     services: svcs,
     routes: svcs.flatMap((s) =>
@@ -271,5 +274,62 @@ describe("the cluster-level view, above TOPOLOGY_DETAIL_LIMIT service nodes", ()
   test("the component's Mermaid output switches at the same threshold (one definition)", () => {
     expect(topologyToMermaid(synthetic(3, TOPOLOGY_DETAIL_LIMIT + 1))).not.toMatch(/subgraph c0\[/);
     expect(topologyToMermaid(synthetic(3, TOPOLOGY_DETAIL_LIMIT))).toMatch(/subgraph c0\[/);
+  });
+});
+
+describe("east-west mode: sidecar → the owner's east-west gateway (passthrough) → service", () => {
+  const build = () => buildMesh(readSpecFile(join(ACME_DIR, "gns-east-west.yaml")), acmeManifests());
+
+  test("the same routes and callers; the gateways drawn are east-west gateways, the calls leave from sidecars", () => {
+    const t = buildTopology(build(), acmeManifests());
+    expect(t.mode).toBe("east-west");
+    expect(t.routes).toEqual(buildTopology(acmeBuild(), acmeManifests()).routes);
+    expect(t.clusters.map((c) => [c.name, c.ingressPort, c.egress])).toEqual([
+      ["cluster1", 15443, true],
+      ["cluster2", 15443, true],
+    ]);
+    const g = topologyGraph(t);
+    const nodes = g.groups.flatMap((x) => x.nodes);
+    expect(nodes.filter((n) => !["service", "workload"].includes(n.kind)).map((n) => [n.id, n.kind, n.label])).toEqual([
+      ["cluster1/sidecars", "sidecars", ["sidecars", "member namespaces"]],
+      ["cluster1/gw/eastwest", "eastwest", ["east-west gateway", "passthrough :15443"]],
+      ["cluster2/sidecars", "sidecars", ["sidecars", "member namespaces"]],
+      ["cluster2/gw/eastwest", "eastwest", ["east-west gateway", "passthrough :15443"]],
+    ]);
+    const edge = (from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to);
+    // shopping's own sidecar opens the session to cluster2's east-west gateway, which passes it to catalog.
+    expect(edge("cluster1/svc/shopping", "cluster2/gw/eastwest")).toMatchObject({
+      caller: true,
+      label: "catalog.acme.example.com",
+    });
+    expect(edge("cluster2/gw/eastwest", "cluster2/svc/catalog")).toMatchObject({ caller: true });
+    expect(edge("cluster1/sidecars", "cluster2/gw/eastwest")).toMatchObject({ caller: false, label: "2 hosts" });
+    expect(edge("cluster2/sidecars", "cluster1/gw/eastwest")?.label).toBe("8 hosts");
+    expect(
+      g.edges.filter((e) => /\/gw\/(egress|ingress)$/.test(e.from) || /\/gw\/(egress|ingress)$/.test(e.to)),
+    ).toEqual([]);
+    expect(g.legend.join("\n")).toMatch(/teal: its east-west gateway \(passthrough port/);
+  });
+
+  test("DOT and Mermaid draw the east-west gateway and the sidecars in shapes of their own", () => {
+    const t = buildTopology(build(), acmeManifests());
+    const dot = topologyToDot(t);
+    expect(dot).toContain(
+      '"cluster2/gw/eastwest" [label="east-west gateway\\npassthrough :15443", shape="cds", style="filled", fillcolor="#d7f1f0"];',
+    );
+    expect(dot).toContain('"cluster1/sidecars" [label="sidecars\\nmember namespaces", shape="component"');
+    expect(dot).not.toContain("egress gateway");
+    const mmd = topologyToMermaid(t);
+    expect(mmd).toMatch(/stadium: a cluster's sidecars calling out; hexagon: its east-west gateway/);
+  });
+
+  test("the cluster-level view says the routes go through the east-west gateways", () => {
+    const g = topologyGraph(synthetic(50, 1000, 0, MeshMode.EAST_WEST));
+    const hub = g.groups.flatMap((x) => x.nodes).find((n) => n.id === "/globalnamespace")!;
+    expect(hub.label[1]).toBe("49000 cross-cluster routes through the east-west gateways");
+    const tunnel = topologyGraph(synthetic(50, 1000));
+    expect(tunnel.groups.flatMap((x) => x.nodes).find((n) => n.id === "/globalnamespace")!.label[1]).toBe(
+      "49000 cross-cluster routes through the gateways",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { gatewayName } from "../../sdk/src/mesh";
+import { gatewayName, passthroughGatewayName } from "../../sdk/src/mesh";
 import { RESOURCE, STACK_PREFIX } from "./program";
 
 /**
@@ -87,4 +87,29 @@ export function servingObjects(gns: string, cluster: string, s: string, ports: n
 
 export function sorted(urns: Iterable<string>): string[] {
   return [...urns].sort();
+}
+
+// East-west mode (the contract in compile.ts's east-west header): per service S of the GlobalNamespace, in the
+// gateways' namespace unless said.
+
+/** The GlobalNamespace's one passthrough Gateway on a cluster's east-west gateway (a DNS label, like gatewayName's). */
+export function passthroughUrn(gns: string, cluster: string): string {
+  return `${STACK_PREFIX}globalmesh:index:GlobalNamespace$kubernetes:networking.istio.io/v1:Gateway::${RESOURCE}-${cluster}-${passthroughGatewayName(gns)}`;
+}
+
+/** A cluster that calls S (and does not run it): the ServiceEntry H and its DestinationRule H, nothing else. */
+export function eastWestClientObjects(gns: string, cluster: string, s: string): string[] {
+  return [objectUrn(gns, cluster, "ServiceEntry", s), objectUrn(gns, cluster, "DestinationRule", s)];
+}
+
+/**
+ * The only cluster that runs S (no remote endpoint, so no DestinationRule): the ServiceEntry H, the mesh
+ * VirtualService H to the local Service (per-request balancing) and the ALLOW policy on S's pods, in S's namespace.
+ */
+export function eastWestServingObjects(gns: string, cluster: string, s: string, namespace: string): string[] {
+  return [
+    objectUrn(gns, cluster, "ServiceEntry", s),
+    objectUrn(gns, cluster, "VirtualService", s),
+    objectUrn(gns, cluster, "AuthorizationPolicy", s, namespace),
+  ];
 }

@@ -1,8 +1,9 @@
 /**
- * Which cluster to apply first, for a change. A cluster that now serves a host through its ingress (a new Gateway)
- * goes first: the other clusters' new routes lead there, and must find it listening. A cluster that stops serving
- * (a Gateway gone, or the cluster left the GlobalNamespace) goes last: the clusters that routed to it must have moved
- * away first. Every other changed cluster goes in between. Relative to what was applied before: the files already in
+ * Which cluster to apply first, for a change. A cluster that now serves a host through its ingress (a new Gateway, or
+ * one with a host more: in east-west mode the passthrough Gateway on the east-west gateway gains a namespace) goes
+ * first: the other clusters' new routes lead there, and must find it listening. A cluster that stops serving (a
+ * Gateway gone or a host fewer, or the cluster left the GlobalNamespace) goes last: the clusters that routed to it
+ * must have moved away first. Every other changed cluster goes in between. Relative to what was applied before: the files already in
  * `--out`, or the objects of `--previous <spec>` (built with the same manifests as the new spec: a move made in the
  * manifests shows only against the files in `--out`, which render then uses).
  */
@@ -32,19 +33,33 @@ function keyed(objects: readonly unknown[]): Map<string, { json: string; object:
 
 /**
  * Does this object make its cluster serve a host to the others? Default: a Gateway on the ingress gateway's pods
- * (selector `istio: ingressgateway`); render passes each cluster's own ingress selector.
+ * (selector `istio: ingressgateway`); render passes each cluster's own selectors: the ingress gateway's, and in
+ * east-west mode the east-west gateway's.
  */
 export type Serves = (cluster: string, object: unknown) => boolean;
 
+type Selector = Readonly<Record<string, string>>;
+
 export const servesByIngressSelector =
-  (selectors: ReadonlyMap<string, Readonly<Record<string, string>>>): Serves =>
+  (selectors: ReadonlyMap<string, Selector | readonly Selector[]>): Serves =>
   (cluster, object) => {
     const o = object as { kind?: unknown; spec?: { selector?: Record<string, unknown> } } | null;
     if (o?.kind !== "Gateway") return false;
-    const want = selectors.get(cluster) ?? { istio: "ingressgateway" };
+    const given = selectors.get(cluster) ?? { istio: "ingressgateway" };
     const have = o.spec?.selector ?? {};
-    return Object.keys(want).length > 0 && Object.entries(want).every(([k, v]) => have[k] === v);
+    return (Array.isArray(given) ? given : [given]).some(
+      (want: Selector) => Object.keys(want).length > 0 && Object.entries(want).every(([k, v]) => have[k] === v),
+    );
   };
+
+/** The server hosts of a Gateway (as parsed YAML). */
+function gatewayHosts(object: unknown): Set<string> {
+  const servers = (object as { spec?: { servers?: unknown } } | null)?.spec?.servers;
+  const hosts = (Array.isArray(servers) ? servers : []).flatMap((s: { hosts?: unknown } | null) =>
+    Array.isArray(s?.hosts) ? s.hosts.map(String) : [],
+  );
+  return new Set(hosts);
+}
 
 export function applyOrder(
   before: Objects | undefined,
@@ -61,8 +76,15 @@ export function applyOrder(
     const added = [...now.keys()].filter((k) => !old.has(k));
     const removed = [...old.keys()].filter((k) => !now.has(k));
     const changed = [...now.keys()].filter((k) => old.has(k) && old.get(k)?.json !== now.get(k)?.json);
-    const startsServing = added.some((k) => serves(cluster, now.get(k)?.object));
-    const stopsServing = removed.some((k) => serves(cluster, old.get(k)?.object));
+    // A serving Gateway changed in place: hosts it gains are served now, hosts it loses are no longer.
+    const resized = changed
+      .filter((k) => serves(cluster, old.get(k)?.object) && serves(cluster, now.get(k)?.object))
+      .map((k) => [gatewayHosts(old.get(k)?.object), gatewayHosts(now.get(k)?.object)] as const);
+    const startsServing =
+      added.some((k) => serves(cluster, now.get(k)?.object)) || resized.some(([a, b]) => [...b].some((h) => !a.has(h)));
+    const stopsServing =
+      removed.some((k) => serves(cluster, old.get(k)?.object)) ||
+      resized.some(([a, b]) => [...a].some((h) => !b.has(h)));
     if (!after.has(cluster) || (stopsServing && !startsServing)) order.last.push(cluster);
     else if (startsServing) order.first.push(cluster);
     else if (added.length + removed.length + changed.length > 0) order.then.push(cluster);

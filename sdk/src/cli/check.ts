@@ -1,4 +1,4 @@
-import { auditExisting, auditPrerequisites, auditWiring, Finding, managedObjects } from "../mesh";
+import { auditExisting, auditPrerequisites, auditWiring, Finding, managedObjects, MeshBuild } from "../mesh";
 import { buildAllFromFiles, clustersOf, objectsByCluster } from "./build";
 import { loadExisting, usage } from "./inputs";
 import { Io } from "./io";
@@ -36,8 +36,8 @@ type Category = (typeof GROUPS)[number][0];
  * `globalmesh check`: validates the specs (and discovery from the manifests), prints the summary, then audits the
  * compiled objects for paths wider than a spec can declare. With `--existing`, it also audits globalmesh's own objects
  * already in the clusters the same way (edited after rendering, or rendered by another version), reports the objects
- * there that the compiled ones would collide with, and checks what the clusters need first (egress gateway, DNS
- * capture, no DestinationRule or Gateway in the way). Writes nothing. Exit 0 when no finding is an error, 2 when one is
+ * there that the compiled ones would collide with, and checks what the clusters need first (egress gateway, or in
+ * east-west mode the east-west gateway; DNS capture; no DestinationRule or Gateway in the way). Writes nothing. Exit 0 when no finding is an error, 2 when one is
  * (the findings on stderr, or in the JSON on stdout with `-o json`).
  */
 export function check(opts: CheckOptions, io: Io): number {
@@ -51,10 +51,14 @@ export function check(opts: CheckOptions, io: Io): number {
       "--existing",
     );
   const objects = objectsByCluster(builds);
-  const prerequisites = new Map(builds.flatMap((b) => b.model.clusters).map((c) => [c.name, c] as const));
+  const prerequisites = new Map(
+    builds.flatMap((b) => b.model.clusters.map((c) => ({ ...c, mode: b.model.mode }))).map((c) => [c.name, c] as const),
+  );
+  const members = membersByCluster(builds);
   const findings: [Category, Finding[]][] = [
-    ["wiring", auditWiring(objects)],
-    ["managed", auditWiring(managedObjects(existing))],
+    ["wiring", auditWiring(objects, { members })],
+    // A dump may hold some clusters or kinds only: where callers are sent is read from the compiled wiring.
+    ["managed", auditWiring(managedObjects(existing), { members, callers: objects })],
     ["collision", auditExisting(objects, existing)],
     ["prerequisite", auditPrerequisites([...prerequisites.values()], objects, existing)],
   ];
@@ -90,6 +94,17 @@ export function check(opts: CheckOptions, io: Io): number {
   }
   if (report.length > 0) io.stderr(report.join("\n") + "\n");
   return code;
+}
+
+/** Per cluster, per GlobalNamespace, its namespaces there: what an east-west passthrough host may name. */
+function membersByCluster(builds: readonly MeshBuild[]): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const b of builds)
+    for (const c of b.model.clusters) {
+      const byMesh = out.get(c.name) ?? new Map<string, string[]>();
+      out.set(c.name, byMesh.set(b.model.name, c.namespaces));
+    }
+  return out;
 }
 
 function heading(category: Category, list: Finding[]): string {

@@ -52,6 +52,7 @@ export function diffJson(d: MeshDiff): string {
   return jsonDocument("DiffResult", {
     changed: !isEmptyDiff(d),
     totals: diffTotals(d),
+    ...(d.mode && { mode: d.mode }),
     globalNamespace: d.mesh,
     access: d.access,
     services: d.services,

@@ -1,6 +1,7 @@
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import {
   buildTopology,
+  MeshMode,
   serviceNodeCount,
   Topology,
   TOPOLOGY_DETAIL_LIMIT,
@@ -82,7 +83,7 @@ function describe(t: Topology): string {
   return [
     plural(t.clusters.length, "cluster"),
     plural(t.services.length, "service"),
-    plural(t.routes.length, "cross-cluster route"),
+    `${plural(t.routes.length, "cross-cluster route")}${t.mode === MeshMode.EAST_WEST ? " (east-west: through the owners' passthrough gateways)" : ""}`,
     `${plural(calls.length, "caller")}${calls.length ? ` (${shown.join(", ")})` : ""}`,
     ...level,
   ].join(", ");

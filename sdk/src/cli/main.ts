@@ -122,12 +122,15 @@ manifests: a move made in the manifests is ordered from the files in <dir> inste
       "                 [--existing <cluster>=<file-or-dir> ...] [-o json] [--quiet]",
     description: `Validate the specs (and discovery from the manifests), print the summary and audit the objects: any path wider
 than a spec declares (exportTo "*", a wildcard principal, an ALLOW rule without "from", a gateway server or a
-tunnel without an identity check) is a finding. --existing: YAML of the objects already in a cluster (e.g.
+tunnel without an identity check) is a finding. In east-west mode the AUTO_PASSTHROUGH server is required, and its
+hosts must be exactly the GlobalNamespace's namespaces other clusters' callers are sent to (*.<ns>.svc.cluster.local;
+"*", "*.local" or any other namespace is a finding). --existing: YAML of the objects already in a cluster (e.g.
 kubectl get -o yaml); the ones globalmesh manages (app.kubernetes.io/managed-by: globalmesh) get the same
 audit, for edits made after rendering; an object of the same kind and name that this GlobalNamespace does not
 own, or a namespace-wide PeerAuthentication not ours where we write one, is a finding; so are, like istioctl
-analyze, a missing egress gateway or DNS capture, a DestinationRule in an application namespace whose host covers
-the egress gateway, and a Gateway holding port 443 on the same pods with overlapping hosts. One line per finding:
+analyze, a missing egress (east-west) gateway or DNS capture, a DestinationRule in an application namespace whose
+host covers the egress gateway, and a Gateway holding the wiring's port (443, or 15443 in east-west mode) on the same
+pods with overlapping hosts. One line per finding:
 severity, cluster, object, what, why and the fix. Errors exit 2, warnings alone 0. Writes nothing.`,
     flags: {
       spec: SPEC,

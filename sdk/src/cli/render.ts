@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { MeshObject, parseManifests, renderYaml } from "../mesh";
+import { MeshMode, MeshObject, parseManifests, renderYaml } from "../mesh";
 import {
   ApplyOrder,
   applyOrder,
@@ -72,7 +72,13 @@ export function render(opts: RenderOptions, io: Io): number {
     fileOf.set(cluster, relative(io.cwd, join(outDir, path)));
   }
   const result = writeOutputDir(outDir, files, { prune: Boolean(opts.prune), isStale: isClusterFile });
-  const ingress = new Map(builds.flatMap((b) => b.model.clusters).map((c) => [c.name, c.gateways.ingressSelector]));
+  // The gateways other clusters arrive at: the ingress gateway, and in east-west mode the east-west gateway.
+  const ingress = new Map<string, Record<string, string>[]>();
+  for (const b of builds)
+    for (const c of b.model.clusters) {
+      const own = b.model.mode === MeshMode.EAST_WEST ? c.gateways.eastWestSelector : c.gateways.ingressSelector;
+      ingress.set(c.name, [...(ingress.get(c.name) ?? []), own]);
+    }
   const { order, previousSawNothing } = orderOf(previous, inOut, objects, servesByIngressSelector(ingress));
   const staleFiles = new Set(result.stale.map(clusterOfFile).filter((c) => c !== ""));
   const warnings = builds.flatMap((b) => warningsOf(b).map((w) => `${b.source}: ${w}`));

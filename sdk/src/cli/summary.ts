@@ -1,4 +1,4 @@
-import { isRestricted, MeshBuild } from "../mesh";
+import { EAST_WEST_PORT, isRestricted, MeshBuild, MeshMode, MeshModel } from "../mesh";
 
 /**
  * The short report `render` and `check` print: objects per cluster (and the file each went to, when written), global
@@ -8,6 +8,7 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
   const { model, compiled, discovery } = build;
   const lines = [
     `GlobalNamespace ${model.name} (*.${model.domain}): ${plural(model.services.length, "service")} in ${plural(model.clusters.length, "cluster")}`,
+    `Mode: ${modeLine(model)}`,
     "",
     "Objects per cluster:",
   ];
@@ -35,6 +36,15 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
   return lines.join("\n") + "\n";
 }
 
+/** The mode and the path it gives a call to another cluster. */
+function modeLine(model: MeshModel): string {
+  if (model.mode !== MeshMode.EAST_WEST)
+    return `${model.mode} (sidecar → local egress gateway → the owner's ingress gateway → service)`;
+  const ports = [...new Set(model.clusters.flatMap((c) => (c.ingress ? [c.ingress.port] : [])))].sort((a, b) => a - b);
+  const port = ports.length > 0 ? ports.join(", ") : String(EAST_WEST_PORT);
+  return `${model.mode} (sidecar → the owner's east-west gateway, passthrough on ${port} → the service's sidecar: one mTLS session end to end)`;
+}
+
 /** Who may call: the member namespaces per cluster, mTLS, and what the policies restrict (docs/security.md). */
 function accessLines({ model }: MeshBuild): string[] {
   const clusterWidth = width(model.clusters.map((c) => c.name));
@@ -45,6 +55,9 @@ function accessLines({ model }: MeshBuild): string[] {
       (c) => `  ${c.name.padEnd(clusterWidth)}  member namespaces: ${c.namespaces.join(", ") || "(none)"}`,
     ),
     `  mTLS: ${model.mtls === "STRICT" ? "STRICT in every member namespace" : "PERMISSIVE (no PeerAuthentication written)"}`,
+    ...(model.mode === MeshMode.EAST_WEST
+      ? ["  checked at: each service's pods (an ALLOW policy naming the member namespaces, or its policies' callers)"]
+      : []),
     `  policies: ${model.policies.length === 1 ? "1 policy" : `${model.policies.length} policies`}${denies ? ` (${denies} DENY)` : ""}; ${
       restricted.length === 0
         ? "every member namespace may call every service"
@@ -67,6 +80,8 @@ function width(values: Iterable<string>): number {
 export interface SummaryData {
   name: string;
   domain: string;
+  /** `tunnel` or `east-west`. */
+  mode: string;
   clusters: { name: string; objects: number; file?: string; memberNamespaces: string[] }[];
   services: {
     name: string;
@@ -88,6 +103,7 @@ export function summaryData(build: MeshBuild, written?: Map<string, string>): Su
   return {
     name: model.name,
     domain: model.domain,
+    mode: model.mode,
     clusters: model.clusters.map((c) => ({
       name: c.name,
       objects: compiled.objects.get(c.name)?.length ?? 0,

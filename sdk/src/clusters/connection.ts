@@ -17,10 +17,10 @@ export interface ClusterConnection {
   network?: string;
 }
 
-/** Where other clusters reach a cluster's ingress gateway. */
+/** Where other clusters reach a cluster's ingress gateway, or (a GlobalNamespace cluster's `eastWest`) its east-west gateway. */
 export interface ClusterIngress {
-  /** IP address or DNS name of the ingress gateway's load balancer; may be known only at deploy time. */
+  /** IP address or DNS name of the gateway's load balancer; may be known only at deploy time. */
   address: pulumi.Input<string>;
-  /** The gateway's cross-cluster (mTLS) port, a literal. Default 443. */
+  /** The gateway's cross-cluster (mTLS) port, a literal. Default 443 (ingress gateway), 15443 (east-west gateway). */
   port?: number;
 }

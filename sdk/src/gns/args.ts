@@ -1,5 +1,5 @@
 import { ClusterConnection, ClusterIngress } from "../clusters/connection";
-import { AccessPolicySpec, GatewaysSpec, MtlsMode, PortSpec } from "../mesh";
+import { AccessPolicySpec, GatewaysSpec, MeshMode, MtlsMode, PortSpec } from "../mesh";
 
 /**
  * A member cluster of a GlobalNamespace, as plain data: how to reach its API (name and kubeconfig) and its mesh
@@ -8,12 +8,21 @@ import { AccessPolicySpec, GatewaysSpec, MtlsMode, PortSpec } from "../mesh";
  * per cluster.
  */
 export interface GlobalNamespaceCluster extends ClusterConnection {
-  /** Where other clusters reach this cluster's ingress gateway. Required if it runs a service another cluster calls. Default: none. */
+  /**
+   * Where other clusters reach this cluster's ingress gateway (`tunnel` mode; port default 443). Required in that mode
+   * if it runs a service another cluster calls. Default: none.
+   */
   ingress?: ClusterIngress;
   /**
+   * Where other clusters reach this cluster's east-west gateway: a MeshCluster's `eastWest` output (installed with
+   * MeshCluster's `eastWest: true`; port default 15443). Required in `east-west` mode if it runs a service another
+   * cluster calls; not used in `tunnel` mode (a warning says so). Default: none.
+   */
+  eastWest?: ClusterIngress;
+  /**
    * Where the Istio gateways run, the labels that select them and their service accounts. Default: what MeshCluster
-   * installs (`istio-gateways`, the istio/gateway chart's labels, `istio-ingressgateway-<cluster>` and
-   * `istio-egressgateway-<cluster>`).
+   * installs (`istio-gateways`, the istio/gateway chart's labels, `istio-ingressgateway-<cluster>`,
+   * `istio-egressgateway-<cluster>` and `istio-eastwestgateway-<cluster>`).
    */
   gateways?: GatewaysSpec;
   /** SPIFFE trust domain of the cluster's workload identities (a MeshCluster's `trustDomain`). Default cluster.local. */
@@ -52,7 +61,7 @@ export interface GlobalNamespaceService {
   address?: string;
   /**
    * Labels of the service's pods (its Service's `selector`), which access policies select the destination by; needed
-   * only when a policy restricts the service. Default: discovered from `manifests`.
+   * when a policy restricts the service, and always in `east-west` mode. Default: discovered from `manifests`.
    */
   selector?: Record<string, string>;
 }
@@ -107,6 +116,13 @@ export interface GlobalNamespaceArgs {
    * Default false: a public suffix or a bare registrable domain is refused, so global names cannot shadow real ones.
    */
   ownDomain?: boolean;
+  /**
+   * How clusters reach each other's services: `tunnel` (sidecar → egress gateway → the owner's ingress gateway → the
+   * service, each gateway terminating TLS) or `east-west` (one mTLS session from the caller's sidecar to the
+   * destination's, through the owner's east-west gateway in `AUTO_PASSTHROUGH`; the clusters' `eastWest` entries are
+   * used instead of `ingress`). Default `tunnel`.
+   */
+  mode?: MeshMode;
   /** The member clusters, each once. Member rules, services and manifests refer to them by `clusterName`. */
   clusters: GlobalNamespaceCluster[];
   /** Namespace↔cluster mapping rules. */

@@ -22,7 +22,9 @@ export interface GlobalHost {
 
 /**
  * A Global Namespace: every service of the mapped namespaces gets the name `<service>.<domain>`, reachable from every
- * member cluster through the egress gateway of the caller's cluster and the ingress gateway of the owner's.
+ * member cluster: in `tunnel` mode (the default) through the egress gateway of the caller's cluster and the ingress
+ * gateway of the owner's; in `east-west` mode in one mTLS session from the caller's sidecar to the destination's,
+ * through the owner's east-west gateway.
  *
  * The component compiles its args with the pure core (`buildMesh`) and registers one Kubernetes CustomResource per
  * compiled object (Istio networking and security objects), through a provider it builds per cluster from the
@@ -49,8 +51,9 @@ export class GlobalNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: GlobalNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check and compile first: bad args must fail, every problem listed, before the component or any child is registered.
-    const { spec, build, clusters, manifests, claims, memberNamespaces } = compileArgs(name, args);
+    const { spec, build, clusters, manifests, claims, memberNamespaces, warnings } = compileArgs(name, args);
     super("globalmesh:index:GlobalNamespace", name, {}, opts);
+    for (const w of warnings) void pulumi.log.warn(w, this);
 
     // Components' dependsOn does not reach their children: pass it on, so every object waits for what the
     // program said the GlobalNamespace waits for (its MeshClusters: istiod's CRDs and webhook, the gateways).

@@ -10,6 +10,7 @@ import {
   isHostOrIp,
   IssueList,
   MeshBuild,
+  MeshMode,
   parseIpv4,
   parseManifests,
   SpecError,
@@ -49,9 +50,19 @@ export interface CompiledArgs {
   manifests: ClusterManifests[];
   claims: GlobalNamespaceClaim[];
   memberNamespaces: GlobalNamespaceMemberNamespace[];
+  /** What the args say that works but may not be what was meant, one sentence each in the args' terms (logged). */
+  warnings: string[];
 }
 
-const CLUSTER_FIELDS = [...CONNECTION_FIELDS, "ingress", "gateways", "trustDomain", "namespaces", "injectionExcluded"];
+const CLUSTER_FIELDS = [
+  ...CONNECTION_FIELDS,
+  "ingress",
+  "eastWest",
+  "gateways",
+  "trustDomain",
+  "namespaces",
+  "injectionExcluded",
+];
 const CLUSTERS_EXAMPLE = '[{ clusterName: "cluster1", kubeconfig, ingress: { address: "203.0.113.10" } }]';
 const MANIFEST_FIELDS = ["cluster", "yaml", "defaultNamespace"];
 const MANIFESTS_EXAMPLE = '[{ cluster: "cluster1", yaml: readFileSync("cluster1.yaml", "utf8") }]';
@@ -66,6 +77,7 @@ const checkAddress = fieldCheck(
 const ARGS_ORDER = [
   "globalNamespaceName",
   "domain",
+  "mode",
   "ownDomain",
   "clusters",
   "members",
@@ -84,6 +96,7 @@ const given = (v: unknown) => v !== undefined && v !== null;
 const GLOBAL_NAMESPACE_FIELDS = Object.keys({
   globalNamespaceName: 0,
   domain: 0,
+  mode: 0,
   clusters: 0,
   ownDomain: 0,
   members: 0,
@@ -109,13 +122,16 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
     default: name,
     defaultFrom: "the resource name",
   });
-  const { clusters, excluded, forCore } = readClusters(issues, a.clusters);
+  // In east-west mode a cluster's cross-cluster entry is its east-west gateway: the core's `ingress` is `eastWest`.
+  const eastWest = a.mode === MeshMode.EAST_WEST;
+  const { clusters, excluded, forCore } = readClusters(issues, a.clusters, eastWest);
   const manifests = readManifests(issues, a.manifests);
   const peers = readPeers(issues, a.peers);
   // The core checks what it can even when the component found problems, so one run reports them all.
   const spec = {
     name: globalNamespaceName,
     domain: a.domain,
+    ...(given(a.mode) && { mode: a.mode }),
     ...(given(a.ownDomain) && { ownDomain: a.ownDomain }),
     clusters: forCore,
     members: a.members,
@@ -137,7 +153,7 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
     }
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    coreIssues = e.issues.map(inArgsTerms);
+    coreIssues = e.issues.map((i) => inArgsTerms(i, eastWest));
   }
   const claims = build ? claimsOf(build.model.services) : [];
   const memberNamespaces = build
@@ -149,7 +165,34 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
     );
   const problems = union(issues.issues, coreIssues);
   if (problems.length > 0 || !build) throw new SpecError(problems, `GlobalNamespace "${name}"`, "invalid arguments");
-  return { spec, build, clusters, manifests, claims, memberNamespaces };
+  const warnings = [
+    ...(eastWest ? [] : unusedEastWest(a.clusters, a.mode)),
+    ...(build.warnings ?? []).map((w) => warningInArgsTerms(w, eastWest)),
+  ];
+  return { spec, build, clusters, manifests, claims, memberNamespaces, warnings };
+}
+
+/**
+ * Cluster entries with an `eastWest` while the mode is tunnel: it is not used, which is said rather than refused (a
+ * program may pass MeshCluster outputs before switching modes). One warning for all of them.
+ */
+function unusedEastWest(clusters: unknown, mode: unknown): string[] {
+  const paths = (Array.isArray(clusters) ? clusters : []).flatMap((c, i) =>
+    isPlainObject(c) && given(c.eastWest) ? [`clusters[${i}].eastWest`] : [],
+  );
+  if (paths.length === 0) return [];
+  const more = paths.length > 1 ? ` (and ${paths.length - 1} more entries)` : "";
+  return [
+    `${paths[0]}${more}: is given, but mode is ${given(mode) ? String(mode) : "tunnel (the default)"}, which reaches clusters through their ingress; set mode: "east-west" to use the east-west gateways, or drop eastWest`,
+  ];
+}
+
+/** A core warning (`<path>: <sentence>`) with its path in the args' terms. */
+function warningInArgsTerms(warning: string, eastWest: boolean): string {
+  const at = warning.indexOf(": ");
+  if (at < 0) return warning;
+  const path = inArgsTerms({ path: warning.slice(0, at), message: "" }, eastWest).path;
+  return `${path}${warning.slice(at)}`;
 }
 
 /**
@@ -173,12 +216,14 @@ function union(own: SpecIssue[], core: SpecIssue[]): SpecIssue[] {
 
 /**
  * The core names the GlobalNamespace's name `name` and a cluster's name field `clusters[i].name`; the args call them
- * `globalNamespaceName` and `clusters[i].clusterName`.
+ * `globalNamespaceName` and `clusters[i].clusterName`. In east-west mode the core's `clusters[i].ingress` is the
+ * entry's `eastWest`.
  */
-function inArgsTerms(issue: SpecIssue): SpecIssue {
-  const path = issue.path
+function inArgsTerms(issue: SpecIssue, eastWest: boolean): SpecIssue {
+  let path = issue.path
     .replace(/^name(?=$|[.[])/, "globalNamespaceName")
     .replace(/^clusters\[(\d+)\]\.name(?=$|[.[])/, "clusters[$1].clusterName");
+  if (eastWest) path = path.replace(/^clusters\[(\d+)\]\.ingress(?=$|[.[])/, "clusters[$1].eastWest");
   return { ...issue, path };
 }
 
@@ -194,8 +239,11 @@ interface ClusterEntries {
   forCore: unknown;
 }
 
-/** The member clusters by name, each named once, each with a kubeconfig to write through. */
-function readClusters(issues: IssueList, v: unknown): ClusterEntries {
+/**
+ * The member clusters by name, each named once, each with a kubeconfig to write through. `eastWest`: the core's
+ * ingress is the entry's `eastWest`.
+ */
+function readClusters(issues: IssueList, v: unknown, eastWest: boolean): ClusterEntries {
   const clusters = new Map<string, GlobalNamespaceCluster>();
   const excluded = new Map<string, string[]>();
   const firstAt = new Map<string, string>();
@@ -224,16 +272,20 @@ function readClusters(issues: IssueList, v: unknown): ClusterEntries {
         excluded.set(clusterName, exclusions ?? []);
       }
     }
-    return coreCluster(entry, clusterName ?? path);
+    return coreCluster(entry, clusterName ?? path, eastWest);
   });
   return { clusters, excluded, forCore: forCore ?? v };
 }
 
-/** A cluster entry as the core's spec has it; its fields go as they are, for the core to check. */
-function coreCluster(entry: Plain, cluster: string): Plain {
+/**
+ * A cluster entry as the core's spec has it; its fields go as they are, for the core to check. The core's `ingress` is
+ * the entry's `ingress` in tunnel mode, its `eastWest` in east-west mode (the other one is not used).
+ */
+function coreCluster(entry: Plain, cluster: string, eastWest: boolean): Plain {
+  const entrance = eastWest ? entry.eastWest : entry.ingress;
   return {
     name: entry.clusterName,
-    ...(given(entry.ingress) && { ingress: ingressOf(entry.ingress, cluster) }),
+    ...(given(entrance) && { ingress: ingressOf(entrance, cluster, eastWest) }),
     ...(given(entry.locality) && { locality: entry.locality }),
     ...(given(entry.network) && { network: entry.network }),
     ...(given(entry.gateways) && { gateways: entry.gateways }),
@@ -253,11 +305,11 @@ function readNamespaces(issues: IssueList, path: string, v: unknown): string[] |
  * The ingress as the core reads it. An address known only at deploy time is checked when it resolves; anything but a
  * mapping (an Output of the whole ingress) goes to the core as it is, which refuses it.
  */
-function ingressOf(ingress: unknown, cluster: string): IngressSpec<pulumi.Input<string>> {
+function ingressOf(ingress: unknown, cluster: string, eastWest: boolean): IngressSpec<pulumi.Input<string>> {
   if (!isPlainObject(ingress) || isDeferred(ingress)) return ingress as IngressSpec<pulumi.Input<string>>;
   // Its other fields go as they are, for the core to check (a misspelt one among them).
   const { address } = ingress as { address?: pulumi.Input<string> };
-  return { ...ingress, ...(given(address) && { address: checkedLater(address, cluster) }) } as IngressSpec<
+  return { ...ingress, ...(given(address) && { address: checkedLater(address, cluster, eastWest) }) } as IngressSpec<
     pulumi.Input<string>
   >;
 }
@@ -353,17 +405,18 @@ function readYamlText(issues: IssueList, path: string, v: unknown): string | und
  * that carry it with a message naming the cluster, instead of writing a ServiceEntry Istio would reject. A literal
  * address passes as it is, for the core to check now.
  */
-function checkedLater(address: pulumi.Input<string>, cluster: string): pulumi.Input<string> {
+function checkedLater(address: pulumi.Input<string>, cluster: string, eastWest: boolean): pulumi.Input<string> {
   return isDeferred(address)
-    ? checkWhenKnown(pulumi.output(address), (a) => resolvedIngressAddress(a, cluster))
+    ? checkWhenKnown(pulumi.output(address), (a) => resolvedIngressAddress(a, cluster, eastWest))
     : address;
 }
 
-/** The check `checkedLater` applies to a resolved address. */
-export function resolvedIngressAddress(address: unknown, cluster: string): string {
+/** The check `checkedLater` applies to a resolved address (`eastWest`: the entry's `eastWest`, not its `ingress`). */
+export function resolvedIngressAddress(address: unknown, cluster: string, eastWest = false): string {
+  const [field, gateway] = eastWest ? ["eastWest", "east-west gateway"] : ["ingress", "ingress gateway"];
   if (typeof address !== "string" || !isHostOrIp(address))
     throw new Error(
-      `cluster ${cluster}: ingress address ${quoteValue(address)} is neither an IP address nor a DNS name; check the ingress gateway's load balancer`,
+      `cluster ${cluster}: ${field} address ${quoteValue(address)} is neither an IP address nor a DNS name; check the ${gateway}'s load balancer`,
     );
   return address;
 }

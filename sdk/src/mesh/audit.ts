@@ -1,5 +1,5 @@
 import { isPlainObject, Plain } from "./fields";
-import { CLUSTER_DNS_SUFFIX } from "./gateways";
+import { CLUSTER_DNS_SUFFIX, EAST_WEST_GATEWAY_RELEASE, gatewaySelector } from "./gateways";
 import {
   API_NETWORKING,
   API_SECURITY,
@@ -12,13 +12,24 @@ import {
   Server,
   TrafficPolicy,
 } from "./istio/types";
+import {
+  AddFinding,
+  eastWestCoverage,
+  EastWestAuditContext,
+  parseOutboundSni,
+  passthroughServer,
+  sentTo,
+} from "./auditEastWest";
 import { MeshObject, objectKey } from "./objects";
+import { MeshMode } from "./spec";
 
 /**
  * The audit `globalmesh check` runs on objects: does any of them open a path wider than a spec can declare? A spec
  * names concrete namespaces, accounts and clusters, so the wiring it compiles to never exports to every namespace,
  * never admits a wildcard identity and never leaves a TLS hop without an identity check. The compiler should produce
- * no finding; the audit is the second pair of eyes on it, and on objects edited after rendering.
+ * no finding; the audit is the second pair of eyes on it, and on objects edited after rendering. East-west mode's
+ * passthrough server is open by design (it routes by SNI and checks no identity): auditEastWest.ts checks its hosts
+ * and the policies on the pods behind it instead.
  *
  * Pure: objects in, findings out. Input is read defensively (objects may have been edited by hand), whatever the
  * types say.
@@ -41,26 +52,56 @@ const MANAGED_BY = "app.kubernetes.io/managed-by";
 const GLOBAL_NAMESPACE = "globalmesh.io/global-namespace";
 const SNI_KEY = "connection.sni";
 
+/** What the audit knows beyond the objects. */
+export interface AuditOptions {
+  /**
+   * Per cluster, per GlobalNamespace, its namespaces there (the model's `namespaces`): an east-west passthrough host
+   * must name one of them. Default: told from the GlobalNamespace's objects' `exportTo`.
+   */
+  members?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /**
+   * Every cluster's wiring, read for where callers are sent (an east-west passthrough host must be one they need),
+   * when the objects audited are a partial view (`check --existing`: what a dump holds). Given, nothing is reported
+   * missing. Default: the objects audited, taken as the whole wiring.
+   */
+  callers?: ReadonlyMap<string, readonly MeshObject<unknown>[]>;
+}
+
 /** Every finding in the objects of every cluster, sorted by cluster, object and what. */
-export function auditWiring(objects: ReadonlyMap<string, readonly MeshObject<unknown>[]>): Finding[] {
+export function auditWiring(
+  objects: ReadonlyMap<string, readonly MeshObject<unknown>[]>,
+  options: AuditOptions = {},
+): Finding[] {
   const out: Finding[] = [];
   const strict = strictGlobalNamespaces(objects);
+  const sent = sentTo(options.callers ?? objects);
+  const unpinned = new Unpinned();
   for (const [cluster, list] of objects) {
-    const add = (o: MeshObject<unknown>, what: string, why: string) =>
-      out.push({ cluster, object: objectKey(o), what, why });
+    const add: Add = (o, what, why, severity) =>
+      out.push({ cluster, object: objectKey(o), what, why, ...(severity === "warning" && { severity }) });
+    const eastWest: EastWestAuditContext = {
+      cluster,
+      list,
+      needed: (gns) => sent(gns, cluster),
+      members: (gns) => options.members?.get(cluster)?.get(gns),
+      complete: options.callers === undefined,
+    };
     for (const o of list) {
       switch (o.kind) {
         case "ServiceEntry":
+          exportScope(o, add);
+          endpointNetworks(o, add);
+          break;
         case "VirtualService":
         case "DestinationRule":
           exportScope(o, add);
-          if (o.kind === "DestinationRule") destinationTls(o, add);
+          if (o.kind === "DestinationRule") destinationTls(o, add, unpinned.noter(cluster, o));
           break;
         case "AuthorizationPolicy":
           authorization(o, list, add);
           break;
         case "Gateway":
-          gatewayServers(o, list, add);
+          gatewayServers(o, list, eastWest, add);
           break;
         case "PeerAuthentication":
           peerAuthentication(o, add);
@@ -68,11 +109,48 @@ export function auditWiring(objects: ReadonlyMap<string, readonly MeshObject<unk
       }
     }
     missingPeerAuthentication(list, strict, add);
+    eastWestCoverage(eastWest, add);
   }
+  out.push(...unpinned.findings());
   return sortFindings(out);
 }
 
-type Add = (o: MeshObject<unknown>, what: string, why: string) => void;
+/** Where an outbound SNI's destination identity is not pinned: `<what>, <why>` for the service it names. */
+type NoteUnpinned = (service: string, what: string, why: string) => void;
+
+/**
+ * Unpinned destination identities, one warning per service however many client clusters and ports show it (a mesh
+ * whose manifests are not passed would otherwise give one per cluster per service: 49,000 at 50 × 1000): the first
+ * occurrence, with the number of clusters and the first few of them.
+ */
+class Unpinned {
+  private readonly byService = new Map<string, { finding: Finding; clusters: string[] }>();
+
+  noter(cluster: string, o: MeshObject<unknown>): NoteUnpinned {
+    return (service, what, why) => {
+      const key = `${o.metadata.labels?.[GLOBAL_NAMESPACE] ?? ""}/${service}`;
+      const seen = this.byService.get(key);
+      if (!seen)
+        this.byService.set(key, {
+          finding: { cluster, object: objectKey(o), what, why, severity: "warning" },
+          clusters: [cluster],
+        });
+      else if (!seen.clusters.includes(cluster)) seen.clusters.push(cluster);
+    };
+  }
+
+  findings(): Finding[] {
+    return [...this.byService.values()].map(({ finding, clusters }) => {
+      const others = clusters.filter((c) => c !== finding.cluster);
+      if (others.length === 0) return finding;
+      const named = others.length <= 3 ? others.join(", ") : `${others.slice(0, 3).join(", ")}, …`;
+      const noun = others.length === 1 ? "cluster" : "clusters";
+      return { ...finding, what: `${finding.what} (the same in ${others.length} more ${noun}: ${named})` };
+    });
+  }
+}
+
+type Add = AddFinding;
 
 function hostsOf(o: MeshObject<unknown>): string {
   const spec = o.spec as { hosts?: unknown; host?: unknown };
@@ -103,21 +181,60 @@ function exportScope(o: MeshObject<unknown>, add: Add): void {
   add(o, what, `${list.includes("*") ? "every namespace of the cluster sees it" : everyone}: ${effect}`);
 }
 
-/** A TLS origination with an SNI (a tunnel to another cluster) must check the far end's identity. */
-function destinationTls(o: DestinationRuleObject, add: Add): void {
-  const check = (where: string, tls: Partial<ClientTLSSettings> | undefined) => {
-    if (!tls || (tls.mode !== "ISTIO_MUTUAL" && tls.mode !== "MUTUAL") || !tls.sni) return;
-    if (Array.isArray(tls.subjectAltNames) && tls.subjectAltNames.length > 0) return;
+/**
+ * A ServiceEntry endpoint with a network (the `network` field, or the `topology.istio.io/network` label): once a
+ * cluster has a network gateway (an east-west gateway labelled with its network), Istio replaces such an endpoint by
+ * its network's gateway for proxies of other networks, or drops it: a known pitfall of multi-network meshes.
+ */
+function endpointNetworks(o: MeshObject<unknown>, add: Add): void {
+  const endpoints = (o.spec as { endpoints?: unknown }).endpoints;
+  (Array.isArray(endpoints) ? endpoints : []).forEach((e: unknown, i) => {
+    if (!isPlainObject(e)) return;
+    const label = isPlainObject(e.labels) ? e.labels["topology.istio.io/network"] : undefined;
+    const network = e.network ?? label;
+    if (network === undefined) return;
     add(
       o,
-      `${where}: ${tls.mode} with sni "${tls.sni}" but no subjectAltNames`,
-      `the far end's identity is unchecked: any certificate of the shared root (any gateway or workload of any cluster on it) can answer for ${tls.sni} and receive the traffic`,
+      `endpoints[${i}] (${String(e.address)}) has network ${JSON.stringify(network)}${e.network === undefined ? " (label topology.istio.io/network)" : ""}`,
+      "Istio then takes it for an endpoint of that network (pilot's EndpointsByNetworkFilter): a proxy of another network is sent to that network's gateway instead, or drops the endpoint where it knows none or the network is outside its view, so calls fail or go astray; globalmesh writes no network on endpoints: remove it",
     );
+  });
+}
+
+/**
+ * A TLS origination with an SNI (a tunnel to another cluster) must check the far end's identity. An Istio outbound
+ * SNI (east-west mode) goes through a passthrough gateway to the service's own pods: it must name a port the entry
+ * is for, and the pods' identities are pinned when their service accounts are known (a warning per service when not,
+ * `unpinned`: the compiler cannot name them, and Istio then checks only that the certificate chains to the root).
+ */
+function destinationTls(o: DestinationRuleObject, add: Add, unpinned: NoteUnpinned): void {
+  const check = (where: string, tls: Partial<ClientTLSSettings> | undefined, port?: number) => {
+    if (!tls || (tls.mode !== "ISTIO_MUTUAL" && tls.mode !== "MUTUAL") || !tls.sni) return;
+    const outbound = parseOutboundSni(tls.sni);
+    if (outbound && port !== undefined && outbound.port !== port)
+      add(
+        o,
+        `${where}: sni "${tls.sni}" names port ${outbound.port}, on the settings of port ${port}`,
+        `the east-west gateway routes by the SNI: calls to port ${port} reach port ${outbound.port} of ${outbound.service}.${outbound.namespace}; name the same port`,
+      );
+    if (Array.isArray(tls.subjectAltNames) && tls.subjectAltNames.length > 0) return;
+    if (outbound)
+      unpinned(
+        `${outbound.service}.${outbound.namespace}`,
+        `${where}: ${tls.mode} with sni "${tls.sni}" but no subjectAltNames`,
+        `the destination's identity is not pinned: any workload certificate of the shared root that the east-west gateway's SNI route reaches is accepted as ${outbound.service}; pass the manifests of the clusters that run it, so the wiring learns its pods' service accounts and pins them`,
+      );
+    else
+      add(
+        o,
+        `${where}: ${tls.mode} with sni "${tls.sni}" but no subjectAltNames`,
+        `the far end's identity is unchecked: any certificate of the shared root (any gateway or workload of any cluster on it) can answer for ${tls.sni} and receive the traffic`,
+      );
   };
   const policy = (where: string, p: Partial<TrafficPolicy> & { tls?: ClientTLSSettings }) => {
     check(`${where}tls`, p.tls);
     (Array.isArray(p.portLevelSettings) ? p.portLevelSettings : []).forEach((l, i) =>
-      check(`${where}portLevelSettings[${i}] (port ${l?.port?.number ?? "?"}) tls`, l?.tls),
+      check(`${where}portLevelSettings[${i}] (port ${l?.port?.number ?? "?"}) tls`, l?.tls, l?.port?.number),
     );
   };
   const spec = o.spec as Partial<DestinationRuleObject["spec"]>;
@@ -128,6 +245,13 @@ function destinationTls(o: DestinationRuleObject, add: Add): void {
 }
 
 const isWildcard = (v: string) => v.startsWith("*") || v.endsWith("*");
+
+/**
+ * `<trustDomain>/ns/<namespace>/sa/*`: every account of one namespace of one trust domain, what east-west mode's pod
+ * policies name the member namespaces by. As exact as `namespaces: [<namespace>]`, and bound to the trust domain.
+ */
+const isNamespacePrincipal = (v: string) => /^[^*/]+\/ns\/[^*/]+\/sa\/\*$/.test(v);
+const isWildcardPrincipal = (v: string) => isWildcard(v) && !isNamespacePrincipal(v);
 
 /** ALLOW rules: every rule names its callers, by exact identities; at a gateway, it names the tunnels too. */
 function authorization(o: AuthorizationPolicyObject, list: readonly MeshObject<unknown>[], add: Add): void {
@@ -154,7 +278,8 @@ function authorization(o: AuthorizationPolicyObject, list: readonly MeshObject<u
           `${at}.from[${j}].source names no principals or namespaces`,
           "it admits any caller: the caller's identity is not checked",
         );
-      for (const p of principals.filter(isWildcard))
+      // At a gateway the callers are other gateways, each by its own account: a whole namespace is too wide there.
+      for (const p of principals.filter(atGateway ? isWildcard : isWildcardPrincipal))
         add(
           o,
           `${at}.from[${j}].source.principals contains "${p}"`,
@@ -203,17 +328,22 @@ const OPEN_SERVERS: Partial<Record<string, string>> = {
   SIMPLE: "the gateway asks for no client certificate: any caller that reaches it gets in, without an identity",
   OPTIONAL_MUTUAL: "a client certificate is optional: a caller without one gets in, without an identity",
   PASSTHROUGH: "the gateway passes TLS through without terminating it: it checks no caller identity",
-  AUTO_PASSTHROUGH:
-    "any caller routes to any service of the cluster by naming it in the SNI (outbound_.<port>_._.<host>), with no identity checked at the gateway",
 };
 
 /** Gateway servers: mutual TLS, and the caller's identity checked (by SANs, or per SNI by an AuthorizationPolicy). */
-function gatewayServers(o: GatewayObject, list: readonly MeshObject<unknown>[], add: Add): void {
+function gatewayServers(
+  o: GatewayObject,
+  list: readonly MeshObject<unknown>[],
+  eastWest: EastWestAuditContext,
+  add: Add,
+): void {
   const servers = Array.isArray(o.spec.servers) ? o.spec.servers : [];
   servers.forEach((server: Partial<Server> | null, i) => {
     const s = server ?? {};
     const hosts = (Array.isArray(s.hosts) ? s.hosts : []).map(String);
     const at = `servers[${i}] (port ${s.port?.number ?? "?"}, hosts ${hosts.join(", ") || "none"})`;
+    // East-west mode's passthrough: required, open by design; its hosts are what decides who is reachable.
+    if (s.tls?.mode === "AUTO_PASSTHROUGH") return passthroughServer(o, s, at, eastWest, add);
     for (const h of hosts.filter((h) => isWildcard(dnsName(h))))
       add(
         o,
@@ -523,12 +653,16 @@ function owner(labels: Record<string, unknown>): string {
 /** What the prerequisites audit needs to know of a member cluster (from the resolved model). */
 export interface ClusterPrerequisites {
   name: string;
+  /** The GlobalNamespace's mode: `east-west` needs an east-west gateway instead of an egress gateway. Default tunnel. */
+  mode?: MeshMode;
   gateways: {
     namespace: string;
     ingressSelector: Record<string, string>;
     egressSelector: Record<string, string>;
     /** In-cluster DNS name of the egress gateway Service. */
     egressService: string;
+    /** Labels of the east-west gateway pods (east-west mode). Default `{istio: eastwestgateway}`. */
+    eastWestSelector?: Record<string, string>;
   };
 }
 
@@ -537,10 +671,11 @@ const ISTIO_SYSTEM = "istio-system";
 
 /**
  * Checks the objects already in each cluster against what the wiring needs there: an egress gateway (a Service of
- * that name, or a workload with its labels, in the gateways' namespace), DNS capture on (the global hosts resolve only
- * through the sidecar's DNS proxy), no DestinationRule in an application namespace whose host covers the egress
- * gateway (Istio prefers the caller's namespace's rule, so the wiring's subsets would vanish), and no other Gateway on
- * the same pods holding port 443 with hosts that overlap the wiring's. What the objects given cannot show (no egress
+ * that name, or a workload with its labels, in the gateways' namespace; in east-west mode the east-west gateway
+ * instead), DNS capture on (the global hosts resolve only through the sidecar's DNS proxy), no DestinationRule in an
+ * application namespace whose host covers the egress gateway (Istio prefers the caller's namespace's rule, so the
+ * wiring's subsets would vanish; tunnel mode only), and no other Gateway on the same pods holding one of the wiring's
+ * ports (443; 15443 in east-west mode) with hosts that overlap the wiring's. What the objects given cannot show (no egress
  * gateway, no mesh config among them) is a warning, and only looked for when they hold Services, workloads or
  * ConfigMaps (a dump of what runs, not Istio objects alone); a conflict they show is an error.
  */
@@ -557,11 +692,14 @@ export function auditPrerequisites(
       .map((o) => ({ raw: o, o: existingObject(o) }))
       .filter((x): x is { raw: unknown; o: ExistingObject } => x.o !== undefined);
     // Absence is told only from a dump of what runs (Services, workloads, ConfigMaps), not from Istio objects alone.
+    const eastWest = c.mode === MeshMode.EAST_WEST;
     if (objects.some(({ o }) => ["Service", "ConfigMap", ...WORKLOAD_KINDS].includes(o.kind))) {
-      egressGateway(c, objects, out);
+      if (eastWest) eastWestGateway(c, objects, out);
+      else egressGateway(c, objects, out);
       dnsCapture(c, objects, out);
     }
-    egressDestinationRules(c, objects, out);
+    // East-west mode has no egress gateway: no rule can hide its subsets.
+    if (!eastWest) egressDestinationRules(c, objects, out);
     gatewayConflicts(c, ours.get(c.name) ?? [], objects, out);
   }
   return sortFindings(out);
@@ -596,6 +734,30 @@ function egressGateway(c: ClusterPrerequisites, objects: Found, out: Finding[]):
     object: `Service/${namespace}/${serviceName}`,
     what: `no egress gateway among the objects given (a Service ${serviceName}, or pods labelled ${labels}, in namespace ${namespace})`,
     why: `every call to another cluster leaves through it; install it (the istio/gateway chart, release ${serviceName}, namespace ${namespace}), or if it runs, give its Service in --existing (kubectl get svc,deploy -n ${namespace} -o yaml)`,
+    severity: "warning",
+  });
+}
+
+/** East-west mode: the gateway other clusters' sidecars reach this cluster's services through. */
+function eastWestGateway(c: ClusterPrerequisites, objects: Found, out: Finding[]): void {
+  const { namespace } = c.gateways;
+  const selector = c.gateways.eastWestSelector ?? gatewaySelector(EAST_WEST_GATEWAY_RELEASE);
+  const present = objects.some(
+    ({ raw, o }) =>
+      o.namespace === namespace &&
+      ((o.kind === "Service" && o.name === EAST_WEST_GATEWAY_RELEASE) ||
+        (WORKLOAD_KINDS.includes(o.kind) &&
+          Object.entries(selector).every(([k, v]) => podLabels(raw, o.kind)[k] === v))),
+  );
+  if (present) return;
+  const labels = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+  out.push({
+    cluster: c.name,
+    object: `Service/${namespace}/${EAST_WEST_GATEWAY_RELEASE}`,
+    what: `no east-west gateway among the objects given (a Service ${EAST_WEST_GATEWAY_RELEASE}, or pods labelled ${labels}, in namespace ${namespace})`,
+    why: `in east-west mode other clusters reach this cluster's services through it (port 15443); install it (MeshCluster's eastWest: true), or if it runs, give its Service in --existing (kubectl get svc,deploy -n ${namespace} -o yaml)`,
     severity: "warning",
   });
 }
@@ -686,9 +848,11 @@ function gatewayConflicts(
       (Array.isArray(g.spec.servers) ? g.spec.servers : []).map((s) => ({
         selector: g.spec.selector ?? {},
         port: s.port?.number,
+        passthrough: s.tls?.mode === "AUTO_PASSTHROUGH",
         hosts: (s.hosts ?? []).map(String),
       })),
     );
+  const ports = new Set(ourServers.map((x) => x.port));
   const sameLabels = (a: Record<string, unknown>, b: Record<string, unknown>) =>
     Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
   for (const { o } of objects) {
@@ -699,11 +863,11 @@ function gatewayConflicts(
     for (const [i, server] of servers.entries()) {
       const s = isPlainObject(server) ? server : {};
       const port = isPlainObject(s.port) ? Number(s.port.number) : undefined;
-      if (port !== 443) continue;
+      if (port === undefined || !ports.has(port)) continue;
       const hosts = Array.isArray(s.hosts) ? s.hosts.map(String) : [];
       const clash = ourServers.filter(
         (x) =>
-          x.port === 443 &&
+          x.port === port &&
           sameLabels(x.selector, selector) &&
           x.hosts.some((h) => hosts.some((t) => hostsOverlap(h, t))),
       );
@@ -712,8 +876,10 @@ function gatewayConflicts(
       out.push({
         cluster: c.name,
         object: `Gateway/${o.namespace}/${o.name}`,
-        what: `servers[${i}] holds port 443 on the same gateway pods with hosts ${hosts.join(", ")}, which cover the wiring's ${theirs.slice(0, 3).join(", ")}${theirs.length > 3 ? ` and ${theirs.length - 3} more` : ""}`,
-        why: "Istio merges the servers of every Gateway on the same pods: of two servers on one port whose hosts overlap, one is rejected, so a tunnel's handshake may meet the other server's TLS settings; narrow its hosts to names outside the GlobalNamespace's domain, or move it to other gateway pods",
+        what: `servers[${i}] holds port ${port} on the same gateway pods with hosts ${hosts.join(", ")}, which cover the wiring's ${theirs.slice(0, 3).join(", ")}${theirs.length > 3 ? ` and ${theirs.length - 3} more` : ""}`,
+        why: clash.some((x) => x.passthrough)
+          ? `Istio merges the servers of every Gateway on the same pods: of two servers on one port whose hosts overlap, one is rejected, so the passthrough may route names the GlobalNamespace never exported, or refuse its own (Istio's sample cross-network-gateway, hosts *.local, is one such); remove it, or narrow its hosts to namespaces outside the GlobalNamespace`
+          : "Istio merges the servers of every Gateway on the same pods: of two servers on one port whose hosts overlap, one is rejected, so a tunnel's handshake may meet the other server's TLS settings; narrow its hosts to names outside the GlobalNamespace's domain, or move it to other gateway pods",
         severity: "error",
       });
     }

@@ -5,8 +5,10 @@ import { IssueList } from "./errors";
  * same global host or the same virtual IP: Istio would merge two ServiceEntries for one host, and a VIP would lead
  * callers to either service. Nor may they share a namespace of a cluster: a sidecar sees the egress gateway's
  * DestinationRules merged only when they are exported to the same namespaces (pilot `mergeDestinationRule`), so one
- * GlobalNamespace's tunnels would vanish there, and each would write a namespace-wide PeerAuthentication. Across
- * stacks nobody sees both, so there is no check there.
+ * GlobalNamespace's tunnels would vanish there, and each would write a namespace-wide PeerAuthentication; in east-west
+ * mode each cluster's passthrough Gateway of a GlobalNamespace lists its namespaces (`*.<ns>.svc.cluster.local`), and
+ * two servers on one port of the same pods with overlapping hosts are one too many (Istio rejects one). Across stacks
+ * nobody sees both, so there is no check there.
  */
 
 /** What a GlobalNamespace claims: its name, per service the global host and virtual IP, and its namespaces. */

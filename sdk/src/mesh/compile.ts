@@ -1,15 +1,26 @@
-import { CLUSTER_DNS_SUFFIX, spiffeUri } from "./gateways";
+import { compileEastWest } from "./compileEastWest";
+import {
+  assertUniqueNames,
+  gatewayEndpoint,
+  ingressOf,
+  localEndpoint,
+  localFqdn,
+  meta,
+  namespaceObjects,
+  operation,
+} from "./compileShared";
+import { spiffeUri } from "./gateways";
 import { allowGrants, denyGrants, Grant, hasHttpRules, isRestricted } from "./grants";
-import { authorizationPolicy, strictMtls, tunnelPolicy, tunnelRule, workloadRule } from "./istio/authorization";
+import { authorizationPolicy, tunnelPolicy, tunnelRule, workloadRule } from "./istio/authorization";
 import { egressSubsets, ingressHop, remoteTls } from "./istio/destinationRules";
 import { meshRoute } from "./istio/meshRoute";
 import { serviceEntry } from "./istio/serviceEntry";
 import { TunnelEnd, tunnelGateway, tunnelRoutes } from "./istio/tunnel";
-import { AuthorizationOperation, AuthorizationRule, Destination, ObjectMeta, WorkloadEntry } from "./istio/types";
+import { AuthorizationRule, Destination } from "./istio/types";
 import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
-import { egressSubsetName, namespaceObjectName, ownershipLabels, serviceObjectNames, tunnelHost } from "./names";
-import { MeshObject, objectKey } from "./objects";
-import { MtlsMode } from "./spec";
+import { egressSubsetName, serviceObjectNames, tunnelHost } from "./names";
+import { MeshObject } from "./objects";
+import { MeshMode } from "./spec";
 
 /** Port of the egress gateway Service that sidecars send cross-cluster traffic to (the istio/gateway chart's 443). */
 export const EGRESS_GATEWAY_PORT = 443;
@@ -42,8 +53,10 @@ export interface CompiledMesh<A = string> {
  * - Every cluster, mTLS STRICT: a PeerAuthentication in each mapped namespace.
  *
  * Everything is exported only to the namespaces that need it: the cluster's mapped namespaces and the gateways'.
+ * In east-west mode the objects are east-west's instead (compileEastWest.ts).
  */
 export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
+  if (mesh.mode === MeshMode.EAST_WEST) return { objects: compileEastWest(mesh) };
   const objects = new Map<string, MeshObject<A>[]>();
   for (const cluster of mesh.clusters) {
     const list: MeshObject<A>[] = [];
@@ -95,7 +108,7 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
     serviceEntry(
       m(names.main),
       s,
-      owners.map((o) => ingressEndpoint(o, s)),
+      owners.map((o) => gatewayEndpoint(o, s)),
       [...callers, gw.namespace],
     ),
     meshRoute(m(names.main), s, toEgress, callers),
@@ -201,83 +214,7 @@ function workloadPolicies<A>(
   return out;
 }
 
-/** What a grant allows at the pods: their own ports when the policy named ports, and its HTTP rules. */
-function operation(s: GlobalService, g: Grant): AuthorizationOperation | undefined {
-  const op: AuthorizationOperation = {
-    ...(g.portsNamed && {
-      ports: s.ports.filter((p) => g.ports.includes(p.number)).map((p) => String(p.targetPort)),
-    }),
-    ...(g.methods && { methods: g.methods }),
-    ...(g.paths && { paths: g.paths }),
-  };
-  return Object.keys(op).length > 0 ? op : undefined;
-}
-
 /** The tunnel names of S's ports (all of them by default). */
 function tunnels(s: GlobalService, ports: number[] = s.ports.map((p) => p.number)): string[] {
   return ports.map((p) => tunnelHost(s.host, p));
-}
-
-/** STRICT mTLS in every mapped namespace of the cluster, unless the spec opts out. */
-function namespaceObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
-  if (mesh.mtls !== MtlsMode.STRICT) return [];
-  return cluster.namespaces.map((namespace) =>
-    strictMtls({
-      name: namespaceObjectName(mesh.name),
-      namespace,
-      labels: ownershipLabels(mesh.name),
-      annotations: { "globalmesh.io/owner": `GlobalNamespace ${mesh.name}: namespace-wide, one per namespace` },
-    }),
-  );
-}
-
-/** An owner's ingress gateway: every port of the service arrives on the gateway's one cross-cluster port. */
-function ingressEndpoint<A>(owner: ResolvedCluster<A>, s: GlobalService): WorkloadEntry<A> {
-  const ingress = ingressOf(owner);
-  return {
-    address: ingress.address,
-    ports: Object.fromEntries(s.ports.map((p) => [p.name, ingress.port])),
-    ...(owner.locality && ({ locality: owner.locality } satisfies Pick<WorkloadEntry, "locality">)),
-    labels: { "topology.istio.io/cluster": owner.name },
-  };
-}
-
-/**
- * The ingress gateway of a cluster that other member clusters call. resolveMesh guarantees one there (checkIngress
- * rejects the spec otherwise), so a missing one is a MeshModel that did not come from resolveMesh.
- */
-function ingressOf<A>(cluster: ResolvedCluster<A>): NonNullable<ResolvedCluster<A>["ingress"]> {
-  if (!cluster.ingress) throw new Error(`internal: cluster ${cluster.name} serves other clusters but has no ingress`);
-  return cluster.ingress;
-}
-
-/** The service's own Service; the tlsMode label makes sidecars send Istio mTLS to it, as to any meshed pod. */
-function localEndpoint<A>(s: GlobalService): WorkloadEntry<A> {
-  return {
-    address: localFqdn(s),
-    ports: Object.fromEntries(s.ports.map((p) => [p.name, p.number])),
-    labels: { "security.istio.io/tlsMode": "istio" },
-  };
-}
-
-function localFqdn(s: GlobalService): string {
-  return `${s.name}.${s.namespace}.${CLUSTER_DNS_SUFFIX}`;
-}
-
-function meta(mesh: MeshModel<unknown>, s: GlobalService, name: string, namespace: string): ObjectMeta {
-  return {
-    name,
-    namespace,
-    labels: ownershipLabels(mesh.name, s.name),
-    annotations: { "globalmesh.io/host": s.host },
-  };
-}
-
-function assertUniqueNames(cluster: string, objects: MeshObject<unknown>[]): void {
-  const seen = new Set<string>();
-  for (const o of objects) {
-    const key = objectKey(o);
-    if (seen.has(key)) throw new Error(`internal: two objects named ${key} in cluster ${cluster}`);
-    seen.add(key);
-  }
 }

@@ -9,6 +9,7 @@ import {
 } from "./model";
 import { MeshObject, objectKey } from "./objects";
 import { MeshBuild } from "./pipeline";
+import { MeshMode } from "./spec";
 
 /**
  * What a change of GlobalNamespace does, explained: in words for access (mtls, defaultDeny, policies) and per service
@@ -55,8 +56,13 @@ export interface ServiceDiff {
 }
 
 export interface MeshDiff {
-  /** Changes to the GlobalNamespace itself: name, domain, clusters joining or leaving, cluster settings, rules. */
+  /**
+   * Changes to the GlobalNamespace itself: its mode (first, in one line), name, domain, clusters joining or leaving,
+   * cluster settings, rules.
+   */
   mesh: string[];
+  /** Set when the mode changes (`tunnel` ↔ `east-west`): every cross-cluster object is replaced by the other wiring's. */
+  mode?: { before: MeshMode; after: MeshMode };
   /**
    * Changes to who may call what, in words: mtls, defaultDeny, each access policy added, removed or changed, and the
    * services that become restricted (or open again) as a result.
@@ -69,8 +75,10 @@ export interface MeshDiff {
 }
 
 export function diffMeshes(before: MeshBuild, after: MeshBuild): MeshDiff {
+  const [a, b] = [before.model.mode, after.model.mode];
   return {
     mesh: meshChanges(before.model, after.model),
+    ...(a !== b && { mode: { before: a, after: b } }),
     access: accessChanges(before.model, after.model),
     services: serviceChanges(before.model, after.model),
     clusters: clusterDiffs(before, after),
@@ -100,7 +108,13 @@ export function diffTotals(d: MeshDiff): DiffTotals {
 }
 
 export function isEmptyDiff(d: MeshDiff): boolean {
-  return d.mesh.length === 0 && d.access.length === 0 && d.services.length === 0 && d.clusters.length === 0;
+  return (
+    d.mode === undefined &&
+    d.mesh.length === 0 &&
+    d.access.length === 0 &&
+    d.services.length === 0 &&
+    d.clusters.length === 0
+  );
 }
 
 export function fieldChanges(before: unknown, after: unknown, path = ""): FieldChange[] {
@@ -183,6 +197,7 @@ function childPath(path: string, key: string | number): string {
 
 function meshChanges(a: MeshModel, b: MeshModel): string[] {
   const out: string[] = [];
+  if (a.mode !== b.mode) out.push(`mode: ${a.mode} → ${b.mode}: ${MODE_SWITCH[b.mode]}`);
   if (a.name !== b.name) out.push(`GlobalNamespace renamed ${a.name} → ${b.name}: every object gets a new name`);
   if (a.domain !== b.domain) out.push(`domain ${a.domain} → ${b.domain}: every global host and its virtual IP change`);
   const names = (m: MeshModel) => m.clusters.map((c) => c.name);
@@ -204,6 +219,17 @@ function meshChanges(a: MeshModel, b: MeshModel): string[] {
   for (const r of rules(a)) if (!rules(b).includes(r)) out.push(`rule ${r} removed`);
   return out;
 }
+
+/**
+ * What switching to a mode does, in one line. The two wirings do not meet: a caller of one mode finds no listener of
+ * the other at the far end, so the line says to apply every cluster at once.
+ */
+const MODE_SWITCH: Record<MeshMode, string> = {
+  [MeshMode.EAST_WEST]:
+    "callers' sidecars open mTLS straight to the service's pods through the owner's east-west gateway (passthrough, routed by SNI); the egress and ingress gateway objects go, each serving cluster gets a passthrough Gateway and every service an ALLOW policy on its pods; calls between a switched and an unswitched cluster fail, so apply every cluster at once",
+  [MeshMode.TUNNEL]:
+    "calls to other clusters go sidecar → local egress gateway → the owner's ingress gateway → service again; the passthrough Gateways and the pods' ALLOW policies go (unless policies restrict a service), the egress and ingress gateway objects come back; calls between a switched and an unswitched cluster fail, so apply every cluster at once",
+};
 
 /** A cluster's settings but its name and namespaces (said as namespaces joining and leaving, not by list index). */
 function clusterSettings({

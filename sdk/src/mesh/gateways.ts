@@ -9,6 +9,12 @@ export const CLUSTER_DNS_SUFFIX = "svc.cluster.local";
 export const INGRESS_GATEWAY_RELEASE = "istio-ingressgateway";
 /** Release (and Deployment, Service, ServiceAccount) name of the egress gateway. */
 export const EGRESS_GATEWAY_RELEASE = "istio-egressgateway";
+/** Release (and Deployment, Service, ServiceAccount) name of the east-west gateway (east-west mode). */
+export const EAST_WEST_GATEWAY_RELEASE = "istio-eastwestgateway";
+/** The east-west gateway's `AUTO_PASSTHROUGH` port, Istio's multi-network convention (samples/multicluster). */
+export const EAST_WEST_PORT = 15443;
+/** The east-west gateway's health port (the load balancer's probe). */
+export const EAST_WEST_STATUS_PORT = 15021;
 
 /**
  * Pod labels the chart gives a gateway: `istio: <name | trimPrefix "istio-">`, the name defaulting to the release

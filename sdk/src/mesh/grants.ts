@@ -4,9 +4,10 @@ import { PolicyAction } from "./spec";
 
 /**
  * Who may call a global service, from where: the access policies flattened into grants, one per (policy target,
- * source, cluster the source applies in). The wiring compiler turns them into AuthorizationPolicies: at the caller's
- * egress gateway (the last place the caller's identity is visible), at the owner's ingress gateway (per calling
- * cluster) and at the service's pods (local callers, and HTTP rules).
+ * source, cluster the source applies in). The wiring compiler turns them into AuthorizationPolicies: in tunnel mode at
+ * the caller's egress gateway (the last place the caller's identity is visible), at the owner's ingress gateway (per
+ * calling cluster) and at the service's pods (local callers, and HTTP rules); in east-west mode at the service's pods
+ * only, where every caller arrives as itself.
  */
 export interface Grant {
   /** The access policy it comes from; absent for an unrestricted service's member namespaces. */

@@ -3,6 +3,8 @@ import { excerpt, IssueList, printable } from "./errors";
 import { join } from "./fields";
 import {
   DEFAULT_TRUST_DOMAIN,
+  EAST_WEST_GATEWAY_RELEASE,
+  EAST_WEST_PORT,
   EGRESS_GATEWAY_RELEASE,
   GATEWAY_NAMESPACE,
   gatewaySelector,
@@ -15,11 +17,13 @@ import { matchesPattern, isExcluded, isMapped, isPattern, isSystemNamespace } fr
 import { globalHost } from "./names";
 import { resolvePolicies } from "./policies";
 import { checkTunnelHttpRules } from "./tunnelLimits";
+import { checkEastWest, localityWarnings, portWarnings } from "./eastWestLimits";
 import { defaultPortName, protocolFromName } from "./ports";
 import {
   ClusterSpec,
   GlobalNamespaceSpec,
   MemberRule,
+  MeshMode,
   MtlsMode,
   PolicyAction,
   PortProtocol,
@@ -36,6 +40,8 @@ import { deriveVip } from "./vip";
 export interface MeshModel<A = string> {
   name: string;
   domain: string;
+  /** How clusters reach each other's services (the spec's `mode`, default `tunnel`). */
+  mode: MeshMode;
   clusters: ResolvedCluster<A>[];
   members: MemberRule[];
   services: GlobalService[];
@@ -52,6 +58,7 @@ export interface MeshModel<A = string> {
 
 export interface ResolvedCluster<A = string> {
   name: string;
+  /** The cluster's cross-cluster gateway: the ingress gateway (tunnel mode) or the east-west gateway (east-west). */
   ingress?: { address: A; port: number };
   locality?: string;
   network?: string;
@@ -69,6 +76,13 @@ export interface ResolvedCluster<A = string> {
     /** Principals (`<trustDomain>/ns/<namespace>/sa/<account>`) of the gateways. */
     ingressPrincipal: string;
     egressPrincipal: string;
+    /** Labels of the east-west gateway pods (east-west mode's passthrough Gateway selects them). */
+    eastWestSelector: Record<string, string>;
+    /**
+     * Principal of the east-west gateway. It never terminates mTLS, so no policy names it; kept for tools that follow
+     * requests hop by hop (the test simulator).
+     */
+    eastWestPrincipal: string;
   };
 }
 
@@ -121,9 +135,19 @@ export interface GlobalService {
   ports: ResolvedPort[];
   /** Labels of its pods, when known (the spec's `selector` or the Service's). */
   selector?: Record<string, string>;
+  /**
+   * Per cluster that runs it, the service accounts of its pods (sorted), when the manifests show them for every such
+   * cluster and the spec keeps the manifests' selector: its pods' identities, which east-west callers check.
+   */
+  serviceAccounts?: Record<string, string[]>;
 }
 
 export const DEFAULT_INGRESS_PORT = 443;
+
+/** The cross-cluster port when the spec gives none: the ingress gateway's 443, or the east-west gateway's 15443. */
+export function defaultIngressPort(mode: MeshMode): number {
+  return mode === MeshMode.EAST_WEST ? EAST_WEST_PORT : DEFAULT_INGRESS_PORT;
+}
 export const DEFAULT_GATEWAY_NAMESPACE = GATEWAY_NAMESPACE;
 
 /** What discovery learnt from the manifests, beyond the spec. */
@@ -139,7 +163,7 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
   checkRules(issues, spec.members, clusterNames);
   const services = mergeServices(issues, spec, discovered.services ?? [], clusterNames);
   checkAddresses(issues, services);
-  checkIngress(issues, spec.clusters, services);
+  checkIngress(issues, spec.clusters, services, spec.mode ?? MeshMode.TUNNEL);
   checkTrustDomains(issues, spec.clusters);
   const clusters = spec.clusters.map((c, i) =>
     resolveCluster(issues, join("clusters", i), c, spec, services, discovered.namespaces?.[c.name] ?? []),
@@ -147,9 +171,13 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
   const resolvedServices = services.map((s) => s.service).sort(byName);
   const policies = resolvePolicies(issues, spec.policies ?? [], clusters, resolvedServices, discovered.services ?? []);
   checkRestrictedServices(issues, spec, services, policies);
+  const mode = spec.mode ?? MeshMode.TUNNEL;
+  const servicePaths = new Map(services.map((s) => [s.service.name, s.path]));
+  if (mode === MeshMode.EAST_WEST) checkEastWest(issues, resolvedServices, servicePaths, clusters, spec.policies ?? []);
   const model: MeshModel<A> = {
     name: spec.name,
     domain: spec.domain,
+    mode,
     clusters: clusters.sort(byName),
     members: [...spec.members].sort((a, b) =>
       `${a.cluster}/${a.namespace}`.localeCompare(`${b.cluster}/${b.namespace}`),
@@ -160,8 +188,13 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
     policies,
   };
   const warnings = services.flatMap((s) => s.overrides);
+  if (mode === MeshMode.EAST_WEST) {
+    const clusterPaths = new Map(spec.clusters.map((c, i) => [c.name, join("clusters", i)]));
+    warnings.push(...portWarnings(spec.clusters), ...localityWarnings(resolvedServices, model.clusters, clusterPaths));
+  }
   if (warnings.length > 0) model.warnings = warnings;
-  if (issues.empty)
+  // In east-west mode every caller reaches the pods as itself, so tunnel mode's limits on HTTP rules do not apply.
+  if (issues.empty && mode === MeshMode.TUNNEL)
     checkTunnelHttpRules(issues, model, new Map((spec.policies ?? []).map((p, i) => [p.name, join("policies", i)])));
   issues.throwIfAny();
   return model;
@@ -183,9 +216,12 @@ function resolveCluster<A>(
   const trustDomain = c.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   const ingressAccount = c.gateways?.ingressServiceAccount ?? gatewayServiceAccount(INGRESS_GATEWAY_RELEASE, c.name);
   const egressAccount = c.gateways?.egressServiceAccount ?? gatewayServiceAccount(EGRESS_GATEWAY_RELEASE, c.name);
+  const eastWestAccount =
+    c.gateways?.eastWestServiceAccount ?? gatewayServiceAccount(EAST_WEST_GATEWAY_RELEASE, c.name);
+  const port = defaultIngressPort(spec.mode ?? MeshMode.TUNNEL);
   return {
     name: c.name,
-    ...(c.ingress && { ingress: { address: c.ingress.address, port: c.ingress.port ?? DEFAULT_INGRESS_PORT } }),
+    ...(c.ingress && { ingress: { address: c.ingress.address, port: c.ingress.port ?? port } }),
     ...(c.locality && { locality: c.locality }),
     ...(c.network && { network: c.network }),
     trustDomain,
@@ -197,6 +233,8 @@ function resolveCluster<A>(
       egressService: c.gateways?.egressService ?? gatewayServiceHost(EGRESS_GATEWAY_RELEASE, namespace),
       ingressPrincipal: principal(trustDomain, namespace, ingressAccount),
       egressPrincipal: principal(trustDomain, namespace, egressAccount),
+      eastWestSelector: c.gateways?.eastWestSelector ?? gatewaySelector(EAST_WEST_GATEWAY_RELEASE),
+      eastWestPrincipal: principal(trustDomain, namespace, eastWestAccount),
     },
   };
 }
@@ -422,6 +460,7 @@ function mergeServices<A>(
       })
       .sort((a, b) => a.number - b.number);
     const selector = e?.s.selector ?? d?.selector;
+    const serviceAccounts = podAccounts(runsIn, d, e?.s.selector);
     checkPortsUnique(issues, join(path, "ports"), resolvedPorts);
     const host = globalHost(name, spec.domain);
     out.push({
@@ -437,10 +476,25 @@ function mergeServices<A>(
         clusters: runsIn,
         ports: resolvedPorts,
         ...(selector && Object.keys(selector).length > 0 && { selector }),
+        ...(serviceAccounts && { serviceAccounts }),
       },
     });
   }
   return out;
+}
+
+/**
+ * The service accounts of a service's pods per cluster that runs it, from the manifests: only when every such cluster's
+ * manifests show its workloads, and the spec's selector (if any) is the manifests' (they were found by that one).
+ */
+function podAccounts(
+  runsIn: string[],
+  d: DiscoveredService | undefined,
+  listedSelector: Record<string, string> | undefined,
+): Record<string, string[]> | undefined {
+  if (!d?.selector || (listedSelector && labels(listedSelector) !== labels(d.selector))) return undefined;
+  const known = runsIn.map((c): [string, string[]] => [c, d.serviceAccounts[c] ?? []]);
+  return known.every(([, accounts]) => accounts.length > 0) ? Object.fromEntries(known) : undefined;
 }
 
 /**
@@ -554,17 +608,31 @@ function checkTrustDomains<A>(issues: IssueList, clusters: ClusterSpec<A>[]): vo
   });
 }
 
-/** A cluster that runs a service some other member cluster calls must say where its ingress gateway is. */
-function checkIngress<A>(issues: IssueList, clusters: ClusterSpec<A>[], services: ServiceWithPath[]): void {
+/**
+ * A cluster that runs a service some other member cluster calls must say where its cross-cluster gateway is: the
+ * ingress gateway, or in east-west mode the east-west gateway.
+ */
+function checkIngress<A>(
+  issues: IssueList,
+  clusters: ClusterSpec<A>[],
+  services: ServiceWithPath[],
+  mode: MeshMode,
+): void {
+  // In east-west mode every member cluster's ServiceEntry lists the other owners too (failover), so any other member
+  // cluster calls a service that runs here.
+  const calledFrom = (s: GlobalService, o: ClusterSpec<A>) =>
+    mode === MeshMode.EAST_WEST || !s.clusters.includes(o.name);
   clusters.forEach((c, i) => {
     if (c.ingress) return;
     const exported = services
       .map((s) => s.service)
-      .filter((s) => s.clusters.includes(c.name) && clusters.some((o) => !s.clusters.includes(o.name)));
+      .filter((s) => s.clusters.includes(c.name) && clusters.some((o) => o.name !== c.name && calledFrom(s, o)));
     if (exported.length > 0)
       issues.add(
         join(join("clusters", i), "ingress"),
-        `cluster ${c.name} runs ${exported.map((s) => s.name).join(", ")}, called from other clusters, so it needs ingress.address (its ingress gateway's load-balancer IP or hostname)`,
+        mode === MeshMode.EAST_WEST
+          ? `cluster ${c.name} runs ${exported.map((s) => s.name).join(", ")}, called from other clusters, so it needs its east-west gateway's address (load-balancer IP or hostname): ingress.address in a spec file; with the GlobalNamespace component, the cluster's eastWest, a MeshCluster's eastWest output (installed with eastWest: true)`
+          : `cluster ${c.name} runs ${exported.map((s) => s.name).join(", ")}, called from other clusters, so it needs ingress.address (its ingress gateway's load-balancer IP or hostname)`,
       );
   });
 }

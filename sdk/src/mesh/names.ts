@@ -68,6 +68,17 @@ export function gatewayName(gns: string, service: string, role: "egress" | "ingr
 }
 
 /**
+ * The GlobalNamespace's passthrough Gateway on a cluster's east-west gateway (east-west mode): `gns-<gns>-passthrough`,
+ * a DNS label (see gatewayName); a name too long for one keeps a readable stem and a hash of the GlobalNamespace.
+ */
+export function passthroughGatewayName(gns: string): string {
+  const name = `${NAME_PREFIX}-${gns}-passthrough`;
+  if (name.length <= 63) return name;
+  const suffix = `-passthrough-${shortHash(gns)}`;
+  return toDnsLabel(`${NAME_PREFIX}-${gns}`, 63 - suffix.length) + suffix;
+}
+
+/**
  * DestinationRule subset names must be DNS-1123 labels, and the subsets of every egress DestinationRule in a cluster
  * are merged by Istio (same host), so they must be unique across GlobalNamespaces too: readable stem + hash of the
  * exact triple.

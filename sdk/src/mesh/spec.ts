@@ -48,16 +48,30 @@ export interface ServiceSpec {
   address?: string;
   /**
    * Labels of the service's pods (the Service's `selector`), which access policies select the destination by.
-   * Discovered from manifests; needed only when a policy restricts the service.
+   * Discovered from manifests; needed when a policy restricts the service, and in east-west mode always (its pods get
+   * an ALLOW policy naming the member namespaces).
    */
   selector?: Record<string, string>;
 }
 
-/** Where other clusters reach this cluster's ingress gateway. */
+/**
+ * How member clusters reach each other's services:
+ * - `tunnel` (the default): sidecar → local egress gateway → the owner's ingress gateway → the service; each gateway
+ *   terminates TLS, so egress passes a gateway the platform controls.
+ * - `east-west`: the caller's sidecar opens one mTLS session straight to the destination's sidecar, through the
+ *   owner's east-west gateway (`AUTO_PASSTHROUGH`, routed by SNI without terminating): the destination sees the real
+ *   caller, balancing and failover are per request (per connection to a local instance of a service that also runs
+ *   elsewhere: docs/spec.md), and a client cluster holds two objects per remote service.
+ */
+export const MeshMode = { TUNNEL: "tunnel", EAST_WEST: "east-west" } as const;
+// An `as const` object rather than a literal union: Pulumi's schema inference turns it into an enum for every language.
+export type MeshMode = (typeof MeshMode)[keyof typeof MeshMode];
+
+/** Where other clusters reach this cluster: its ingress gateway, or in east-west mode its east-west gateway. */
 export interface IngressSpec<A = string> {
-  /** IP address or DNS name of the ingress gateway's load balancer. */
+  /** IP address or DNS name of the gateway's load balancer. */
   address: A;
-  /** The cross-cluster (mTLS) port of the ingress gateway. Default 443. */
+  /** The cross-cluster (mTLS) port of the gateway. Default 443 in `tunnel` mode, 15443 in `east-west` mode. */
   port?: number;
 }
 
@@ -78,15 +92,26 @@ export interface GatewaysSpec {
   ingressServiceAccount?: string;
   /** Service account of the egress gateway pods: their identity. Default `istio-egressgateway-<cluster>`. */
   egressServiceAccount?: string;
+  /** Labels that select the east-west gateway pods (east-west mode). Default `{istio: eastwestgateway}`. */
+  eastWestSelector?: Record<string, string>;
+  /** Service account of the east-west gateway pods (east-west mode). Default `istio-eastwestgateway-<cluster>`. */
+  eastWestServiceAccount?: string;
 }
 
 /** A member cluster. */
 export interface ClusterSpec<A = string> {
   /** Cluster name, unique in the GlobalNamespace (DNS-1123 label). */
   name: string;
-  /** This cluster's cross-cluster entry. Required when a service it runs is called from another cluster. */
+  /**
+   * This cluster's cross-cluster entry: its ingress gateway in `tunnel` mode, its east-west gateway in `east-west`
+   * mode. Required when a service it runs is called from another cluster.
+   */
   ingress?: IngressSpec<A>;
-  /** Istio locality `region[/zone[/subzone]]`, used to prefer near instances of a multi-cluster service. */
+  /**
+   * Istio locality `region[/zone[/subzone]]`, used to prefer near instances of a multi-cluster service. It must equal
+   * the nodes' `topology.kubernetes.io/region` (and `/zone`) labels, which give callers their own locality. Default:
+   * none.
+   */
   locality?: string;
   /**
    * Istio network name of the cluster; informational (summaries, diffs). Not written on ServiceEntry endpoints: Istio
@@ -164,6 +189,8 @@ export interface GlobalNamespaceSpec<A = string> {
   name: string;
   /** Global names are `<service>.<domain>`. */
   domain: string;
+  /** How clusters reach each other's services: `tunnel` or `east-west` (see MeshMode). Default `tunnel`. */
+  mode?: MeshMode;
   /** Member clusters. */
   clusters: ClusterSpec<A>[];
   /** Which namespaces of which clusters belong to the GlobalNamespace. */

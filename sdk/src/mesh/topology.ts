@@ -3,16 +3,20 @@ import { printable } from "./errors";
 import { isPlainObject, Plain } from "./fields";
 import { isMapped } from "./membership";
 import { MeshBuild } from "./pipeline";
+import { MeshMode } from "./spec";
 
 /**
  * The picture of a GlobalNamespace: clusters, the services each runs, and the paths the wiring opens between them
- * (caller's egress gateway → owner's ingress gateway → service). A GlobalNamespace does not know who calls whom, so
+ * (tunnel mode: caller's egress gateway → owner's ingress gateway → service; east-west mode: caller's sidecar → owner's
+ * east-west gateway, passing the mTLS through → service). A GlobalNamespace does not know who calls whom, so
  * every path it makes possible is drawn plainly, and the calls the manifests show (an env var whose value is a
  * global host or `host:port`) are drawn emphasised. Pure, and blind to ingress addresses, which may be unknown yet.
  */
 export interface Topology {
   name: string;
   domain: string;
+  /** How the clusters reach each other: through egress and ingress gateways, or east-west gateways. Default tunnel. */
+  mode?: MeshMode;
   clusters: TopologyCluster[];
   services: TopologyService[];
   /** One per (cluster that does not run the service, service): it reaches the owners through the gateways. */
@@ -24,9 +28,15 @@ export interface Topology {
 export interface TopologyCluster {
   name: string;
   locality?: string;
-  /** The cross-cluster port of the ingress gateway, when this cluster serves another. */
+  /**
+   * The cross-cluster port of the ingress gateway (tunnel mode) or of the east-west gateway (east-west mode), when
+   * this cluster serves another.
+   */
   ingressPort?: number;
-  /** Whether this cluster reaches a service of another cluster (through its egress gateway). */
+  /**
+   * Whether this cluster reaches a service of another cluster: through its egress gateway (tunnel mode), or from its
+   * member namespaces' sidecars straight to the owner's east-west gateway (east-west mode).
+   */
   egress: boolean;
 }
 
@@ -67,6 +77,7 @@ export function buildTopology<A>(build: MeshBuild<A>, manifests: readonly Cluste
   return {
     name: model.name,
     domain: model.domain,
+    mode: model.mode,
     clusters: model.clusters.map((c) => ({
       name: c.name,
       ...(c.locality && { locality: c.locality }),
@@ -209,9 +220,13 @@ export interface TopologyGraph {
 }
 
 export interface GraphNode {
-  /** Unique and stable, e.g. `cluster1/svc/catalog`, `cluster1/gw/egress`, `cluster1` (cluster-level view). */
+  /**
+   * Unique and stable, e.g. `cluster1/svc/catalog`, `cluster1/gw/egress`, `cluster1/gw/eastwest`, `cluster1/sidecars`,
+   * `cluster1` (cluster-level view).
+   */
   id: string;
-  kind: "service" | "workload" | "egress" | "ingress" | "cluster";
+  /** `eastwest` and `sidecars`: east-west mode's gateway (passthrough) and the calling sidecars of a cluster. */
+  kind: "service" | "workload" | "egress" | "ingress" | "eastwest" | "sidecars" | "cluster";
   /** Lines of the label. */
   label: string[];
 }
@@ -239,12 +254,23 @@ const LEGEND_SERVICE = [
   "bold red arrow: a call the manifests show (an env value naming the host)",
 ];
 
+const LEGEND_EAST_WEST = [
+  "rounded box: a global service (name, host:ports), inside its namespace",
+  "dashed box: a workload seen calling a global host",
+  "violet: a cluster's sidecars calling out; teal: its east-west gateway (passthrough port: routes by SNI, mTLS end to end)",
+  "dashed grey arrow: a path the wiring opens (local instances first where a service runs locally)",
+  "bold red arrow: a call the manifests show (an env value naming the host)",
+];
+
 export function topologyGraph(t: Topology): TopologyGraph {
   if (serviceNodeCount(t) > TOPOLOGY_DETAIL_LIMIT) return clusterGraph(t);
+  const eastWest = t.mode === MeshMode.EAST_WEST;
   const id = {
     service: (c: string, s: string) => `${c}/svc/${s}`,
-    egress: (c: string) => `${c}/gw/egress`,
-    ingress: (c: string) => `${c}/gw/ingress`,
+    // Where a cluster's calls to other clusters leave: its egress gateway, or (east-west) its sidecars.
+    egress: (c: string) => (eastWest ? `${c}/sidecars` : `${c}/gw/egress`),
+    // Where they arrive: the owner's ingress gateway, or its east-west gateway.
+    ingress: (c: string) => (eastWest ? `${c}/gw/eastwest` : `${c}/gw/ingress`),
   };
   const servicesByName = new Map(t.services.map((s) => [s.name, s]));
   // Routes and callers name services of the same topology: a missing one is a Topology built inconsistently.
@@ -285,6 +311,12 @@ export function topologyGraph(t: Topology): TopologyGraph {
     const detail = `${c.workload} (${c.namespace}): ${c.evidence}`;
     if (s.clusters.includes(c.cluster)) {
       edge(from, id.service(c.cluster, c.service), detail, true, s.host);
+    } else if (eastWest) {
+      // The caller's own sidecar opens the session to each owner's east-west gateway.
+      for (const owner of s.clusters) {
+        edge(from, id.ingress(owner), detail, true, s.host);
+        edge(id.ingress(owner), id.service(owner, c.service), s.host, true);
+      }
     } else {
       edge(from, id.egress(c.cluster), detail, true, s.host);
       tunnel(c.cluster, c.service, true);
@@ -293,7 +325,7 @@ export function topologyGraph(t: Topology): TopologyGraph {
   // With three clusters or more, gateway edges cross: each label names its two clusters.
   const clusterOf = (nodeId: string) => nodeId.split("/")[0];
   for (const e of edges.values()) {
-    if (!e.label && e.from.endsWith("/gw/egress")) {
+    if (!e.label && (e.from.endsWith("/gw/egress") || e.from.endsWith("/sidecars"))) {
       const what = e.detail.length === 1 ? e.detail[0] : `${e.detail.length} hosts`;
       e.label = t.clusters.length >= 3 ? `${clusterOf(e.from)} → ${clusterOf(e.to)}: ${what}` : what;
     }
@@ -315,10 +347,8 @@ export function topologyGraph(t: Topology): TopologyGraph {
           label: [s.name, `${s.host}:${s.ports.join(",")}`],
         })),
       ...(workloads.get(c.name) ?? []),
-      ...(c.egress ? [{ id: id.egress(c.name), kind: "egress" as const, label: ["egress gateway"] }] : []),
-      ...(c.ingressPort !== undefined
-        ? [{ id: id.ingress(c.name), kind: "ingress" as const, label: ["ingress gateway", `mTLS :${c.ingressPort}`] }]
-        : []),
+      ...(c.egress ? [egressNode(id.egress(c.name), eastWest)] : []),
+      ...(c.ingressPort !== undefined ? [ingressNode(c.ingressPort, id.ingress(c.name), eastWest)] : []),
     ],
   }));
   for (const g of groups) {
@@ -331,7 +361,21 @@ export function topologyGraph(t: Topology): TopologyGraph {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([namespace, nodes]) => ({ namespace, nodes }));
   }
-  return { level: "service", groups, edges: [...edges.values()], legend: LEGEND_SERVICE };
+  return { level: "service", groups, edges: [...edges.values()], legend: eastWest ? LEGEND_EAST_WEST : LEGEND_SERVICE };
+}
+
+/** Where a cluster's calls to other clusters leave. */
+function egressNode(nodeId: string, eastWest: boolean): GraphNode {
+  return eastWest
+    ? { id: nodeId, kind: "sidecars", label: ["sidecars", "member namespaces"] }
+    : { id: nodeId, kind: "egress", label: ["egress gateway"] };
+}
+
+/** Where other clusters' calls arrive. */
+function ingressNode(port: number, nodeId: string, eastWest: boolean): GraphNode {
+  return eastWest
+    ? { id: nodeId, kind: "eastwest", label: ["east-west gateway", `passthrough :${port}`] }
+    : { id: nodeId, kind: "ingress", label: ["ingress gateway", `mTLS :${port}`] };
 }
 
 /**
@@ -431,7 +475,7 @@ function clusterGraph(t: Topology): TopologyGraph {
           kind: "cluster" as const,
           label: [
             `GlobalNamespace ${t.name}`,
-            `${plural(t.routes.length, "cross-cluster route")} through the gateways`,
+            `${plural(t.routes.length, "cross-cluster route")} through the ${t.mode === MeshMode.EAST_WEST ? "east-west gateways" : "gateways"}`,
           ],
         },
       ],
@@ -465,6 +509,8 @@ export function topologyToDot(t: Topology): string {
     workload: { shape: "box", style: "rounded,dashed" },
     egress: { shape: "cds", style: "filled", fillcolor: "#fff4d6" },
     ingress: { shape: "cds", style: "filled", fillcolor: "#e3f6e5" },
+    eastwest: { shape: "cds", style: "filled", fillcolor: "#d7f1f0" },
+    sidecars: { shape: "component", style: "filled", fillcolor: "#efe6fb" },
   };
   const lines = [
     `digraph ${q(t.name)} {`,
@@ -519,6 +565,7 @@ export function topologyToMermaid(t: Topology): string {
   const shape = (n: GraphNode) => {
     const label = text(n.label.join("<br/>"));
     if (n.kind === "cluster") return `[${label}]`;
+    if (n.kind === "sidecars") return `([${label}])`;
     return n.kind === "service" || n.kind === "workload" ? `(${label})` : `{{${label}}}`;
   };
   const lines = ["flowchart LR"];
@@ -547,7 +594,11 @@ export function topologyToMermaid(t: Topology): string {
     l
       .replace("dashed grey arrow", "dotted arrow")
       .replace("bold red arrow", "thick arrow")
-      .replace(/^yellow: .*$/, "hexagon: a cluster's egress or ingress gateway (mTLS port)"),
+      .replace(/^yellow: .*$/, "hexagon: a cluster's egress or ingress gateway (mTLS port)")
+      .replace(
+        /^violet: .*$/,
+        "stadium: a cluster's sidecars calling out; hexagon: its east-west gateway (passthrough port)",
+      ),
   );
   lines.push(`  subgraph legend[${text("legend")}]`, `    legend0[${text(legend.join("<br/>"))}]`, "  end");
   return lines.join("\n") + "\n";

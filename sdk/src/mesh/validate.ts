@@ -29,6 +29,7 @@ import {
   GlobalNamespaceSpec,
   IngressSpec,
   MemberRule,
+  MeshMode,
   MtlsMode,
   PolicyAction,
   PolicySource,
@@ -74,6 +75,7 @@ const SERVICES_EXAMPLE = "[{ name: catalog, namespace: default }]";
 const SPEC_FIELDS = [
   "name",
   "domain",
+  "mode",
   "ownDomain",
   "clusters",
   "members",
@@ -82,6 +84,8 @@ const SPEC_FIELDS = [
   "defaultDeny",
   "policies",
 ] as const;
+/** The mesh modes, in the order error messages list them. */
+const MESH_MODES = Object.values(MeshMode);
 const POLICIES_EXAMPLE =
   "[{ name: shop-reads-catalog, action: ALLOW, from: [{ namespace: shop }], to: [{ service: catalog }] }]";
 
@@ -91,6 +95,7 @@ function readSpec(issues: IssueList, input: unknown): GlobalNamespaceSpec<unknow
   const name = checkDnsLabel(issues, "name", o.name, { example: "acme-fitness", required: true });
   const ownDomain = checkBoolean(issues, "ownDomain", o.ownDomain, { example: true });
   const domain = readDomain(issues, o.domain, ownDomain ?? false);
+  const mode = checkChoice(issues, "mode", o.mode, "a mesh mode", MESH_MODES);
   const clusters = readItems(issues, "clusters", o.clusters, { example: CLUSTERS_EXAMPLE, required: true }, (path, c) =>
     readCluster(issues, path, c),
   );
@@ -106,6 +111,7 @@ function readSpec(issues: IssueList, input: unknown): GlobalNamespaceSpec<unknow
   return {
     name: name ?? "",
     domain: domain ?? "",
+    ...(mode !== undefined && { mode }),
     clusters: clusters ?? [],
     members: members ?? [],
     ...(services && { services }),
@@ -260,6 +266,8 @@ const GATEWAYS_FIELDS = [
   "egressService",
   "ingressServiceAccount",
   "egressServiceAccount",
+  "eastWestSelector",
+  "eastWestServiceAccount",
 ] as const;
 
 function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec | undefined {
@@ -287,6 +295,12 @@ function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec
   const egressServiceAccount = checkDnsName(issues, join(path, "egressServiceAccount"), o.egressServiceAccount, {
     example: "istio-egressgateway-cluster1",
   });
+  const eastWestSelector = readSelector(issues, join(path, "eastWestSelector"), o.eastWestSelector, {
+    istio: "eastwestgateway",
+  });
+  const eastWestServiceAccount = checkDnsName(issues, join(path, "eastWestServiceAccount"), o.eastWestServiceAccount, {
+    example: "istio-eastwestgateway-cluster1",
+  });
   return {
     ...(namespace && { namespace }),
     ...(ingressSelector && { ingressSelector }),
@@ -294,6 +308,8 @@ function readGateways(issues: IssueList, path: string, v: unknown): GatewaysSpec
     ...(egressService && { egressService }),
     ...(ingressServiceAccount && { ingressServiceAccount }),
     ...(egressServiceAccount && { egressServiceAccount }),
+    ...(eastWestSelector && { eastWestSelector }),
+    ...(eastWestServiceAccount && { eastWestServiceAccount }),
   };
 }
 
@@ -622,6 +638,7 @@ export const SPEC_OBJECTS = {
 } as const;
 
 export const SPEC_ENUMS = {
+  "GlobalNamespace.mode": MESH_MODES,
   "GlobalNamespace.mtls": Object.values(MtlsMode),
   "Port.protocol": PORT_PROTOCOLS,
   "AccessPolicy.action": POLICY_ACTIONS,

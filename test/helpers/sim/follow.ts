@@ -9,10 +9,16 @@
  * subjectAltNames, the server the client's); (4) the gateway's AuthorizationPolicies; (5) the VirtualService bound to
  * that Gateway routes the SNI to the next destination (a ServiceEntry's endpoints: a remote ingress; or a local
  * Service); (6) the destination workload: PeerAuthentication, then its AuthorizationPolicies with the peer's identity.
+ *
+ * East-west mode: the caller's sidecar picks an endpoint by Envoy priority (priority.ts) and opens mTLS with the
+ * DestinationRule's SNI straight through the owner's east-west gateway, which routes by SNI without terminating
+ * (passthrough.ts); the destination's sidecar then sees the caller's own certificate.
  */
 import { MeshObject, objectKey } from "../../../sdk/src/mesh";
 import { Destination, WorkloadEntry } from "../../../sdk/src/mesh/istio/types";
 import { evaluate, policiesFor } from "./authz";
+import { passthroughListener } from "./passthrough";
+import { LbPolicy, rankEndpoints } from "./priority";
 import { clientTls, spiffe, tlsFromRules } from "./tls";
 import {
   CallResult,
@@ -43,10 +49,13 @@ import {
 
 const CLUSTER_DNS_SUFFIX = ".svc.cluster.local";
 const MAX_HOPS = 12;
+const EAST_WEST_LABELS = { istio: "eastwestgateway" };
+const TLS_MODE_LABEL = "security.istio.io/tlsMode";
 
-/** Where an attacker dials: a cluster's gateway, or an ingress address as other clusters reach it. */
-export type DialTarget =
-  { cluster: string; gateway?: "ingress" | "egress"; port?: number } | { address: string; port?: number };
+type GatewayRole = "ingress" | "egress" | "east-west";
+
+/** Where an attacker dials: a cluster's gateway, or an ingress or east-west address as other clusters reach it. */
+export type DialTarget = { cluster: string; gateway?: GatewayRole; port?: number } | { address: string; port?: number };
 
 interface Proxy {
   cluster: SimCluster;
@@ -72,12 +81,13 @@ interface Conn {
 interface Run {
   hops: Hop[];
   forks: string[];
+  priorities: string[][];
   forked: boolean;
   opts: RequestOptions;
 }
 
 type Target =
-  | { kind: "gateway"; cluster: SimCluster; role: "ingress" | "egress"; port: number; address?: string }
+  | { kind: "gateway"; cluster: SimCluster; role: GatewayRole; port: number; address?: string }
   | { kind: "workload"; cluster: SimCluster; service: SimService; port: number; address?: string; sidecar: boolean };
 
 /** A refusal on the way (thrown inside a run, returned as the result). */
@@ -178,23 +188,33 @@ export class MeshSimulator {
             trusted: false,
             expectedServer: opts.expectedServer ?? [],
           };
-    return this.run(opts, (run) => this.atGateway(run, cluster, role, port, conn));
+    return this.run(opts, (run) =>
+      role === "east-west" ? this.atEastWest(run, cluster, port, conn) : this.atGateway(run, cluster, role, port, conn),
+    );
   }
 
-  private dialTarget(t: DialTarget): { cluster: SimCluster; role: "ingress" | "egress"; port: number } {
+  private dialTarget(t: DialTarget): { cluster: SimCluster; role: GatewayRole; port: number } {
     if ("address" in t) {
+      const eastWest = this.mesh.clusters.find((c) => c.eastWest?.address === t.address);
+      if (eastWest) return { cluster: eastWest, role: "east-west", port: t.port ?? eastWest.eastWest?.port ?? 15443 };
       const cluster = this.mesh.clusters.find((c) => c.ingress?.address === t.address);
-      if (!cluster) throw new Error(`simulator: no cluster has its ingress at ${t.address}`);
+      if (!cluster) throw new Error(`simulator: no cluster has its ingress or east-west gateway at ${t.address}`);
       return { cluster, role: "ingress", port: t.port ?? cluster.ingress?.port ?? 443 };
     }
     const cluster = this.cluster(t.cluster);
-    const role = t.gateway ?? "ingress";
-    const port = t.port ?? (role === "ingress" ? (cluster.ingress?.port ?? 443) : (cluster.gateways.egressPort ?? 443));
+    const role = t.gateway ?? (cluster.eastWest && !cluster.ingress ? "east-west" : "ingress");
+    const port =
+      t.port ??
+      (role === "ingress"
+        ? (cluster.ingress?.port ?? 443)
+        : role === "east-west"
+          ? (cluster.eastWest?.port ?? 15443)
+          : (cluster.gateways.egressPort ?? 443));
     return { cluster, role, port };
   }
 
   private run(opts: RequestOptions, body: (run: Run) => CallResult): CallResult {
-    const run: Run = { hops: [], forks: [], forked: false, opts };
+    const run: Run = { hops: [], forks: [], priorities: [], forked: false, opts };
     try {
       return body(run);
     } catch (e) {
@@ -206,6 +226,7 @@ export class MeshSimulator {
         reason: e.reason,
         hops: run.hops,
         forks: run.forks,
+        priorities: run.priorities,
       };
       return refused;
     }
@@ -303,14 +324,25 @@ export class MeshSimulator {
       trusted: true,
       expectedServer: tls.expectedServer,
     };
-    const next = target.next;
-    return next.kind === "gateway"
-      ? this.atGateway(run, next.cluster, next.role, next.port, conn)
-      : this.atWorkload(run, next.cluster, next.service, next.port, conn);
+    return this.deliver(run, target.next, conn);
+  }
+
+  private deliver(run: Run, next: Target, conn: Conn): CallResult {
+    if (next.kind === "workload") return this.atWorkload(run, next.cluster, next.service, next.port, conn);
+    return next.role === "east-west"
+      ? this.atEastWest(run, next.cluster, next.port, conn)
+      : this.atGateway(run, next.cluster, next.role, next.port, conn);
   }
 
   /** What a destination host:port is, seen from `proxy`: a gateway, a local workload, or a ServiceEntry's endpoint. */
-  private classify(run: Run, proxy: Proxy, host: string, port: number): { next: Target; serviceNamespace?: string } {
+  /** `mtlsOnly`: behind an AUTO_PASSTHROUGH chain istiod keeps only endpoints labelled for Istio mTLS. */
+  private classify(
+    run: Run,
+    proxy: Proxy,
+    host: string,
+    port: number,
+    mtlsOnly = false,
+  ): { next: Target; serviceNamespace?: string } {
     const c = proxy.cluster;
     if (host === c.gateways.egressService)
       return { next: { kind: "gateway", cluster: c, role: "egress", port }, serviceNamespace: namespaceOfFqdn(host) };
@@ -329,14 +361,30 @@ export class MeshSimulator {
       );
     const sp = se.spec.ports.find((p) => p.number === port);
     if (!sp) throw new Refusal(proxy.name, Stage.Route, `port ${port} is not declared by ${objectKey(se)}`);
-    const endpoints = se.spec.endpoints;
-    if (!endpoints.length) throw new Refusal(proxy.name, Stage.Route, `${objectKey(se)} has no endpoints`);
+    const endpoints = se.spec.endpoints.filter((e) => !mtlsOnly || e.labels?.[TLS_MODE_LABEL] === "istio");
+    if (!endpoints.length)
+      throw new Refusal(
+        proxy.name,
+        Stage.Route,
+        `${objectKey(se)} has no endpoints${mtlsOnly ? " labelled for Istio mTLS (passthrough keeps no other)" : ""}`,
+      );
     const owners = endpoints.map((e) => this.endpointCluster(e));
-    let ep = endpoints[0];
+    const rules = destinationRulesFor(this.objects(c.name), proxy, host, se.metadata.namespace, this.root);
+    const ranking = rankEndpoints(endpoints, se.spec.resolution, lbPolicyAt(rules, port), {
+      cluster: c.name,
+      locality: c.locality,
+      labels: proxy.labels,
+    });
+    let ep = endpoints[this.pick(proxy, objectKey(se), owners, ranking.priorities, ranking.ejects, run.opts.down)];
     if (endpoints.length > 1) {
       if (!run.forked) {
         run.forked = true;
         run.forks = owners;
+        const levels = Math.max(...ranking.priorities) + 1;
+        run.priorities = Array.from({ length: levels }, (_, level) =>
+          owners.filter((_, i) => ranking.priorities[i] === level),
+        );
+        run.hops.at(-1)?.notes.push(...ranking.notes);
       }
       if (run.opts.via !== undefined) {
         const i = owners.indexOf(run.opts.via);
@@ -351,6 +399,12 @@ export class MeshSimulator {
     if (address === c.gateways.egressService)
       return {
         next: { kind: "gateway", cluster: c, role: "egress", port: epPort, address: withAddress },
+        serviceNamespace: se.metadata.namespace,
+      };
+    const eastWest = this.mesh.clusters.find((x) => x.eastWest?.address === address);
+    if (eastWest)
+      return {
+        next: { kind: "gateway", cluster: eastWest, role: "east-west", port: epPort, address: withAddress },
         serviceNamespace: se.metadata.namespace,
       };
     const remote = this.mesh.clusters.find((x) => x.ingress?.address === address);
@@ -368,7 +422,7 @@ export class MeshSimulator {
           service: svc,
           port: epPort,
           address: withAddress,
-          sidecar: ep.labels?.["security.istio.io/tlsMode"] === "istio",
+          sidecar: ep.labels?.[TLS_MODE_LABEL] === "istio",
         },
         serviceNamespace: se.metadata.namespace,
       };
@@ -379,10 +433,35 @@ export class MeshSimulator {
     );
   }
 
+  /**
+   * The endpoint Envoy sends to: the first of the best priority, leaving out the clusters `down` names when outlier
+   * detection ejects them; without it, a failing endpoint of the best priority keeps its share and the request fails.
+   */
+  private pick(
+    proxy: Proxy,
+    entry: string,
+    owners: string[],
+    priorities: number[],
+    ejects: boolean,
+    down: readonly string[] = [],
+  ): number {
+    const best = priorities.indexOf(0);
+    if (!down.includes(owners[best])) return best;
+    if (!ejects)
+      throw new Refusal(
+        proxy.name,
+        Stage.Route,
+        `endpoint in ${owners[best]} of ${entry} is down, and no outlierDetection ejects it`,
+      );
+    const up = priorities.map((p, i) => ({ p, i })).filter(({ i }) => !down.includes(owners[i]));
+    if (!up.length) throw new Refusal(proxy.name, Stage.Route, `every endpoint of ${entry} is down`);
+    return up.reduce((a, b) => (b.p < a.p ? b : a)).i;
+  }
+
   private endpointCluster(e: WorkloadEntry): string {
     const address = String(e.address);
     return (
-      this.mesh.clusters.find((c) => c.ingress?.address === address)?.name ??
+      this.mesh.clusters.find((c) => c.ingress?.address === address || c.eastWest?.address === address)?.name ??
       e.labels?.["topology.istio.io/cluster"] ??
       address
     );
@@ -390,6 +469,8 @@ export class MeshSimulator {
 
   /** (3)–(5) A gateway: server by port and SNI, handshake, AuthorizationPolicies, bound VirtualService. */
   private atGateway(run: Run, cluster: SimCluster, role: "ingress" | "egress", port: number, conn: Conn): CallResult {
+    if (cluster.eastWest && !cluster.ingress && role === "ingress")
+      throw new Error(`simulator: ${cluster.name} has an east-west gateway and no ingress gateway`);
     const g = cluster.gateways;
     const proxy: Proxy = {
       cluster,
@@ -419,7 +500,7 @@ export class MeshSimulator {
         `simulator: Gateway server TLS mode ${mode ?? "(none)"} on ${objectKey(gateway)} is not modelled`,
       );
     // The server sends its certificate first: the client checks it against its subjectAltNames.
-    checkServerCertificate(conn, hop.certificate);
+    checkServerCertificate(conn, spiffe(proxy.principal));
     let peer: string | undefined;
     if (mode === "ISTIO_MUTUAL") {
       const expected = server.tls.subjectAltNames ?? [];
@@ -494,7 +575,7 @@ export class MeshSimulator {
     const objects = this.objects(cluster.name);
     const sp = svc.ports.find((p) => p.port === port);
     if (!sp) throw new Refusal(proxy.name, Stage.Route, `Service ${svc.name}.${svc.namespace} has no port ${port}`);
-    if (conn.tls !== "DISABLE") checkServerCertificate(conn, hop.certificate);
+    if (conn.tls !== "DISABLE") checkServerCertificate(conn, spiffe(proxy.principal));
     const pa = peerAuthenticationMode(objects, svc.namespace, svc.labels, this.root);
     if (pa.from) hop.objects.push(pa.from);
     let peer: string | undefined;
@@ -509,6 +590,9 @@ export class MeshSimulator {
         throw new Refusal(proxy.name, Stage.ServerTls, "client certificate not signed by the mesh's root");
       peer = conn.clientPrincipal;
       hop.mtls = true;
+    } else if (conn.tls === "SIMPLE") {
+      // Only reachable through a passthrough gateway: the sidecar's mTLS filter chain requires a client certificate.
+      throw new Refusal(proxy.name, Stage.ServerTls, "no client certificate: the sidecar's mTLS chain requires one");
     } else {
       throw new Error(`simulator: ${conn.tls} to a workload's sidecar is not modelled`);
     }
@@ -528,7 +612,79 @@ export class MeshSimulator {
       reached: { cluster: cluster.name, fqdn: `${svc.name}.${svc.namespace}${CLUSTER_DNS_SUFFIX}`, port },
       hops: run.hops,
       forks: run.forks,
+      priorities: run.priorities,
     };
+  }
+
+  /**
+   * An east-west gateway: the `AUTO_PASSTHROUGH` filter chain for the SNI (passthrough.ts), then on to the
+   * Service's pods (or a ServiceEntry's endpoints) with the client's TLS session unopened: no certificate is
+   * checked and no AuthorizationPolicy applies here.
+   */
+  private atEastWest(run: Run, cluster: SimCluster, port: number, conn: Conn): CallResult {
+    const g = cluster.gateways;
+    const labels = g.eastWestLabels ?? EAST_WEST_LABELS;
+    const proxy: Proxy = {
+      cluster,
+      role: "east-west-gateway",
+      namespace: g.namespace,
+      labels,
+      principal:
+        g.eastWestPrincipal ?? `${cluster.trustDomain}/ns/${g.namespace}/sa/istio-eastwestgateway-${cluster.name}`,
+      name: `${cluster.name} east-west gateway`,
+    };
+    const hop = this.hop(run, proxy, conn);
+    delete hop.peerCertificate; // inside the client's TLS session, which the gateway does not open
+    delete hop.certificate;
+    hop.passthrough = true;
+    const listener = passthroughListener(this.objects(cluster.name), cluster, labels, port, this.root);
+    hop.notes.push(...listener.notes);
+    if (!listener.servers)
+      throw new Refusal(proxy.name, Stage.Server, `no Gateway server on port ${port} selects the east-west gateway`);
+    if (listener.rejected) throw new Refusal(proxy.name, Stage.Server, listener.rejected);
+    if (conn.tls === "DISABLE")
+      throw new Refusal(proxy.name, Stage.Server, `plain text: the AUTO_PASSTHROUGH chains on ${port} match TLS only`);
+    const chain = conn.sni === undefined ? undefined : listener.chains.get(conn.sni);
+    if (!chain)
+      throw new Refusal(
+        proxy.name,
+        Stage.Server,
+        `no filter chain for SNI ${conn.sni ?? "(none)"} on port ${port}: AUTO_PASSTHROUGH routes only ` +
+          `outbound_.<port>_.<subset>_.<host> of the Services its servers' hosts cover`,
+      );
+    hop.objects.push(chain.gateway);
+    hop.notes.push(
+      "AUTO_PASSTHROUGH chain: no TLS terminated, no AuthorizationPolicy applied (pilot builds it without RBAC)",
+    );
+    const passthrough: ClientTls = {
+      mode: conn.tls,
+      ...(conn.sni !== undefined && { sni: conn.sni }),
+      expectedServer: conn.expectedServer,
+      from: "the client's session, passed through",
+    };
+    const target = chain.target;
+    if (chain.subset)
+      hop.notes.push(`subset ${chain.subset}: its labels are not modelled, every pod of the host counts`);
+    if (target.kind === "service") {
+      if (target.service.sidecar === false)
+        throw new Refusal(
+          proxy.name,
+          Stage.Route,
+          `no endpoint for ${chain.sni}: istiod keeps only pods with a sidecar behind a passthrough chain`,
+        );
+      hop.to = { host: target.fqdn, port: chain.port, ...(chain.subset && { subset: chain.subset }), tls: passthrough };
+      return this.atWorkload(run, cluster, target.service, chain.port, conn);
+    }
+    // A ServiceEntry under a (wide) host: the gateway sends the session on to that entry's endpoints.
+    const next = this.classify(run, proxy, target.host, chain.port, true);
+    hop.objects.push(objectKey(target.entry));
+    hop.to = {
+      host: target.host,
+      port: chain.port,
+      ...(next.next.address !== undefined && { address: next.next.address }),
+      tls: passthrough,
+    };
+    return this.deliver(run, next.next, conn);
   }
 
   private cluster(name: string): SimCluster {
@@ -566,6 +722,13 @@ function routeKind(protocol: string): "http" | "tls" | "tcp" {
 
 function isHttpFamily(protocol: string): boolean {
   return ["HTTP", "HTTP2", "GRPC", "GRPC-WEB"].includes(protocol.toUpperCase());
+}
+
+/** The port's load-balancing settings from the merged rules: the port-level entry replaces the whole policy. */
+function lbPolicyAt(rules: readonly { spec: { trafficPolicy?: unknown } }[], port: number): LbPolicy | undefined {
+  const top = rules.find((r) => r.spec.trafficPolicy)?.spec.trafficPolicy as
+    (LbPolicy & { portLevelSettings?: (LbPolicy & { port: { number: number } })[] }) | undefined;
+  return top?.portLevelSettings?.find((l) => l.port.number === port) ?? top;
 }
 
 function namespaceOfFqdn(host: string): string | undefined {

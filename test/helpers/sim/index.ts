@@ -5,4 +5,6 @@ export type { DialTarget } from "./follow";
 export { evaluate, policiesFor, matches, namespaceOf, selects } from "./authz";
 export type { AuthzDecision, AuthzPolicy, AuthzRequest, AuthzRule } from "./authz";
 export { simMeshFromModel } from "./fromModel";
+export { isWideHost, outboundSni, passthroughListener } from "./passthrough";
+export { rankEndpoints } from "./priority";
 export type { FromModelOptions } from "./fromModel";

@@ -4,6 +4,7 @@
  * The input is what the proxies would be configured from: the compiled Istio objects of each cluster, plus what
  * Kubernetes knows and the objects do not say — the gateways' pods (labels, namespace, identity), the address other
  * clusters reach an ingress gateway at, and the Services with their pods' labels, service account and ports.
+ * East-west mode adds each cluster's east-west gateway (labels, the address other clusters reach it at) and locality.
  */
 import { MeshObject } from "../../../sdk/src/mesh";
 
@@ -22,6 +23,13 @@ export interface SimCluster {
   gateways: SimGateways;
   /** The ingress gateway as other clusters reach it (what ServiceEntry endpoints name). */
   ingress?: { address: string; port: number };
+  /** The east-west gateway as other clusters reach it (east-west mode's ServiceEntry endpoints). */
+  eastWest?: { address: string; port: number };
+  /**
+   * `region[/zone[/subzone]]` of the cluster's proxies (Envoy ranks endpoints against it). Default none: every
+   * endpoint without a locality ranks as near.
+   */
+  locality?: string;
   /** Kubernetes Services that run in the cluster, with sidecar-injected pods. */
   services: SimService[];
 }
@@ -39,6 +47,10 @@ export interface SimGateways {
   /** Principals (`<trustDomain>/ns/<ns>/sa/<sa>`, no scheme) of the gateways' certificates. */
   ingressPrincipal: string;
   egressPrincipal: string;
+  /** Labels of the east-west gateway's pods (east-west mode). Default `{istio: "eastwestgateway"}`. */
+  eastWestLabels?: Record<string, string>;
+  /** Principal of the east-west gateway: never presented on passthrough, named in its hops. */
+  eastWestPrincipal?: string;
 }
 
 export interface SimService {
@@ -49,6 +61,13 @@ export interface SimService {
   /** Service account of its pods (their certificate's identity). */
   serviceAccount: string;
   ports: SimServicePort[];
+  /**
+   * The Service's `networking.istio.io/exportTo` annotation: the namespaces that see it (`.`: its own, `*`: all).
+   * Default every namespace. A gateway outside the list has no route to it.
+   */
+  exportTo?: string[];
+  /** Its pods run a sidecar. Default true. A passthrough chain keeps no endpoint of a Service without one. */
+  sidecar?: boolean;
 }
 
 export interface SimServicePort {
@@ -81,10 +100,15 @@ export interface RequestOptions {
   method?: string;
   path?: string;
   /**
-   * Where a ServiceEntry lists several endpoints (owners), follow the one of this cluster. Default: the first;
-   * `forks` in the result names the others, and `callEach` follows every one.
+   * Where a ServiceEntry lists several endpoints (owners), follow the one of this cluster. Default: the first of the
+   * best priority; `forks` in the result names them all, and `callEach` follows every one.
    */
   via?: string;
+  /**
+   * Clusters whose endpoints fail (refused connections, 5xx): with outlier detection Envoy ejects them and the best
+   * remaining priority serves; without it the request fails there. Default none.
+   */
+  down?: string[];
 }
 
 /** Where a request was decided, as a stable key for tests. */
@@ -106,7 +130,7 @@ export const Stage = {
 } as const;
 export type Stage = (typeof Stage)[keyof typeof Stage];
 
-export type ProxyRole = "sidecar" | "egress-gateway" | "ingress-gateway" | "workload";
+export type ProxyRole = "sidecar" | "egress-gateway" | "ingress-gateway" | "east-west-gateway" | "workload";
 
 /** What one proxy saw and did. */
 export interface Hop {
@@ -122,8 +146,13 @@ export interface Hop {
   expectedPeer?: string[];
   /** Received over mutual TLS (the peer has an identity). */
   mtls?: boolean;
-  /** This proxy's own certificate (URI SAN), as it presents it to clients and, originating mTLS, to servers. */
-  certificate: string;
+  /**
+   * This proxy's own certificate (URI SAN), as it presents it to clients and, originating mTLS, to servers. Absent
+   * for a passthrough gateway, which takes no part in the handshake.
+   */
+  certificate?: string;
+  /** The proxy forwarded the client's TLS session unopened (an `AUTO_PASSTHROUGH` server), routed by SNI alone. */
+  passthrough?: boolean;
   /** AuthorizationPolicies evaluated here, in evaluation order. */
   policies: PolicyTrace[];
   /** Objects that decided this hop (`Kind/namespace/name`). */
@@ -176,6 +205,12 @@ export interface Reached {
   hops: Hop[];
   /** Endpoint clusters at the first fork (several owners); `callEach` follows each. */
   forks: string[];
+  /**
+   * The fork's endpoint clusters grouped by Envoy priority, best first, as istiod computes them (locality
+   * failover, `failoverPriority`): traffic goes to the first group and reaches the next only when outlier detection
+   * ejects the first. Empty without a fork.
+   */
+  priorities: string[][];
 }
 
 export interface Refused {
@@ -186,4 +221,5 @@ export interface Refused {
   reason: string;
   hops: Hop[];
   forks: string[];
+  priorities: string[][];
 }

@@ -112,7 +112,7 @@ const NEAREST_FIRST: NonNullable<PortTrafficPolicy["loadBalancer"]> = {
 };
 
 /** A cluster whose gateway keeps failing is ejected, so new connections fail over to the next nearest. */
-const EJECT_FAILING_CLUSTER: NonNullable<PortTrafficPolicy["outlierDetection"]> = {
+export const EJECT_FAILING_CLUSTER: NonNullable<PortTrafficPolicy["outlierDetection"]> = {
   consecutiveGatewayErrors: 5,
   interval: "10s",
   baseEjectionTime: "30s",
@@ -123,7 +123,7 @@ const EJECT_FAILING_CLUSTER: NonNullable<PortTrafficPolicy["outlierDetection"]> 
  * Cloud load balancers drop idle flows (AWS NLB after 350 s, Azure's after 4 minutes by default): probe well before,
  * so a quiet tunnel is not cut under a long-lived connection.
  */
-const KEEPALIVE = { time: "120s", interval: "30s", probes: 3 };
+export const KEEPALIVE = { time: "120s", interval: "30s", probes: 3 };
 
 /**
  * A gateway hop would otherwise choose its own HTTP version for the next hop (HTTP/1.1 to the egress Service's port,

@@ -9,6 +9,11 @@
 
 export const API_NETWORKING = "networking.istio.io/v1";
 export const API_SECURITY = "security.istio.io/v1";
+/**
+ * The endpoint label naming its cluster, for people and audits: istiod replaces it on ServiceEntry endpoints with its
+ * own cluster (serviceentry/conversion.go AugmentLabels), so no routing decision rests on it.
+ */
+export const CLUSTER_LABEL = "topology.istio.io/cluster";
 
 /** Metadata of every object globalmesh writes: labels and the annotation say who owns it and for which host. */
 export interface ObjectMeta {
@@ -152,8 +157,16 @@ export interface ConnectionPoolSettings {
 }
 
 export interface LoadBalancerSettings {
-  simple: "UNSPECIFIED" | "LEAST_CONN" | "RANDOM" | "PASSTHROUGH" | "ROUND_ROBIN" | "LEAST_REQUEST";
-  localityLbSetting: { enabled: boolean };
+  /** Absent: Istio's default, LEAST_REQUEST. */
+  simple?: "UNSPECIFIED" | "LEAST_CONN" | "RANDOM" | "PASSTHROUGH" | "ROUND_ROBIN" | "LEAST_REQUEST";
+  localityLbSetting: {
+    enabled: boolean;
+    /**
+     * Never written: istiod ignores it where globalmesh would need it (istio/eastWest.ts says why). Typed because the
+     * simulator's tests (test/sim/east-west.test.ts) write it to show that.
+     */
+    failoverPriority?: string[];
+  };
 }
 
 export interface OutlierDetection {
