@@ -12,7 +12,7 @@ export const KIND_NODE_IMAGE =
 /** kubectl: the node's Kubernetes minor. */
 export const KUBECTL_VERSION = "v1.34.0";
 /** istioctl: the Istio release MeshCluster installs by default (sdk/src/install/defaults.ts DEFAULT_ISTIO_VERSION). */
-export const ISTIO_VERSION = "1.29.2";
+export const ISTIO_VERSION = "1.30.3";
 /** The Pulumi CLI: the version of the @pulumi/pulumi SDK the workspace installs. */
 export const PULUMI_VERSION = "v3.248.0";
 /** MetalLB gives the ingress gateways' LoadBalancer Services addresses on the kind Docker network. */

@@ -9,11 +9,15 @@ export { KubeconfigCluster } from "./clusters/kubeconfig/kubeconfigCluster";
 export type { KubeconfigClusterArgs } from "./clusters/kubeconfig/args";
 export type { ClusterConnection, ClusterIngress } from "./clusters/connection";
 export { MeshTrust } from "./install/meshTrust";
+export { RootRotationPhase } from "./install/certs";
+export type { RootRotation } from "./install/certs";
 export { MeshCluster } from "./install/meshCluster";
 export type {
+  Availability,
   ClusterCa,
   InjectionPolicy,
   IstioRelease,
+  IstioRevision,
   IstioValuesOverrides,
   MeshClusterArgs,
   MeshTrustArgs,

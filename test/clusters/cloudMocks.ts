@@ -25,6 +25,10 @@ export function cloudState(args: pulumi.runtime.MockResourceArgs): Record<string
       };
     case "azure-native:resources:ResourceGroup":
       return { name: `${n}-phys` };
+    case "azure-native:containerservice:AgentPool":
+      return { name: args.inputs.agentPoolName, provisioningState: "Succeeded" };
+    case "aws:eks/accessEntry:AccessEntry":
+      return { accessEntryArn: `arn:aws:eks:${args.inputs.region}:${ACCOUNT}:access-entry/${n}` };
     case "azure-native:containerservice:ManagedCluster":
       return { name: `${n}-phys`, fqdn: `${args.inputs.dnsPrefix}-abc.hcp.${args.inputs.location}.azmk8s.io` };
     default:
@@ -44,14 +48,26 @@ export function cloudMocks(preview: boolean): MockOptions & { calls: pulumi.runt
       switch (args.token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
           const names = ["a", "b", "c", "d"].map((z) => `${args.inputs.region}${z}`);
+          // us-east-1's second zone maps to use1-az3 here, a zone ID EKS refuses.
+          const zoneIds = names.map((_, i) =>
+            args.inputs.region === "us-east-1" && i === 1 ? "use1-az3" : `zid-${i}`,
+          );
           return {
             id: args.inputs.region,
             names,
-            zoneIds: names.map((_, i) => `zid-${i}`),
+            zoneIds,
             groupNames: names,
             region: args.inputs.region,
           };
         }
+        case "aws:eks/getAddonVersion:getAddonVersion":
+          return {
+            ...args.inputs,
+            id: args.inputs.addonName,
+            version: `v-${args.inputs.addonName}-${args.inputs.kubernetesVersion}`,
+          };
+        case "aws:index/getRegion:getRegion":
+          return { id: "us-west-2", name: "us-west-2", region: "us-west-2" };
         case "azure-native:containerservice:listManagedClusterUserCredentials":
           return { kubeconfigs: [{ name: "clusterUser", value: b64(aksUserKubeconfig(args.inputs.resourceName)) }] };
         default:

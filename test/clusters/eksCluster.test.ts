@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { EksCluster } from "../../sdk/src/eks";
 import { installMocks, isSecret, Recorder, Registration, SECRET_SIG, valueOf } from "../helpers/pulumiHarness";
 import { b64, cloudMocks, countTypes } from "./cloudMocks";
@@ -16,10 +17,16 @@ const T = {
   attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   cluster: "aws:eks/cluster:Cluster",
   tag: "aws:ec2/tag:Tag",
+  addon: "aws:eks/addon:Addon",
+  accessEntry: "aws:eks/accessEntry:AccessEntry",
+  accessPolicy: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   sgRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   nodeGroup: "aws:eks/nodeGroup:NodeGroup",
 };
 const AZ_INVOKE = "aws:index/getAvailabilityZones:getAvailabilityZones";
+const ADDON_INVOKE = "aws:eks/getAddonVersion:getAddonVersion";
+const ADMIN_ROLE = "arn:aws:iam::123456789012:role/platform-admins";
+const ADMIN_USER = "arn:aws:iam::123456789012:user/alice";
 
 describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
   let rec: Recorder;
@@ -30,6 +37,8 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
   let byo: EksCluster;
   /** A VPC over three named zones with its own CIDR. */
   let zones: EksCluster;
+  /** Three zones picked in us-east-1, where the mocks' second zone is use1-az3, which EKS refuses. */
+  let picked: EksCluster;
   /** What a consumer (MeshCluster, GlobalNamespace) does with the kubeconfig: build a provider from it. */
   const consumers: Record<string, k8s.Provider> = {};
   const urn: Record<string, string> = {};
@@ -52,22 +61,24 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       maxSize: 6,
       kubeconfigProfile: "prod",
       kubeconfigRoleArn: "arn:aws:iam::123456789012:role/admin",
+      adminPrincipalArns: [ADMIN_ROLE, pulumi.output(ADMIN_USER)],
       network: "net-b",
     });
     zones = new EksCluster("zones", {
       region: "us-east-1",
-      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+      availabilityZones: ["us-east-1a", "us-east-1c", "us-east-1d"],
       vpcCidr: "10.20.0.0/16",
     });
-    for (const [n, c] of Object.entries({ east, byo, zones })) {
+    picked = new EksCluster("picked", { region: "us-east-1", availabilityZoneCount: 3 });
+    for (const [n, c] of Object.entries({ east, byo, zones, picked })) {
       urn[n] = await valueOf(c.urn);
       consumers[n] = new k8s.Provider(`consumer-of-${n}`, { kubeconfig: c.kubeconfig });
     }
     await rec.settled();
   });
 
-  test("registers exactly these resources, each a child of its component; no Kubernetes provider", () => {
-    const common = { [T.role]: 2, [T.attachment]: 4, [T.cluster]: 1, [T.sgRule]: 2, [T.nodeGroup]: 1 };
+  test("registers exactly these resources, each a child of its component; no Kubernetes provider, no ec2.Tag", () => {
+    const common = { [T.role]: 2, [T.attachment]: 4, [T.cluster]: 1, [T.sgRule]: 2, [T.nodeGroup]: 1, [T.addon]: 3 };
     const vpc = (zoneCount: number) => ({
       [T.vpc]: 1,
       [T.igw]: 1,
@@ -77,25 +88,27 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       [T.routeTable]: 2,
       [T.rta]: 2 * zoneCount,
     });
-    expect(countTypes(children("east"))).toEqual({ ...common, ...vpc(2), [T.tag]: 4 });
-    expect(countTypes(children("zones"))).toEqual({ ...common, ...vpc(3), [T.tag]: 6 });
-    expect(countTypes(children("byo"))).toEqual({ ...common, [T.tag]: 3 });
-    // Nothing else: three components plus their direct children, no grandchildren (and the test's consumer providers).
+    expect(countTypes(children("east"))).toEqual({ ...common, ...vpc(2) });
+    expect(countTypes(children("zones"))).toEqual({ ...common, ...vpc(3) });
+    expect(countTypes(children("picked"))).toEqual({ ...common, ...vpc(3) });
+    expect(countTypes(children("byo"))).toEqual({ ...common, [T.accessEntry]: 2, [T.accessPolicy]: 2, [T.tag]: 3 });
+    // ec2.Tag only on the caller's subnets: the ones the component creates carry their tags themselves.
+    expect(rec.ofType(T.tag).every((t) => t.parent === urn.byo)).toBe(true);
+    // Nothing else: four components plus their direct children, no grandchildren (and the test's consumer providers).
     const components = rec.ofType("globalmesh:index:EksCluster");
-    expect(components.map((c) => c.name).sort()).toEqual(["byo", "east", "zones"]);
-    expect(rec.registrations).toHaveLength(
-      3 + children("east").length + children("zones").length + children("byo").length + 3,
-    );
+    expect(components.map((c) => c.name).sort()).toEqual(["byo", "east", "picked", "zones"]);
+    const all = ["east", "zones", "byo", "picked"].map((n) => children(n).length);
+    expect(rec.registrations).toHaveLength(4 + all.reduce((a, b) => a + b) + 4);
     expect(
       rec
         .ofType("pulumi:providers:kubernetes")
         .map((p) => p.name)
         .sort(),
-    ).toEqual(["consumer-of-byo", "consumer-of-east", "consumer-of-zones"]);
+    ).toEqual(["consumer-of-byo", "consumer-of-east", "consumer-of-picked", "consumer-of-zones"]);
   });
 
   test("every child is named from the component name", () => {
-    for (const n of ["east", "byo", "zones"])
+    for (const n of ["east", "byo", "zones", "picked"])
       for (const r of children(n)) expect(r.name.startsWith(`${n}-`)).toBe(true);
   });
 
@@ -160,8 +173,8 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       ]),
     ).toEqual([
       ["10.20.0.0/20", "10.20.128.0/20", "us-east-1a"],
-      ["10.20.16.0/20", "10.20.144.0/20", "us-east-1b"],
-      ["10.20.32.0/20", "10.20.160.0/20", "us-east-1c"],
+      ["10.20.16.0/20", "10.20.144.0/20", "us-east-1c"],
+      ["10.20.32.0/20", "10.20.160.0/20", "us-east-1d"],
     ]);
     expect(child("east", T.vpc, "east-vpc").inputs).toEqual(
       expect.objectContaining({ cidrBlock: "10.0.0.0/16", enableDnsHostnames: true, enableDnsSupport: true }),
@@ -190,24 +203,23 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
     ]);
   });
 
-  test("the cluster tag goes on every subnet, own or the caller's, with the EKS cluster's name", () => {
-    const tags = (n: string) =>
-      children(n)
-        .filter((r) => r.type === T.tag)
-        .map((r) => [r.inputs.resourceId, r.inputs.key, r.inputs.value])
-        .sort();
-    expect(tags("byo")).toEqual(
+  test("the caller's subnets get the cluster tag with the EKS cluster's name; created subnets have no cluster tag", () => {
+    const tags = children("byo")
+      .filter((r) => r.type === T.tag)
+      .map((r) => [r.inputs.resourceId, r.inputs.key, r.inputs.value])
+      .sort();
+    expect(tags).toEqual(
       ["subnet-a", "subnet-b", "subnet-c"].map((id) => [id, "kubernetes.io/cluster/byo-eks-phys", "shared"]),
     );
-    expect(tags("east").map((t) => t[0])).toEqual([
-      "east-private-0-id",
-      "east-private-1-id",
-      "east-public-0-id",
-      "east-public-1-id",
-    ]);
-    expect(new Set(tags("east").map((t) => `${t[1]}=${t[2]}`))).toEqual(
-      new Set(["kubernetes.io/cluster/east-eks-phys=shared"]),
-    );
+    for (const r of children("east").filter((x) => x.type === T.subnet))
+      expect(Object.keys(r.inputs.tags).filter((k) => k.startsWith("kubernetes.io/cluster/"))).toEqual([]);
+  });
+
+  test("zones are picked by zone ID among those EKS supports: us-east-1b (use1-az3 here) is skipped", () => {
+    const zoneOf = (kind: string, i: number) =>
+      child("picked", T.subnet, `picked-${kind}-${i}`).inputs.availabilityZone;
+    expect([0, 1, 2].map((i) => zoneOf("private", i))).toEqual(["us-east-1a", "us-east-1c", "us-east-1d"]);
+    expect([0, 1, 2].map((i) => zoneOf("public", i))).toEqual(["us-east-1a", "us-east-1c", "us-east-1d"]);
   });
 
   test("the EKS cluster: pinned version, all subnets (private first), both endpoints, access entries, after its policy", () => {
@@ -230,6 +242,73 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       "eu-central-1",
       ["subnet-a", "subnet-b", "subnet-c"],
     ]);
+  });
+
+  test("managed add-ons vpc-cni, kube-proxy, coredns at the newest version for the cluster's version", () => {
+    for (const [n, version] of [
+      ["east", "1.35"],
+      ["byo", "1.34"],
+    ]) {
+      const addons = children(n)
+        .filter((r) => r.type === T.addon)
+        .map((r) => r.inputs)
+        .sort((a, b) => a.addonName.localeCompare(b.addonName));
+      expect(addons).toEqual(
+        ["coredns", "kube-proxy", "vpc-cni"].map((addonName) => ({
+          clusterName: `${n}-eks-phys`,
+          addonName,
+          addonVersion: `v-${addonName}-${version}`,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "PRESERVE",
+          region: n === "east" ? "us-west-2" : "eu-central-1",
+        })),
+      );
+    }
+    const asked = mocks.calls.filter((c) => c.token === ADDON_INVOKE).map((c) => c.inputs);
+    expect(asked).toContainEqual({
+      addonName: "coredns",
+      kubernetesVersion: "1.34",
+      mostRecent: true,
+      region: "eu-central-1",
+    });
+    expect(asked).toHaveLength(3 * 4);
+  });
+
+  test("network add-ons before the nodes, CoreDNS after them", () => {
+    const ng = child("east", T.nodeGroup, "east-nodes");
+    for (const a of ["vpc-cni", "kube-proxy"])
+      expect(ng.dependencies).toContain(child("east", T.addon, `east-${a}`).urn);
+    expect(child("east", T.addon, "east-coredns").dependencies).toContain(ng.urn);
+  });
+
+  test("adminPrincipalArns: an access entry and a cluster-wide AmazonEKSClusterAdminPolicy association each", () => {
+    const entries = children("byo").filter((r) => r.type === T.accessEntry);
+    expect(entries.map((r) => r.inputs.principalArn).sort()).toEqual([ADMIN_ROLE, ADMIN_USER].sort());
+    for (const e of entries) {
+      expect(e.inputs).toEqual({
+        clusterName: "byo-eks-phys",
+        principalArn: e.inputs.principalArn,
+        type: "STANDARD",
+        region: "eu-central-1",
+      });
+      const assoc = child("byo", T.accessPolicy, e.name);
+      expect(assoc.inputs).toEqual({
+        clusterName: "byo-eks-phys",
+        principalArn: e.inputs.principalArn,
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        accessScope: { type: "cluster" },
+        region: "eu-central-1",
+      });
+      expect(e.deleteBeforeReplace).toBe(true);
+    }
+    // A literal ARN names its resources by itself (reordering changes nothing); an Output by its position.
+    const hashOf = (arn: string) => createHash("sha256").update(arn).digest("hex").slice(0, 8);
+    expect(Object.fromEntries(entries.map((e) => [e.inputs.principalArn, e.name]))).toEqual({
+      [ADMIN_ROLE]: `byo-admin-${hashOf(ADMIN_ROLE)}`,
+      [ADMIN_USER]: "byo-admin-1",
+    });
+    // API authentication, which access entries need.
+    expect(child("byo", T.cluster, "byo-eks").inputs.accessConfig.authenticationMode).toBe("API");
   });
 
   test("the managed node group: instance type, scaling, private subnets, node role, after the node policies", () => {
@@ -269,15 +348,14 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
     ]);
   });
 
-  test("zones come from one getAvailabilityZones invoke in the region, only when no zones or subnets are given", () => {
+  test("zones come from one getAvailabilityZones invoke per created VPC (also to check named zones), none for own subnets", () => {
     const azCalls = mocks.calls.filter((c) => c.token === AZ_INVOKE);
-    expect(azCalls.map((c) => c.inputs)).toEqual([
-      {
-        region: "us-west-2",
-        state: "available",
-        filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-      },
-    ]);
+    const ask = (region: string) => ({
+      region,
+      state: "available",
+      filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+    });
+    expect(azCalls.map((c) => c.inputs)).toEqual([ask("us-west-2"), ask("us-east-1"), ask("us-east-1")]);
   });
 
   test("the kubeconfig is secret and runs aws eks get-token for this cluster and region", async () => {
@@ -314,27 +392,34 @@ describe.each([true, false])("EksCluster (preview=%s)", (preview) => {
       "byo-eks-phys",
       "--region",
       "eu-central-1",
+      "--profile",
+      "prod",
       "--role-arn",
       "arn:aws:iam::123456789012:role/admin",
       "--output",
       "json",
     ]);
-    expect(byoExec.env).toEqual([{ name: "AWS_PROFILE", value: "prod" }]);
+    // A flag, not AWS_PROFILE: the CLI ranks AWS_ACCESS_KEY_ID in the environment above AWS_PROFILE.
+    expect(byoExec.env).toBeUndefined();
   });
 
-  test("a provider built from the kubeconfig gets it as a secret and waits for the node group", async () => {
-    for (const [n, c] of Object.entries({ east, byo, zones })) {
+  test("a provider built from the kubeconfig gets it as a secret and waits for the nodes, CoreDNS and the admins", async () => {
+    for (const [n, c] of Object.entries({ east, byo, zones, picked })) {
       const p = rec.byName(`consumer-of-${n}`);
       expect(p.urn).toBe(await valueOf(consumers[n].urn));
       expect(p.inputs.kubeconfig).toBe(await valueOf(c.kubeconfig));
       expect(Object.values(p.rawInputs.kubeconfig)).toContain(SECRET_SIG);
       expect(p.dependencies).toContain(child(n, T.nodeGroup, `${n}-nodes`).urn);
       expect(p.dependencies).toContain(child(n, T.cluster, `${n}-eks`).urn);
+      expect(p.dependencies).toContain(child(n, T.addon, `${n}-coredns`).urn);
     }
+    for (const r of children("byo").filter((x) => x.type === T.accessPolicy))
+      expect(rec.byName("consumer-of-byo").dependencies).toContain(r.urn);
   });
 
-  test("connection fields: mesh name, locality = region, network, and the cluster outputs", async () => {
+  test("connection fields: mesh name, locality = region, network, NLB annotations, and the cluster outputs", async () => {
     expect([east.clusterName, east.locality, east.network]).toEqual(["east", "us-west-2", undefined]);
+    expect(east.loadBalancerAnnotations).toEqual({ "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
     expect([byo.clusterName, byo.locality, byo.network]).toEqual(["cluster9", "eu-central-1", "net-b"]);
     expect(await valueOf(east.eksClusterName)).toBe("east-eks-phys");
     expect(await valueOf(east.endpoint)).toBe("https://east-eks.gr7.us-west-2.eks.amazonaws.com");

@@ -1,14 +1,19 @@
 import fc from "fast-check";
 import {
   awsPartition,
+  checkEksZones,
   checkVpcCidr,
   decodeAksKubeconfig,
+  EKS_UNSUPPORTED_ZONE_IDS,
   eksKubeconfig,
   isAwsRegion,
   isAzureLocation,
   isKubeconfigText,
   managedPolicyArn,
+  pickEksZones,
+  RegionZones,
   subnetCidrs,
+  userPoolName,
   validateAksClusterArgs,
   validateEksClusterArgs,
   withCurrentContext,
@@ -126,12 +131,42 @@ describe("EKS kubeconfig", () => {
           p.eksClusterName,
           "--region",
           p.region,
+          ...(p.profile ? ["--profile", p.profile] : []),
           ...(p.roleArn ? ["--role-arn", p.roleArn] : []),
           "--output",
           "json",
         ]);
-        expect(exec.env).toEqual(p.profile ? [{ name: "AWS_PROFILE", value: p.profile }] : undefined);
+        // A flag, not AWS_PROFILE: the AWS CLI ranks AWS_ACCESS_KEY_ID in the environment above AWS_PROFILE.
+        expect(exec.env).toBeUndefined();
       }),
+    );
+  });
+});
+
+describe("EKS zones", () => {
+  const region: RegionZones = {
+    names: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"],
+    zoneIds: ["use1-az1", "use1-az3", "use1-az2", "use1-az4"],
+  };
+
+  test("the list of zone IDs EKS refuses is the documented one (and eksctl's)", () =>
+    expect([...EKS_UNSUPPORTED_ZONE_IDS].sort()).toEqual(["cac1-az3", "cnn1-az4", "use1-az3", "usw1-az2"]));
+
+  test("the first zones EKS accepts, by ID, in the listed order", () => {
+    expect(pickEksZones("c", "us-east-1", region, 2)).toEqual(["us-east-1a", "us-east-1c"]);
+    expect(pickEksZones("c", "us-east-1", region, 3)).toEqual(["us-east-1a", "us-east-1c", "us-east-1d"]);
+    expect(() => pickEksZones('EksCluster "c"', "us-east-1", region, 4)).toThrow(
+      'EksCluster "c": us-east-1 has 3 availability zones EKS accepts (us-east-1a, us-east-1c, us-east-1d), fewer than availabilityZoneCount 4; lower it',
+    );
+  });
+
+  test("named zones: refused when EKS does not run there, or when not an available zone", () => {
+    expect(checkEksZones("c", "us-east-1", region, ["us-east-1d", "us-east-1a"])).toEqual(["us-east-1d", "us-east-1a"]);
+    expect(() => checkEksZones('EksCluster "c"', "us-east-1", region, ["us-east-1a", "us-east-1b"])).toThrow(
+      'EksCluster "c": availabilityZones[1] "us-east-1b" is zone ID use1-az3, where EKS does not run clusters; use another zone, e.g. "us-east-1c"',
+    );
+    expect(() => checkEksZones('EksCluster "c"', "us-east-1", region, ["us-east-1f", "us-east-1a"])).toThrow(
+      /availabilityZones\[0\] "us-east-1f" is not an available zone of us-east-1 that needs no opt-in; use one of us-east-1a, /,
     );
   });
 });
@@ -157,7 +192,21 @@ describe("AKS", () => {
       kubernetesVersion: "1.35",
       nodeCount: 3,
       vmSize: "Standard_D2s_v5",
+      systemNodeCount: 2,
+      systemVmSize: "Standard_D2s_v5",
+      podCidr: "10.244.0.0/16",
     });
+    // Without the overlay there is no pod range to give.
+    expect(validateAksClusterArgs("aks1", { cniOverlay: false }, "uksouth").podCidr).toBeUndefined();
+  });
+
+  test("the user pool's name follows its VM size and is one AKS accepts", () => {
+    const sizes = ["Standard_D2s_v5", "Standard_D4s_v5", "standard_d2s_v5", "Standard_E64ds_v6"];
+    const names = sizes.map(userPoolName);
+    for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9]{0,11}$/);
+    // Azure compares VM sizes without case: one size, one pool.
+    expect(names[0]).toBe(names[2]);
+    expect(new Set(names).size).toBe(3);
   });
 
   test("the credentials' first kubeconfig, base64-decoded; none is an error", () => {

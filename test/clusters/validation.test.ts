@@ -275,6 +275,28 @@ describe("AksCluster", () => {
       { location, clusterName: "c".repeat(64) },
       [["clusterName", /is not a DNS-1123 label/]],
     ],
+    [
+      "a system pool of no nodes",
+      { location, systemNodeCount: 0 },
+      [["systemNodeCount", /^0 is not a whole number from 1 to 1000; use e.g. 2$/]],
+    ],
+    [
+      "a pod range over AKS's service range",
+      { location, podCidr: "10.0.0.0/8" },
+      [["podCidr", /^"10.0.0.0\/8" overlaps AKS's service range 10.0.0.0\/16; use e.g. 10.244.0.0\/16$/]],
+    ],
+    [
+      "a pod range too small",
+      { location, podCidr: "10.244.0.0/24" },
+      [["podCidr", /^"10.244.0.0\/24" is not an IPv4 CIDR from \/8 to \/22/]],
+    ],
+    ["an unaligned pod range", { location, podCidr: "10.244.1.0/16" }, [["podCidr", /is not aligned/]]],
+    [
+      "a pod range without the overlay",
+      { location, cniOverlay: false, podCidr: "10.244.0.0/16" },
+      [["podCidr", /^applies only to the CNI overlay; drop it, or drop cniOverlay: false$/]],
+    ],
+    ["an overlay switch as text", { location, cniOverlay: "yes" }, [["cniOverlay", /is not true or false/]]],
   ])("%s", (_case, args, issues) => expectRejected(() => new AksCluster("aks", args), 'AksCluster "aks"', issues));
 });
 

@@ -37,7 +37,7 @@ test("missingTools keeps the pinned order; skipReport names each with its pinned
   expect(report[0]).toBe("e2e: missing on PATH: docker, kubectl, istioctl");
   expect(report).toContain("  docker (not pinned)");
   expect(report.some((l) => l.startsWith("  kubectl v1.34.0  (linux/amd64: https://dl.k8s.io/"))).toBe(true);
-  expect(report.some((l) => l.startsWith("  istioctl 1.29.2  "))).toBe(true);
+  expect(report.some((l) => l.startsWith("  istioctl 1.30.3  "))).toBe(true);
   expect(report[report.length - 1]).toBe("e2e: skipped");
   expect(missingTools(TOOLS, () => true)).toEqual([]);
 });
@@ -47,7 +47,7 @@ test("describeTool", () => {
     "docker (not pinned)",
     "kind v0.30.0",
     "kubectl v1.34.0",
-    "istioctl 1.29.2",
+    "istioctl 1.30.3",
     "pulumi v3.248.0",
   ]);
 });
@@ -55,8 +55,8 @@ test("describeTool", () => {
 test("parseToolVersion reads what each tool prints", () => {
   expect(parseToolVersion("kind", "kind v0.30.0 go1.24.6 linux/amd64")).toBe("v0.30.0");
   expect(parseToolVersion("kubectl", "Client Version: v1.34.0\nKustomize Version: v5.7.1\n")).toBe("v1.34.0");
-  expect(parseToolVersion("istioctl", "client version: 1.29.2\n")).toBe("1.29.2");
-  expect(parseToolVersion("istioctl", "1.29.2\n")).toBe("1.29.2");
+  expect(parseToolVersion("istioctl", "client version: 1.30.3\n")).toBe("1.30.3");
+  expect(parseToolVersion("istioctl", "1.30.3\n")).toBe("1.30.3");
   expect(parseToolVersion("pulumi", "v3.248.0\n")).toBe("v3.248.0");
   expect(parseToolVersion("pulumi", "v3.249.0-alpha.x1a2b3c\n")).toBe("v3.249.0-alpha.x1a2b3c");
   expect(parseToolVersion("kind", "command not found")).toBeUndefined();
@@ -70,6 +70,6 @@ test("versionWarning: nothing for the pinned version or an unpinned tool, a warn
     "e2e: warning: kind v0.29.0 found, v0.30.0 pinned; results may differ",
   );
   expect(versionWarning(tool("istioctl"), "")).toBe(
-    "e2e: warning: istioctl (version not recognised) found, 1.29.2 pinned; results may differ",
+    "e2e: warning: istioctl (version not recognised) found, 1.30.3 pinned; results may differ",
   );
 });

@@ -175,6 +175,18 @@ export function computedOutputs(ctx: ResourceContext): PropertyMap | undefined {
         status: "ACTIVE",
         resources: [{ autoscalingGroups: [{ name: `eks-${h}` }] }],
       };
+    case "aws:eks/addon:Addon":
+      return {
+        arn: arn("eks", `addon/${String(reveal(inputs.clusterName))}/${String(inputs.addonName)}/${h}`),
+        createdAt: "2025-01-01T00:00:00Z",
+      };
+    case "aws:eks/accessEntry:AccessEntry":
+      return {
+        accessEntryArn: arn("eks", `access-entry/${String(reveal(inputs.clusterName))}/${h}`),
+        userName: String(reveal(inputs.principalArn)),
+      };
+    case "azure-native:containerservice:AgentPool":
+      return { name: inputs.agentPoolName, provisioningState: "Succeeded", azureApiVersion: "2024-10-01" };
     case "azure-native:resources:ResourceGroup":
       return {
         name: inputs.resourceGroupName,
@@ -275,6 +287,11 @@ export function defaultInvoke(ctx: InvokeContext): PropertyMap | undefined {
         zoneIds: names.map((_, i) => `${region.replace(/-/g, "")}-az${i + 1}`),
         groupNames: names.map(() => region),
       };
+    }
+    case "aws:eks/getAddonVersion:getAddonVersion": {
+      // EKS's newest build of the add-on for that Kubernetes version, e.g. v1.19.2-eksbuild.1 for vpc-cni on 1.35.
+      const minor = Number(String(args.kubernetesVersion).split(".")[1] ?? 0);
+      return { ...args, id: String(args.addonName), region, version: `v1.${minor - 16}.0-eksbuild.1` };
     }
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return {

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { DEFAULT_ISTIO_VERSION } from "../../sdk/src/install/defaults";
 import {
   ancestors,
   clusterOf,
@@ -22,6 +23,8 @@ import { RunResult, runProgram } from "./runProgram";
  * and the sdk choose names freely.
  */
 const ROOT = join(__dirname, "..", "..");
+/** The next patch release after the default: a patch upgrade is in place (docs/operating.md, "Upgrading Istio"). */
+const PATCH_UPGRADE = DEFAULT_ISTIO_VERSION.replace(/\d+$/, (p) => String(Number(p) + 1));
 const program = PROGRAMS.find((p) => p.dir === "examples/onboard-existing")!;
 const up = (extra: Record<string, string>) =>
   runProgram({
@@ -35,7 +38,7 @@ describe("examples/onboard-existing: readiness and upgrades", () => {
   let before: RunResult;
   let after: RunResult;
   beforeAll(async () => {
-    [before, after] = await Promise.all([up({}), up({ istioVersion: "1.29.3" })]);
+    [before, after] = await Promise.all([up({}), up({ istioVersion: PATCH_UPGRADE })]);
   }, 180_000);
 
   test("both runs succeed", () => {
@@ -65,8 +68,8 @@ describe("examples/onboard-existing: readiness and upgrades", () => {
 
   test("an Istio version change changes the releases' version and nothing a provider or mesh object is made of", () => {
     const releases = (r: RunResult) => ofType(r, HELM_RELEASE).map((g) => ({ urn: g.urn, version: g.inputs.version }));
-    expect(new Set(releases(before).map((g) => g.version))).toEqual(new Set(["1.29.2"]));
-    expect(new Set(releases(after).map((g) => g.version))).toEqual(new Set(["1.29.3"]));
+    expect(new Set(releases(before).map((g) => g.version))).toEqual(new Set([DEFAULT_ISTIO_VERSION]));
+    expect(new Set(releases(after).map((g) => g.version))).toEqual(new Set([PATCH_UPGRADE]));
     // The same releases (URNs), upgraded in place.
     const urns = (r: RunResult) => releases(r).map((g) => g.urn);
     expect(urns(after).sort()).toEqual(urns(before).sort());

@@ -88,9 +88,9 @@ export const PROGRAMS: ProgramCase[] = [
     },
   },
   {
-    // examples/eks-aks/README.md "Run": only the cloud regions.
+    // examples/eks-aks/README.md "Run": the cloud regions, and the AWS profile the stack deploys with.
     dir: "examples/eks-aks",
-    config: { "aws:region": "us-west-2", "azure-native:location": "westeurope" },
+    config: { "aws:region": "us-west-2", "aws:profile": "platform-admin", "azure-native:location": "westeurope" },
     secretKeys: [],
     expect: {
       counts: {

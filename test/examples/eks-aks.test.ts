@@ -101,7 +101,8 @@ describe.each([true, false])("examples/eks-aks (preview=%s)", (preview) => {
     for (const c of ["cluster1", "cluster2"]) {
       const istiod = one("kubernetes:helm.sh/v3:Release", `${c}-mesh-istiod`).urn;
       const label = one("kubernetes:core/v1:NamespacePatch", `${c}-mesh-injection-default`);
-      expect(label.inputs.metadata.labels).toEqual({ "istio-injection": "enabled" });
+      // A revision tag, not istio-injection (which would override istio.io/rev at the next upgrade).
+      expect(label.inputs.metadata.labels).toEqual({ "istio.io/rev": expect.any(String) });
       expect(one("kubernetes:yaml/v2:ConfigGroup", `${c}-acme-fitness`).dependencies).toEqual(
         expect.arrayContaining([istiod, label.urn]),
       );

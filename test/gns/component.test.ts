@@ -247,7 +247,7 @@ describe("bad args fail before anything is registered", () => {
       "a cluster that is not a mapping",
       { ...one(), clusters: ["c1"] },
       "clusters[0]",
-      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, eastWest, gateways, trustDomain, namespaces, injectionExcluded',
+      '"c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, loadBalancerAnnotations, ingress, eastWest, gateways, trustDomain, namespaces, injectionExcluded',
     ],
     [
       "two clusters with one name",
@@ -395,7 +395,7 @@ describe("bad args fail before anything is registered", () => {
       urn: pulumi.output("urn:pulumi:stack::project::globalmesh:index:MeshCluster::c1"),
     };
     expect(lines(refused(one(extra)))).toEqual([
-      "clusters[0].urn: unknown field; use one of clusterName, kubeconfig, locality, network, ingress, eastWest, gateways, trustDomain, namespaces, injectionExcluded",
+      "clusters[0].urn: unknown field; use one of clusterName, kubeconfig, locality, network, loadBalancerAnnotations, ingress, eastWest, gateways, trustDomain, namespaces, injectionExcluded",
     ]);
   });
 
@@ -453,7 +453,7 @@ describe("bad args fail before anything is registered", () => {
     test("the core's clusters[i] is the args' clusters[i], even past an entry the component refused", () => {
       const e = refused({ ...one(), clusters: ["c0", cluster("c1", { locality: "Not A Locality" })] });
       expect(lines(e)).toEqual([
-        'clusters[0]: "c0" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, ingress, eastWest, gateways, trustDomain, namespaces, injectionExcluded',
+        'clusters[0]: "c0" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, loadBalancerAnnotations, ingress, eastWest, gateways, trustDomain, namespaces, injectionExcluded',
         'clusters[1].locality: "Not A Locality" is not an Istio locality; use region[/zone[/subzone]], e.g. "us-east-2/us-east-2a"',
       ]);
     });

@@ -1,15 +1,9 @@
-import {
-  AuthorizationPolicy,
-  IAuthorizationPolicy,
-} from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
-import {
-  IPeerAuthentication,
-  PeerAuthentication,
-} from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
-import { DestinationRule, IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
-import { Gateway, IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
-import { IServiceEntry, ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
-import { IVirtualService, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
+import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
+import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
+import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
+import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
+import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
+import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
 import {
   AuthorizationPolicyObject,
   DestinationRuleObject,
@@ -18,48 +12,36 @@ import {
   ServiceEntryObject,
   VirtualServiceObject,
 } from "../../sdk/src/mesh";
+import { crdSchemaProblems, ISTIO_CRD_VERSION } from "./istioCrd";
 
 /**
  * Would a cluster accept this object? Three layers, as `kubectl apply` meets them:
  *
- * 1. the CRD's structural schema (types, enums, required fields, sizes), through @kubernetes-models/istio;
- * 2. the CRD's CEL rules (`x-kubernetes-validations`), which the models do not run: {@link CEL_RULES}, every rule of
- *    Istio 1.29.6/1.30.3's v1 CRDs for the six kinds globalmesh writes (test/fixtures/istio-crd-rules holds them, and
- *    test/mesh/schema.test.ts checks the table against it);
+ * 1. the structural schema of the v1 version of Istio 1.30.3's own CRD (types, enums, required fields, sizes, no
+ *    unknown field), built from the copied CRD YAML and run with ajv: test/helpers/istioCrd.ts;
+ * 2. the CRD's CEL rules (`x-kubernetes-validations`), which ajv does not run: {@link CEL_RULES}, every rule of the
+ *    v1 CRDs for the six kinds globalmesh writes (test/mesh/schema.test.ts checks the table against the CRD YAML);
  * 3. istiod's validating webhook (pkg/config/validation/validation.go, tag 1.29.6; unchanged in 1.30.3 for these
  *    checks), for the fields globalmesh writes: {@link webhookProblems}. Warnings are not problems.
  *
  * Returns the problems, each prefixed `schema:`, `cel: <path>:` or `webhook:`; an empty list means the API server
  * would accept the object.
  */
-const MODELS: Record<string, new (data: any) => { validate(): void }> = {
-  "networking.istio.io/v1/ServiceEntry": ServiceEntry,
-  "networking.istio.io/v1/VirtualService": VirtualService,
-  "networking.istio.io/v1/DestinationRule": DestinationRule,
-  "networking.istio.io/v1/Gateway": Gateway,
-  "security.istio.io/v1/AuthorizationPolicy": AuthorizationPolicy,
-  "security.istio.io/v1/PeerAuthentication": PeerAuthentication,
-};
-
 export function istioSchemaProblems(obj: any): string[] {
   const id = `${obj?.kind}/${obj?.metadata?.name}`;
-  const Model = MODELS[`${obj?.apiVersion}/${obj?.kind}`];
-  if (!Model) return [`${id}: ${obj?.apiVersion} ${obj?.kind} is not an Istio v1 kind globalmesh may emit`];
-  const problems: string[] = [];
-  try {
-    new Model(obj).validate();
-  } catch (e) {
-    problems.push(`schema: ${(e as Error).message}`);
-  }
+  const schema = crdSchemaProblems(obj);
+  if (!schema)
+    return [`${id}: ${obj?.apiVersion} ${obj?.kind} is not an Istio ${ISTIO_CRD_VERSION} v1 kind globalmesh may emit`];
+  const problems = [...schema];
   if (!isDnsSubdomain(obj.metadata?.name ?? "")) problems.push("schema: metadata.name is not a DNS-1123 subdomain");
   problems.push(...celProblems(obj), ...webhookProblems(obj));
   return problems.map((p) => `${id}: ${p}`);
 }
 
 /**
- * The compile-time half: the object types globalmesh builds (sdk/src/mesh/istio/types.ts) fit Istio 1.29's, and hold
- * no field Istio lacks. The runtime schemas above accept unknown fields (the API server would prune them in silence),
- * so a misspelt field fails here, at type-check, naming its path.
+ * The compile-time half: the object types globalmesh builds (sdk/src/mesh/istio/types.ts) fit Istio's (the models'
+ * 1.29 API, the newest any package ships) and hold no field Istio lacks, so a misspelt field fails at type-check,
+ * naming its path, before the runtime check above rejects it as an unknown field.
  */
 export type GlobalmeshTypesFitIstio = NoUnknownFields<
   | FieldsNotIn<ServiceEntryObject, IServiceEntry>
@@ -144,7 +126,7 @@ function destinationRuleDurations(): CelRule[] {
 
 const unix = (a: unknown) => typeof a === "string" && a.startsWith("unix://");
 
-/** Every CEL rule of the six kinds' v1 CRDs (Istio 1.29.6 = 1.30.3), whether or not globalmesh writes its field. */
+/** Every CEL rule of the six kinds' v1 CRDs (Istio 1.30.3), whether or not globalmesh writes its field. */
 export const CEL_RULES: CelRule[] = [
   // ServiceEntry
   ...[

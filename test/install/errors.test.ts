@@ -58,9 +58,9 @@ test("the counter sees registrations (a valid MeshTrust and MeshCluster make man
   const args = meshArgs("ok");
   const { count, error } = registrationsDuring(() => new lib.MeshCluster("ok", args));
   expect(error).toBeUndefined();
-  // The component, its provider, istio-system, istio-gateways, cacerts, 4 releases, 5 agent objects, the ingress
-  // Service read.
-  expect(count).toBe(1 + 1 + 3 + 4 + 5 + 1);
+  // The component, its provider, istio-system, istio-gateways, cacerts, 4 releases, the injection tag's webhook, 5
+  // agent objects, the ingress Service read.
+  expect(count).toBe(1 + 1 + 3 + 4 + 1 + 5 + 1);
 });
 
 describe("MeshTrust: the mesh's cluster names, each once, before anything is registered", () => {
@@ -122,12 +122,14 @@ describe("MeshTrust: the mesh's cluster names, each once, before anything is reg
       () => new lib.MeshTrust("m3h", { clusters: ["c1"], rootValidityHours: 0, intermediateValidityHours: 1.5 }),
     );
     expect(lines(e)).toEqual([
-      "rootValidityHours: 0 is not a whole number from 1 to 876000; use e.g. 87600",
-      "intermediateValidityHours: 1.5 is not a whole number from 1 to 876000; use e.g. 17520",
+      "rootValidityHours: 0 is not a whole number from 720 to 876000; use e.g. 87600",
+      "intermediateValidityHours: 1.5 is not a whole number from 168 to 876000; use e.g. 17520",
     ]);
-    const e2 = refused(() => new lib.MeshTrust("m3i", { clusters: ["c1"], rootValidityHours: 100 }));
+    const e2 = refused(
+      () => new lib.MeshTrust("m3i", { clusters: ["c1"], rootValidityHours: 8760, rootEarlyRenewalHours: 2000 }),
+    );
     expect(lines(e2)).toEqual([
-      "intermediateValidityHours: 17520 outlives the root's 100 hours, and certificates signed after the root expires would not verify; give at most 100, or raise rootValidityHours",
+      "intermediateValidityHours: 17520 is not less than the root's 8760 hours, and certificates signed after the root expires would not verify; give less than 8760, or raise rootValidityHours",
     ]);
   });
 
@@ -204,7 +206,9 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
     [
       "a cluster that is not a mapping",
       (a) => ({ ...a, cluster: "c1" }),
-      ['cluster: "c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network'],
+      [
+        'cluster: "c1" is not a mapping; give one with the fields clusterName, kubeconfig, locality, network, loadBalancerAnnotations',
+      ],
     ],
     [
       "a cluster known only at deploy time",
@@ -309,7 +313,7 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
     [
       "allNamespaces that is not a boolean",
       (a) => ({ ...a, injection: { allNamespaces: "yes" } }),
-      ['injection.allNamespaces: "yes" is not a boolean; give true or false'],
+      ['injection.allNamespaces: "yes" is not true or false; write it without quotes, e.g. false'],
     ],
     [
       "allNamespaces known only at deploy time",
@@ -346,7 +350,7 @@ describe("MeshCluster: cluster, ca and meshId, by field path", () => {
     [
       "an Istio version with a v",
       (a) => ({ ...a, istio: { version: "v1.29.2" } }),
-      [`istio.version: "v1.29.2" is not an Istio release; use major.minor.patch without a "v", e.g. "1.29.2"`],
+      [`istio.version: "v1.29.2" is not an Istio release; use major.minor.patch without a "v", e.g. "1.30.3"`],
     ],
     [
       "a chart repository that is not a URL",
@@ -424,6 +428,39 @@ test("chart values MeshCluster owns cannot be overridden", () => {
   ]);
 });
 
+test("owned istiod values cannot come in under pilot.* (the chart copies pilot over the top level), nor the env and base values a rotation and the tag need", () => {
+  const args = meshArgs("owned-pilot");
+  const e = refused(
+    () =>
+      new lib.MeshCluster("owned-pilot", {
+        ...args,
+        istio: {
+          values: {
+            base: { defaultRevision: "1-30-3" },
+            istiod: {
+              env: { ISTIO_MULTIROOT_MESH: "false", PILOT_TRACE_SAMPLING: "1" },
+              pilot: {
+                revision: "canary",
+                revisionTags: ["stable"],
+                global: { hub: "docker.io/other" },
+                env: { ISTIO_MULTIROOT_MESH: "false" },
+                resources: { requests: { cpu: "1" } },
+              },
+            },
+          },
+        },
+      }),
+  );
+  expect(lines(e)).toEqual([
+    'istio.values.base.defaultRevision: "1-30-3" cannot be overridden: the default validating webhook follows the injection tag; set istio.injectionRevision',
+    'istio.values.istiod.pilot.revision: "canary" cannot be overridden: it is the revision\'s name; set istio.revisions',
+    "istio.values.istiod.pilot.revisionTags: a list cannot be overridden: MeshCluster owns the injection tag; set istio.injectionRevision to move it",
+    'istio.values.istiod.pilot.global.hub: "docker.io/other" cannot be overridden: the images of every revision come from istio.hub; set that',
+    'istio.values.istiod.env.ISTIO_MULTIROOT_MESH: "false" cannot be overridden: without it istiod ignores a new root in cacerts, and a CA rotation breaks mTLS; remove it',
+    'istio.values.istiod.pilot.env.ISTIO_MULTIROOT_MESH: "false" cannot be overridden: without it istiod ignores a new root in cacerts, and a CA rotation breaks mTLS; remove it',
+  ]);
+});
+
 test("a gateway's service account cannot be overridden: it is the cluster's own identity", () => {
   const args = meshArgs("owned-sa");
   const e = refused(
@@ -455,10 +492,12 @@ test("a chart value override that is not a mapping of values", () => {
     () => new lib.MeshCluster("not-a-map", { ...args, istio: { values: "istiod:\n  pilot: {}\n" as never } }),
   );
   expect(lines(e2)).toEqual([
-    'istio.values: "istiod:\\n  pilot: {}\\n" is not a mapping; give one with the fields base, istiod, ingressGateway, egressGateway',
+    'istio.values: "istiod:\\n  pilot: {}\\n" is not a mapping; give one with the fields base, istiod, ingressGateway, egressGateway, eastWestGateway',
   ]);
   const e3 = refused(() => new lib.MeshCluster("not-a-map", { ...args, istio: "1.28.0" as never }));
-  expect(lines(e3)).toEqual(['istio: "1.28.0" is not a mapping; give one with the fields version, repository, values']);
+  expect(lines(e3)).toEqual([
+    'istio: "1.28.0" is not a mapping; give one with the fields version, revisions, injectionRevision, gatewayRevision, hub, repository, values',
+  ]);
 });
 
 test("listing a system namespace for injection (listed mode); bad names; no CA", () => {

@@ -6,7 +6,7 @@ import { certChain } from "../../sdk/src/install/certs";
 import { gatewayIdentity, loadBalancerAddress } from "../../sdk/src/install/gateways";
 import { planInjection } from "../../sdk/src/install/injectionPlan";
 import { deepMerge } from "../../sdk/src/install/merge";
-import { istiodValues, OWNED_VALUES } from "../../sdk/src/install/values";
+import { baseValues, istiodValues, OWNED_VALUES } from "../../sdk/src/install/values";
 
 describe("deepMerge (chart value overrides)", () => {
   test("objects merge by key, arrays and scalars replace, undefined changes nothing, inputs untouched", () => {
@@ -43,10 +43,26 @@ describe("deepMerge (chart value overrides)", () => {
     );
   });
 
-  test("every value MeshCluster owns in istiod exists in its defaults (the guard protects real keys)", () => {
-    const v = istiodValues({ clusterName: "c", network: "n", meshId: "m", trustDomain: "t" });
+  test("every value MeshCluster owns in istiod is one it sets (the guard protects real keys)", () => {
+    const shape = { chartRevision: "1-30-3", label: "1-30-3", replicas: 2, spreadAcrossZones: true };
+    const v = istiodValues(
+      { clusterName: "c", network: "n", meshId: "m", trustDomain: "t" },
+      shape,
+      "hub.example/istio",
+    );
     const at = (p: string) => p.split(".").reduce<any>((o, k) => o?.[k], v);
-    expect(Object.keys(OWNED_VALUES.istiod).map(at)).toEqual(["m", "c", "n", "t"]);
+    // revisionTags stays the chart's empty default: MeshCluster writes the tag's webhook itself (injectionTag.ts).
+    expect(Object.keys(OWNED_VALUES.istiod).map(at)).toEqual([
+      "m",
+      "c",
+      "n",
+      "t",
+      "1-30-3",
+      undefined,
+      "hub.example/istio",
+      "true",
+    ]);
+    expect(Object.keys(OWNED_VALUES.base).map((k) => (baseValues("1-30-3") as any)[k])).toEqual(["1-30-3"]);
   });
 });
 

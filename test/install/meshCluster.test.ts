@@ -67,7 +67,7 @@ beforeAll(async () => {
   c2 = new lib.MeshCluster("c2", {
     cluster: connection("c2", { network: "net2" }),
     ...mesh("c2"),
-    istio: { values: { istiod: { pilot: { autoscaleEnabled: false } }, egressGateway: { replicaCount: 2 } } },
+    istio: { values: { istiod: { autoscaleMax: 8 }, egressGateway: { replicaCount: 3 } } },
     injection: {
       allNamespaces: true,
       namespaces: ["default", "kube-system", "istio-system", "bookinfo", "globalmesh-system"],
@@ -145,9 +145,9 @@ describe("install order", () => {
     for (const mc of [c1, c2]) {
       const children = rec.childrenOf(reg(mc.clusterName).urn);
       const provider = meshProvider(mc);
-      // Its provider; istio-system, istio-gateways, cacerts, 4 releases; agent: namespace, SA, role, binding, ConfigMap;
-      // 2 namespace patches each.
-      expect(children).toHaveLength(1 + 7 + 5 + 2);
+      // Its provider; istio-system, istio-gateways, cacerts, 4 releases, the injection tag's webhook; agent: namespace,
+      // SA, role, binding, ConfigMap; 2 namespace patches each.
+      expect(children).toHaveLength(1 + 7 + 1 + 5 + 2);
       for (const r of children.filter((x) => x !== provider)) {
         expect(providerUrn(r.provider)).toBe(provider.urn);
         expect(onCluster(r, mc)).toBe(true);
@@ -155,10 +155,11 @@ describe("install order", () => {
     }
   });
 
-  test("namespace labels wait for istiod, so the injector exists when a namespace turns on", () => {
+  test("namespace labels wait for the injection tag, which waits for its istiod, so the injector exists when a namespace turns on", () => {
     for (const r of rec.ofType("kubernetes:core/v1:NamespacePatch")) {
       const cluster = r.name.split("-")[0];
-      expect(deps(r)).toEqual([release(cluster, "istiod").urn]);
+      expect(deps(r)).toEqual([reg(`${cluster}-injection-tag`).urn]);
+      expect(deps(reg(`${cluster}-injection-tag`))).toEqual([release(cluster, "istiod").urn]);
     }
   });
 });
@@ -225,19 +226,19 @@ describe("chart values", () => {
     expect([v1.global.network, v2.global.network]).toEqual(["net1", "net2"]);
     for (const v of [v1, v2]) {
       expect(v.meshConfig.trustDomain).toBe("cluster.local");
-      expect(v.meshConfig.defaultConfig.proxyMetadata).toEqual({
-        ISTIO_META_DNS_CAPTURE: "true",
-        ISTIO_META_DNS_AUTO_ALLOCATE: "true",
-      });
+      // DNS capture on the sidecars; address auto-allocation is istiod's (v2), not the deprecated sidecar flag.
+      expect(v.meshConfig.defaultConfig.proxyMetadata).toEqual({ ISTIO_META_DNS_CAPTURE: "true" });
+      expect(v.env).toEqual({ ISTIO_MULTIROOT_MESH: "true", PILOT_ENABLE_IP_AUTOALLOCATE: "true" });
     }
   });
 
   test("caller overrides merge into the defaults without dropping them", () => {
-    expect(values("c2", "istiod").pilot).toEqual({ autoscaleEnabled: false });
+    expect(values("c2", "istiod").autoscaleMax).toBe(8);
     expect(values("c2", "istiod").global.meshID).toBe("acme-mesh");
-    expect(values("c2", "egress-gateway").replicaCount).toBe(2);
+    expect(values("c2", "egress-gateway").replicaCount).toBe(3);
+    expect(values("c2", "egress-gateway").autoscaling.minReplicas).toBe(2);
     expect(values("c2", "egress-gateway").service.type).toBe("ClusterIP");
-    expect(values("c1", "istiod").pilot).toBeUndefined();
+    expect(values("c1", "istiod").autoscaleMax).toBe(5);
   });
 
   test("gateways: ingress is a LoadBalancer on 443, egress in-cluster on 443", () => {
@@ -263,7 +264,7 @@ describe("chart values", () => {
       [{ name: "istio-ingressgateway-c2" }, { name: "istio-egressgateway-c2" }],
     ]);
     // The overrides of c2's egress gateway merged beside it.
-    expect(values("c2", "egress-gateway").replicaCount).toBe(2);
+    expect(values("c2", "egress-gateway").replicaCount).toBe(3);
   });
 
   test("the gateways' Role cannot read cacerts: the gateways run in a namespace of their own", () => {
@@ -290,7 +291,7 @@ describe("chart values", () => {
     expect(SYSTEM_NAMESPACES).toContain("istio-gateways");
   });
 
-  test("base: the default revision's webhook", () => {
+  test("base: the default validating webhook calls the injection tag's revision, the default one", () => {
     expect(values("c1", "base")).toEqual({ defaultRevision: "default" });
   });
 
@@ -437,7 +438,14 @@ describe("trust", () => {
   test("MeshTrust's outputs carry the intermediate keys only as secrets; MeshCluster's outputs carry no key", async () => {
     for (const t of ["mesh", "byo-mesh"]) {
       const out = await outputsOf(outputs, reg(t).urn);
-      expect(Object.keys(out).sort()).toEqual(["clusters", "intermediates", "meshId", "rootCertPem", "trustDomain"]);
+      expect(Object.keys(out).sort()).toEqual([
+        "clusters",
+        "intermediates",
+        "meshId",
+        "rootCertPem",
+        "trustDomain",
+        "trustedRootsPem",
+      ]);
       expect(plaintextStrings(out).filter((s) => /PRIVATE KEY|MOCK-KEY/.test(s))).toEqual([]);
       expect(secretStrings(out).join("\n")).toContain(mockKey(`${t}-${t === "mesh" ? "c1" : "c3"}-ca-key`));
     }
@@ -469,7 +477,7 @@ describe("injection policy", () => {
 
   test("listed mode: listed namespaces labelled, an excluded one labelled disabled, unlisted exclusions untouched", () => {
     expect(patches(c1)).toEqual({
-      bookinfo: { "istio-injection": "enabled" },
+      bookinfo: { "istio.io/rev": "stable" },
       legacy: { "istio-injection": "disabled" },
     });
     expect(c1.injectedNamespaces).toEqual(["bookinfo"]);
@@ -478,8 +486,8 @@ describe("injection policy", () => {
 
   test("all-namespaces mode: the inventory minus system namespaces", () => {
     expect(patches(c2)).toEqual({
-      default: { "istio-injection": "enabled" },
-      bookinfo: { "istio-injection": "enabled" },
+      default: { "istio.io/rev": "stable" },
+      bookinfo: { "istio.io/rev": "stable" },
     });
   });
 

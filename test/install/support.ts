@@ -9,9 +9,10 @@ export const mockKey = (resource: string) => pem("RSA PRIVATE KEY", `MOCK-KEY-${
 export const mockCert = (resource: string) => pem("CERTIFICATE", `MOCK-CERT-${resource}`);
 export const mockCsr = (resource: string) => pem("CERTIFICATE REQUEST", `MOCK-CSR-${resource}`);
 
-/** Load-balancer status the mock cluster reports for each MeshCluster's ingress Service read (by read name). */
+/** Load-balancer status the mock cluster reports for each MeshCluster's gateway Service read (by read name). */
 export const LOAD_BALANCERS: Record<string, { ip?: string; hostname?: string }> = {
   "c1-ingress-service": { ip: "192.0.2.11" },
+  "c1-eastwest-service": { hostname: "c1-eastwest.elb.example.com" },
   "c2-ingress-service": { hostname: "c2-ingress.elb.example.com" },
   "c3-ingress-service": { ip: "192.0.2.33" },
 };

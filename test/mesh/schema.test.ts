@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildMesh, MeshBuild, MeshObject } from "../../sdk/src/mesh";
-import { ACME_DIR, acmeBuild, acmeManifests, bookinfoBuild, readSpecFile, ROOT } from "../helpers/fixtures";
+import { ACME_DIR, acmeBuild, acmeManifests, bookinfoBuild, readSpecFile } from "../helpers/fixtures";
+import { DEFAULT_ISTIO_VERSION } from "../../sdk/src/install/defaults";
+import { crdCelRules, ISTIO_CRD_VERSION } from "../helpers/istioCrd";
 import { CEL_RULES, istioSchemaProblems, parseGoDuration, valuesAt } from "../helpers/istioSchema";
 
 /**
@@ -99,16 +100,12 @@ test("the builds cover every kind and the fields this issue added", () => {
 // ---------------------------------------------------------------------------------------------------------------
 // CEL rules: the table is Istio's, and every rule on a field globalmesh writes fails a tampered object.
 
-interface RulesFixture {
-  kinds: Record<string, { rules: { path: string; rule: string; message: string }[]; maps: string[] }>;
-}
-const FIXTURE: RulesFixture = JSON.parse(
-  readFileSync(join(ROOT, "test", "fixtures", "istio-crd-rules", "v1.json"), "utf8"),
-);
+const CRD_RULES = crdCelRules();
 const ruleKey = (r: { kind: string; path: string; message: string }) => `${r.kind} ${r.path}: ${r.message}`;
 
 test("CEL_RULES holds exactly the CEL rules of Istio's v1 CRDs for the kinds globalmesh writes", () => {
-  const istio = Object.entries(FIXTURE.kinds).flatMap(([kind, k]) => k.rules.map((r) => ruleKey({ kind, ...r })));
+  const istio = [...CRD_RULES].flatMap(([kind, k]) => k.rules.map((r) => ruleKey({ kind, ...r })));
+  expect(istio.length).toBeGreaterThanOrEqual(70);
   expect(CEL_RULES.map(ruleKey).sort()).toEqual(istio.sort());
 });
 
@@ -119,7 +116,7 @@ function writtenPaths(): Set<string> {
     out.add(`${kind} ${path}`);
     if (Array.isArray(v)) v.forEach((x) => walk(kind, x, `${path}[]`));
     else if (v !== null && typeof v === "object") {
-      const isMap = FIXTURE.kinds[kind]?.maps.includes(path);
+      const isMap = CRD_RULES.get(kind)?.maps.includes(path);
       for (const [k, x] of Object.entries(v)) walk(kind, x, isMap ? `${path}{}` : `${path}.${k}`);
     }
   };
@@ -628,4 +625,86 @@ test("durations parse as Go's time.ParseDuration does", () => {
   expect(parseGoDuration("0")).toBe(0);
   expect(parseGoDuration("-2s")).toBe(-2e9);
   for (const bad of ["", "10", "10 s", "s", "1d", 10]) expect(parseGoDuration(bad)).toBeUndefined();
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The CRD layer (test/helpers/istioCrd.ts): Istio 1.30.3's own structural schemas, as the API server applies them
+
+test("the CRDs checked are those of the Istio version MeshCluster installs by default", () => {
+  expect(ISTIO_CRD_VERSION).toBe(DEFAULT_ISTIO_VERSION);
+});
+
+const schemaProblems = (o: any) => istioSchemaProblems(o).filter((p) => p.includes(": schema: "));
+
+const CRD_TAMPERS: [string, () => any, string][] = [
+  [
+    "an unknown field in a ServiceEntry port",
+    () => set(remoteEntry(), (s) => (s.ports[0].protocl = "TCP")),
+    '.spec.ports[0]: unknown field "protocl"',
+  ],
+  ["an unknown field in spec", () => set(peerAuth(), (s) => (s.mtsl = { mode: "STRICT" })), 'unknown field "mtsl"'],
+  ["an unknown top-level field", () => ({ ...peerAuth(), sepc: {} }), '.: unknown field "sepc"'],
+  [
+    "a port number as a string",
+    () => set(remoteEntry(), (s) => (s.ports[0].number = "8082")),
+    ".spec.ports[0].number: must be integer",
+  ],
+  [
+    "a port number beyond uint32",
+    () => set(remoteEntry(), (s) => (s.ports[0].number = 4294967296)),
+    ".spec.ports[0].number: must be <= 4294967295",
+  ],
+  [
+    "a resolution Istio does not have",
+    () => set(remoteEntry(), (s) => (s.resolution = "DYNAMIC")),
+    ".spec.resolution: must be equal to one of the allowed values",
+  ],
+  [
+    "a location Istio does not have",
+    () => set(remoteEntry(), (s) => (s.location = "MESH_EXTERNAL_ISH")),
+    ".spec.location: must be equal to one of the allowed values",
+  ],
+  [
+    "two ServiceEntry ports of one name (a list-type map keyed by name)",
+    () => set(remoteEntry(), (s) => (s.ports = [s.ports[0], { ...s.ports[0], number: 9999 }])),
+    ".spec.ports: duplicate entries for the list's map keys",
+  ],
+  [
+    "hosts missing from a ServiceEntry",
+    () => set(remoteEntry(), (s) => delete s.hosts),
+    ".spec: must have required property 'hosts'",
+  ],
+  ["a spec that is a string", () => ({ ...peerAuth(), spec: "STRICT" }), ".spec: must be object"],
+  [
+    "a label value that is not a string",
+    () => ({ ...peerAuth(), metadata: { ...peerAuth().metadata, labels: { a: 1 } } }),
+    ".metadata.labels.a: must be string",
+  ],
+  [
+    "two load-balancer choices at once (a oneOf group)",
+    () =>
+      set(
+        byName("DestinationRule", (o) => withLbOf(o)),
+        (s) => (withLbOf({ spec: s }).loadBalancer.consistentHash = { useSourceIp: true }),
+      ),
+    "must match exactly one schema in oneOf",
+  ],
+];
+
+test.each(CRD_TAMPERS)("the 1.30.3 CRD schema rejects %s", (_what, make, message) => {
+  expect(schemaProblems(make()).join("\n")).toContain(message);
+});
+
+test("the CRD schema keeps what it says to keep: a status with any fields", () => {
+  const withStatus = { ...peerAuth(), status: { conditions: [], anything: { goes: true } } };
+  expect(istioSchemaProblems(withStatus)).toEqual([]);
+});
+
+test("a kind outside the six (or a version other than v1) is refused", () => {
+  expect(istioSchemaProblems({ ...peerAuth(), apiVersion: "security.istio.io/v1beta1" })).toEqual([
+    expect.stringContaining("is not an Istio 1.30.3 v1 kind"),
+  ]);
+  expect(istioSchemaProblems({ ...peerAuth(), kind: "Sidecar", apiVersion: "networking.istio.io/v1" })).toEqual([
+    expect.stringContaining("is not an Istio 1.30.3 v1 kind"),
+  ]);
 });

@@ -57,6 +57,7 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       publicSubnetIds: opt(plain(arr(str))),
       kubeconfigProfile: opt(str), // pulumi.Input<string>
       kubeconfigRoleArn: opt(str),
+      adminPrincipalArns: opt(plain(arr(str))), // pulumi.Input<string>[]
       network: opt(plain(str)),
     },
     outputs: {
@@ -64,6 +65,7 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       kubeconfig: str,
       locality: str,
       network: opt(str),
+      loadBalancerAnnotations: map(str), // Record<string, string>: the EKS NLB annotations
       eksClusterName: str,
       endpoint: str,
       vpcId: str,
@@ -78,6 +80,10 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       kubernetesVersion: opt(plain(str)),
       nodeCount: opt(plain(num)),
       vmSize: opt(plain(str)),
+      systemNodeCount: opt(plain(num)),
+      systemVmSize: opt(plain(str)),
+      cniOverlay: opt(plain(bool)),
+      podCidr: opt(plain(str)),
       network: opt(plain(str)),
     },
     outputs: {
@@ -113,13 +119,18 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       rootCertPem: opt(str),
       rootKeyPem: opt(str),
       rootValidityHours: opt(plain(num)),
+      rootEarlyRenewalHours: opt(plain(num)),
       intermediateValidityHours: opt(plain(num)),
+      intermediateEarlyRenewalHours: opt(plain(num)),
+      protectRoot: opt(plain(bool)),
+      rootRotation: opt(plain(ref("RootRotation"))),
     },
     outputs: {
       meshId: str,
       trustDomain: str,
       clusters: arr(str),
       rootCertPem: str,
+      trustedRootsPem: str,
       intermediates: map(ref("ClusterCa")), // Record<string, ClusterCa>: one Output per field
     },
   },
@@ -135,6 +146,9 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       injection: opt(plain(ref("InjectionPolicy"))),
       globalNamespaces: opt(plain(arr(plain(str)))),
       ingressAddress: opt(str),
+      availability: opt(plain(ref("Availability"))),
+      eastWest: opt(plain(bool)),
+      eastWestAddress: opt(str),
     },
     outputs: {
       clusterName: str,
@@ -146,6 +160,7 @@ export const COMPONENTS: Record<string, ComponentExpectation> = {
       istioVersion: str,
       gateways: ref("GatewayPlacement"),
       ingress: ref("IngressEndpoint"),
+      eastWest: opt(ref("IngressEndpoint")),
       ingressAddress: str,
       egressGatewayHost: str,
       gatewayPrincipals: ref("GatewayPrincipals"),
@@ -185,7 +200,8 @@ export interface ObjectTypeExpectation {
 }
 export interface EnumTypeExpectation {
   type: "string";
-  enum: { name: string; value: string }[];
+  /** A member's description is its doc comment on the `as const` object's key, when it has one. */
+  enum: { name: string; value: string; description?: string }[];
 }
 
 /**
@@ -195,7 +211,13 @@ export interface EnumTypeExpectation {
 export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
   // clusters/connection.ts, as MeshClusterArgs.cluster (input).
   ClusterConnection: {
-    properties: { clusterName: plain(str), kubeconfig: str, locality: opt(plain(str)), network: opt(plain(str)) },
+    properties: {
+      clusterName: plain(str),
+      kubeconfig: str,
+      locality: opt(plain(str)),
+      network: opt(plain(str)),
+      loadBalancerAnnotations: opt(plain(map(plain(str)))),
+    },
   },
   // clusters/connection.ts: GlobalNamespaceCluster.ingress (input). `port` is a bare `number` ("a literal"): plain.
   ClusterIngress: { properties: { address: str, port: opt(plain(num)) } },
@@ -204,8 +226,30 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
   IstioRelease: {
     properties: {
       version: opt(plain(str)),
+      revisions: opt(plain(arr(plain(ref("IstioRevision"))))),
+      injectionRevision: opt(plain(str)),
+      gatewayRevision: opt(plain(str)),
+      hub: opt(plain(str)),
       repository: opt(plain(str)),
       values: opt(plain(ref("IstioValuesOverrides"))),
+    },
+  },
+  IstioRevision: { properties: { name: plain(str), version: plain(str) } },
+  Availability: {
+    properties: {
+      istiodReplicas: opt(plain(num)),
+      gatewayReplicas: opt(plain(num)),
+      spreadAcrossZones: opt(plain(bool)),
+    },
+  },
+  // install/certs.ts, as MeshTrustArgs.rootRotation (input).
+  RootRotation: {
+    properties: {
+      to: plain(str),
+      from: opt(plain(str)),
+      phase: plain(ref("RootRotationPhase")),
+      rootCertPem: opt(str),
+      rootKeyPem: opt(str),
     },
   },
   IstioValuesOverrides: {
@@ -214,6 +258,7 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       istiod: opt(plain(map(any))),
       ingressGateway: opt(plain(map(any))),
       egressGateway: opt(plain(map(any))),
+      eastWestGateway: opt(plain(map(any))),
     },
   },
   InjectionPolicy: {
@@ -234,6 +279,8 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       egressService: str,
       ingressServiceAccount: str,
       egressServiceAccount: str,
+      eastWestSelector: opt(map(str)),
+      eastWestServiceAccount: opt(str),
     },
   },
   // mesh/spec.ts, as GlobalNamespaceCluster.gateways (input).
@@ -256,6 +303,7 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       kubeconfig: str,
       locality: opt(plain(str)),
       network: opt(plain(str)),
+      loadBalancerAnnotations: opt(plain(map(plain(str)))),
       ingress: opt(plain(ref("ClusterIngress"))),
       eastWest: opt(plain(ref("ClusterIngress"))),
       gateways: opt(plain(ref("GatewaysSpec"))),
@@ -336,8 +384,8 @@ const enumOf = (...values: string[]): EnumTypeExpectation => ({
 });
 
 /**
- * mesh/spec.ts `PortProtocol`, `MtlsMode`, `PolicyAction`, `MeshMode`: `as const` objects. A member's name is the
- * object's key, its value the key's value.
+ * mesh/spec.ts `PortProtocol`, `MtlsMode`, `PolicyAction`, `MeshMode`, install/certs.ts `RootRotationPhase`: `as const`
+ * objects. A member's name is the object's key, its value the key's value.
  */
 export const ENUM_TYPES: Record<string, EnumTypeExpectation> = {
   MeshMode: {
@@ -350,6 +398,29 @@ export const ENUM_TYPES: Record<string, EnumTypeExpectation> = {
   PortProtocol: enumOf("HTTP", "HTTP2", "GRPC", "HTTPS", "TLS", "TCP", "MONGO"),
   MtlsMode: enumOf("STRICT", "PERMISSIVE"),
   PolicyAction: enumOf("ALLOW", "DENY"),
+  // install/certs.ts: member names are the `as const` object's keys.
+  RootRotationPhase: {
+    type: "string",
+    enum: [
+      {
+        name: "ADD_NEW_ROOT",
+        value: "add-new-root",
+        description:
+          "Step 1: the new root is made and every cluster trusts both (`root-cert.pem` = old + new); nothing is re-signed.",
+      },
+      {
+        name: "SIGN_WITH_NEW_ROOT",
+        value: "sign-with-new-root",
+        description:
+          "Step 2: the new root signs every cluster's intermediate again (same keys); both roots stay trusted.",
+      },
+      {
+        name: "REMOVE_OLD_ROOT",
+        value: "remove-old-root",
+        description: "Step 3, after the workload certificate lifetime: the old root is deleted and trusted no more.",
+      },
+    ],
+  },
 };
 
 /** What the six components register as: `globalmesh:index:<ClassName>`. */

@@ -7,13 +7,20 @@ import { planOf, Plan, Program } from "../helpers/plan";
  */
 interface Onboarding {
   istioVersion?: string;
+  /** Install c2's east-west gateway. */
+  eastWest?: boolean;
+  /**
+   * Add the GlobalNamespace over the clusters. Default true. (A cluster with an east-west gateway joins one once issue
+   * 10's GatewaysSpec takes the east-west fields of `gateways`.)
+   */
+  globalNamespace?: boolean;
   /** Kubeconfig per cluster. Default `kubeconfigText(<cluster>)`. */
   kubeconfigs?: Record<string, string>;
 }
 
 const CLUSTERS = ["c1", "c2"];
 
-function onboarding({ istioVersion, kubeconfigs = {} }: Onboarding): Program {
+function onboarding({ istioVersion, eastWest, globalNamespace = true, kubeconfigs = {} }: Onboarding): Program {
   return async () => {
     const lib = await import("../../sdk/src");
     const trust = new lib.MeshTrust("mesh", { clusters: CLUSTERS });
@@ -26,8 +33,10 @@ function onboarding({ istioVersion, kubeconfigs = {} }: Onboarding): Program {
           trustDomain: trust.trustDomain,
           injection: { namespaces: ["shop"] },
           ...(istioVersion && { istio: { version: istioVersion } }),
+          ...(eastWest && c === "c2" && { eastWest }),
         }),
     );
+    if (!globalNamespace) return;
     new lib.GlobalNamespace(
       "shop",
       {
@@ -53,10 +62,10 @@ const touched = (plan: Plan) => [
   ...Object.keys(plan.replace),
 ];
 
-describe("an Istio version change (istio.version 1.29.2 → 1.28.3)", () => {
+describe("an in-place patch upgrade (istio.version 1.30.3, the default, → 1.30.4)", () => {
   let plan: Plan;
   beforeAll(async () => {
-    plan = await planOf(onboarding({}), onboarding({ istioVersion: "1.28.3" }));
+    plan = await planOf(onboarding({}), onboarding({ istioVersion: "1.30.4" }));
   });
 
   test("replaces no provider and no mesh object; creates and deletes nothing", () => {
@@ -140,5 +149,21 @@ describe("pointing c2 at another kubeconfig (the cluster was rebuilt)", () => {
         (u) => name(u).startsWith("c1-") || name(u).startsWith("shop-c1") || name(u).startsWith("mesh-"),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("installing c2's east-west gateway (eastWest: true)", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planOf(onboarding({ globalNamespace: false }), onboarding({ globalNamespace: false, eastWest: true }));
+  });
+
+  test("adds the gateway's release and nothing else but the recorded identity; replaces and deletes nothing", () => {
+    // The Service read that gives its address is skipped in a preview until the release exists.
+    expect(plan.create.map(name)).toEqual(["c2-eastwest-gateway"]);
+    expect([plan.delete, plan.replace]).toEqual([[], {}]);
+    expect(Object.fromEntries(Object.entries(plan.update).map(([u, p]) => [name(u), p]))).toEqual({
+      "c2-mesh-identity": ['data["east-west-gateway"]'],
+    });
   });
 });

@@ -88,7 +88,13 @@ export function checkKubeconfigText(issues: IssueList, path: string, v: unknown)
 }
 
 /** Fields of a ClusterConnection, the `cluster` entries of MeshCluster and GlobalNamespace build on. */
-export const CONNECTION_FIELDS = ["clusterName", "kubeconfig", "locality", "network"] as const;
+export const CONNECTION_FIELDS = [
+  "clusterName",
+  "kubeconfig",
+  "locality",
+  "network",
+  "loadBalancerAnnotations",
+] as const;
 
 /**
  * A cluster entry with the given fields. A Pulumi resource (a component passed as it is, or spread with fields of

@@ -15,6 +15,11 @@ export interface ClusterConnection {
   locality?: string;
   /** Istio network of the cluster. Default: none. */
   network?: string;
+  /**
+   * Annotations the cluster needs on a gateway's LoadBalancer Service, e.g. EksCluster's NLB annotation; MeshCluster
+   * puts them on the ingress and east-west gateways' Services (annotations of its own args win). Default: none.
+   */
+  loadBalancerAnnotations?: Record<string, string>;
 }
 
 /** Where other clusters reach a cluster's ingress gateway, or (a GlobalNamespace cluster's `eastWest`) its east-west gateway. */

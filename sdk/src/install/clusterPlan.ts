@@ -1,6 +1,8 @@
 import { isHostOrIp, IssueList } from "../mesh";
 import {
   checkArgFields,
+  checkBoolean,
+  checkInteger,
   checkDnsLabel,
   checkDnsName,
   checkLocality,
@@ -15,11 +17,12 @@ import {
 import { isPlainObject, Plain } from "../mesh/fields";
 import { checkKubeconfigText, CONNECTION_FIELDS, readClusterEntry } from "../clusters/checks";
 import { IstioValuesOverrides, MeshClusterArgs } from "./args";
-import { DEFAULT_ISTIO_VERSION, DEFAULT_TRUST_DOMAIN, ISTIO_CHART_REPOSITORY } from "./defaults";
+import { DEFAULT_TRUST_DOMAIN, ISTIO_CHART_REPOSITORY } from "./defaults";
+import { planRevisions, RevisionsPlan } from "./revisions";
 import { InjectionPlan, planInjection } from "./injectionPlan";
 import { valueAt } from "./merge";
 import { checkPem } from "./trustPlan";
-import { OWNED_VALUES } from "./values";
+import { AvailabilityPlan, OWNED_VALUES, ownedPaths } from "./values";
 
 /** MeshCluster args, checked, with defaults filled in. */
 export interface MeshClusterPlan {
@@ -28,15 +31,26 @@ export interface MeshClusterPlan {
   locality?: string;
   meshId: string;
   trustDomain: string;
+  /** The version the injection tag's revision runs: what new sidecars get. */
   istioVersion: string;
+  revisions: RevisionsPlan;
+  /** `global.hub`, when given. */
+  hub?: string;
   repository: string;
   overrides: IstioValuesOverrides;
+  availability: AvailabilityPlan;
+  /** Whether to install the east-west gateway. */
+  eastWest: boolean;
   injection: InjectionPlan;
   globalNamespaces: string[];
 }
 
-const checkIstioVersion = fieldCheck(
-  textGrammar("an Istio release", 'use major.minor.patch without a "v"', (s) => /^\d+\.\d+\.\d+$/.test(s)),
+const checkHub = fieldCheck(
+  textGrammar(
+    "an image registry path",
+    "give the registry and path that hold Istio's pilot and proxyv2 images, without a scheme or tag",
+    (s) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/.test(s),
+  ),
 );
 const checkRepository = fieldCheck(
   textGrammar("a Helm repository URL", "use an http://, https:// or oci:// URL", (s) =>
@@ -46,9 +60,20 @@ const checkRepository = fieldCheck(
 const checkIngressAddress = fieldCheck(
   textGrammar("an IP address or DNS name", "give the address other clusters reach the ingress gateway at", isHostOrIp),
 );
+const checkEastWestAddress = fieldCheck(
+  textGrammar(
+    "an IP address or DNS name",
+    "give the address other clusters reach the east-west gateway at",
+    isHostOrIp,
+  ),
+);
 
-const ISTIO_FIELDS = ["version", "repository", "values"];
-const CHARTS = ["base", "istiod", "ingressGateway", "egressGateway"] as const;
+const ISTIO_FIELDS = ["version", "revisions", "injectionRevision", "gatewayRevision", "hub", "repository", "values"];
+const AVAILABILITY_FIELDS = ["istiodReplicas", "gatewayReplicas", "spreadAcrossZones"];
+const CHARTS = ["base", "istiod", "ingressGateway", "egressGateway", "eastWestGateway"] as const;
+const GATEWAY_CHARTS = ["ingressGateway", "egressGateway", "eastWestGateway"] as const;
+/** Replicas of istiod and of each gateway unless told otherwise: one may restart while the other serves. */
+const DEFAULT_REPLICAS = 2;
 const CA_FIELDS = ["certPem", "keyPem", "certChainPem", "rootCertsPem"] as const;
 const CLUSTER_NAME = { example: "cluster1", required: true };
 
@@ -67,6 +92,9 @@ const MESH_CLUSTER_FIELDS = Object.keys({
   injection: 0,
   globalNamespaces: 0,
   ingressAddress: 0,
+  availability: 0,
+  eastWest: 0,
+  eastWestAddress: 0,
 } satisfies Record<keyof MeshClusterArgs, 0>);
 
 /**
@@ -104,10 +132,10 @@ export function planMeshCluster(name: string, args: MeshClusterArgs): MeshCluste
 
   // A string here (a version, values.yaml text) would otherwise be read as "no settings" and silently ignored.
   const istio = given(a.istio) ? (readObject(issues, "istio", a.istio, ISTIO_FIELDS) ?? {}) : {};
-  const istioVersion = checkIstioVersion(issues, "istio.version", istio.version, {
-    example: DEFAULT_ISTIO_VERSION,
-    default: DEFAULT_ISTIO_VERSION,
-  });
+  const revisions = planRevisions(issues, istio);
+  const hub = given(istio.hub)
+    ? checkHub(issues, "istio.hub", istio.hub, { example: "registry.example.com/istio" })
+    : undefined;
   const repository = checkRepository(issues, "istio.repository", istio.repository, {
     example: ISTIO_CHART_REPOSITORY,
     default: ISTIO_CHART_REPOSITORY,
@@ -121,6 +149,12 @@ export function planMeshCluster(name: string, args: MeshClusterArgs): MeshCluste
   // Where other clusters reach this one may be known only at deploy time (a DNS record, a node's address).
   if (given(a.ingressAddress) && !isDeferred(a.ingressAddress))
     checkIngressAddress(issues, "ingressAddress", a.ingressAddress, { example: "lb.cluster1.example.com" });
+  const eastWest = checkBoolean(issues, "eastWest", a.eastWest, { example: true }) ?? false;
+  if (given(a.eastWestAddress) && !eastWest)
+    issues.add("eastWestAddress", "is given, but no east-west gateway is installed; set eastWest: true, or remove it");
+  else if (given(a.eastWestAddress) && !isDeferred(a.eastWestAddress))
+    checkEastWestAddress(issues, "eastWestAddress", a.eastWestAddress, { example: "ew.cluster1.example.com" });
+  const availability = planAvailability(issues, a.availability);
 
   issues.throwIfBadArgs(`MeshCluster "${name}"`);
   return {
@@ -130,9 +164,13 @@ export function planMeshCluster(name: string, args: MeshClusterArgs): MeshCluste
     meshId: meshId ?? "",
     trustDomain,
     ...(locality !== undefined && { locality }),
-    istioVersion,
+    istioVersion: revisions.injection.version,
+    revisions,
+    ...(hub !== undefined && { hub }),
     repository,
     overrides,
+    availability,
+    eastWest,
     injection,
     globalNamespaces: globalNamespaces.filter((g): g is string => g !== undefined),
   };
@@ -175,7 +213,9 @@ function checkCa(issues: IssueList, ca: unknown, clusterName: string | undefined
     checkPem(issues, `ca.${field}`, ca[field], field === "keyPem" ? "private key" : "certificate", fieldFix);
 }
 
-/** Chart value overrides: a literal mapping per chart (its values may be Outputs), never the values MeshCluster owns. */
+/**
+ * Chart value overrides: a literal mapping per chart (its values may be Outputs), never the values MeshCluster owns.
+ */
 function readOverrides(issues: IssueList, v: unknown): IstioValuesOverrides {
   const values = given(v) ? (readObject(issues, "istio.values", v, CHARTS) ?? {}) : {};
   const overrides: IstioValuesOverrides = {};
@@ -196,20 +236,34 @@ function readOverrides(issues: IssueList, v: unknown): IstioValuesOverrides {
       );
     else overrides[chart] = chartValues;
   }
-  checkOwned(issues, "istio.values.istiod", overrides.istiod, OWNED_VALUES.istiod);
-  checkOwned(issues, "istio.values.ingressGateway", overrides.ingressGateway, OWNED_VALUES.gateway);
-  checkOwned(issues, "istio.values.egressGateway", overrides.egressGateway, OWNED_VALUES.gateway);
+  checkOwned(issues, "istio.values.base", overrides.base, "base");
+  checkOwned(issues, "istio.values.istiod", overrides.istiod, "istiod");
+  for (const chart of GATEWAY_CHARTS) checkOwned(issues, `istio.values.${chart}`, overrides[chart], "gateway");
   return overrides;
 }
 
-function checkOwned(issues: IssueList, path: string, values: unknown, owned: Record<string, string>): void {
-  for (const [key, why] of Object.entries(owned)) {
-    const value = valueAt(values, key);
-    // Each reason either ends in its fix ("…; set meshId") or leaves removing the value as the fix.
-    if (value !== undefined)
-      issues.add(
-        `${path}.${key}`,
-        `${quoteValue(value)} cannot be overridden: ${why}${why.includes(";") ? "" : "; remove it"}`,
-      );
-  }
+function checkOwned(issues: IssueList, path: string, values: unknown, chart: keyof typeof OWNED_VALUES): void {
+  for (const [key, why] of Object.entries(OWNED_VALUES[chart]))
+    for (const at of ownedPaths(chart, key)) {
+      const value = valueAt(values, at);
+      // Each reason either ends in its fix ("…; set meshId") or leaves removing the value as the fix.
+      if (value !== undefined)
+        issues.add(
+          `${path}.${at}`,
+          `${quoteValue(value)} cannot be overridden: ${why}${why.includes(";") ? "" : "; remove it"}`,
+        );
+    }
+}
+
+/** Replicas and zone spread; one replica is allowed (a test cluster) and then has no disruption budget. */
+function planAvailability(issues: IssueList, v: unknown): AvailabilityPlan {
+  const o = given(v) ? (readObject(issues, "availability", v, AVAILABILITY_FIELDS) ?? {}) : {};
+  const replicas = (field: string) =>
+    checkInteger(issues, `availability.${field}`, o[field], { min: 1, max: 10, default: DEFAULT_REPLICAS });
+  return {
+    istiodReplicas: replicas("istiodReplicas"),
+    gatewayReplicas: replicas("gatewayReplicas"),
+    spreadAcrossZones:
+      checkBoolean(issues, "availability.spreadAcrossZones", o.spreadAcrossZones, { example: true }) ?? true,
+  };
 }

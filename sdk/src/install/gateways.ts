@@ -6,7 +6,9 @@ export interface GatewayIdentity {
   release: string;
   /** Pod labels that select it, as Gateway `selector`s use them. */
   selector: Record<string, string>;
-  /** Its service account, `<release>-<cluster>`: an identity of its own per cluster (chart value `serviceAccount.name`). */
+  /**
+   * Its service account, `<release>-<cluster>`: an identity of its own per cluster (chart value `serviceAccount.name`).
+   */
   serviceAccount: string;
   /** Its principal, `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`, for AuthorizationPolicies. */
   principal: string;
@@ -41,17 +43,27 @@ export interface LoadBalancerStatus {
   loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] };
 }
 
+/** Which MeshCluster field overrides a gateway's load-balancer address, and the port it must reach. */
+export interface AddressOverride {
+  field: "ingressAddress" | "eastWestAddress";
+  port: number;
+}
+
 /**
  * The external address of a LoadBalancer Service: the first ingress IP, else its hostname (AWS ELBs give names).
  * Helm only reports the release ready once the load balancer has an address, so a missing one is an error.
  */
-export function loadBalancerAddress(status: LoadBalancerStatus | undefined, service: string): string {
+export function loadBalancerAddress(
+  status: LoadBalancerStatus | undefined,
+  service: string,
+  override: AddressOverride = { field: "ingressAddress", port: 443 },
+): string {
   const first = status?.loadBalancer?.ingress?.[0];
   const address = first?.ip || first?.hostname;
   if (!address)
     throw new Error(
       `Service ${service} has no load-balancer address; the cluster may have no LoadBalancer implementation. ` +
-        `Give MeshClusterArgs.ingressAddress (an address that reaches the gateway's port 443) instead.`,
+        `Give MeshClusterArgs.${override.field} (an address that reaches the gateway's port ${override.port}) instead.`,
     );
   return address;
 }

@@ -9,6 +9,8 @@ export interface MeshIdentity {
   globalNamespaces: string[];
   ingressGateway: string;
   egressGateway: string;
+  /** The east-west gateway's Service host, when installed. */
+  eastWestGateway?: string;
 }
 
 /** Name of the ConfigMap that records a cluster's mesh identity. */
@@ -31,5 +33,6 @@ export function meshIdentityData(m: MeshIdentity): Record<string, string> {
     "global-namespaces": list(m.globalNamespaces),
     "ingress-gateway": m.ingressGateway,
     "egress-gateway": m.egressGateway,
+    ...(m.eastWestGateway && { "east-west-gateway": m.eastWestGateway }),
   };
 }

@@ -1,8 +1,11 @@
 import { IssueList, SYSTEM_NAMESPACES } from "../mesh";
-import { checkDnsLabel, isDeferred, quoteValue, readList, readObject } from "../mesh/checks";
+import { checkBoolean, checkDnsLabel, readList, readObject } from "../mesh/checks";
 import { InjectionPolicy } from "./args";
 
-/** The `istio-injection` label value each enrolled namespace gets. */
+/**
+ * Whether a listed namespace gets sidecars: `enabled` is labelled with the revision tag (`istio.io/rev=stable`),
+ * `disabled` with `istio-injection=disabled` (injection.ts, `injectionLabels`).
+ */
 export interface NamespaceInjection {
   namespace: string;
   label: "enabled" | "disabled";
@@ -23,7 +26,7 @@ const FIELDS = ["namespaces", "allNamespaces", "exclude"];
  */
 export function planInjection(issues: IssueList, path: string, args: InjectionPolicy | undefined): InjectionPlan {
   const o = args === undefined || args === null ? {} : (readObject(issues, path, args, FIELDS) ?? {});
-  const all = checkBoolean(issues, `${path}.allNamespaces`, o.allNamespaces, false);
+  const all = checkBoolean(issues, `${path}.allNamespaces`, o.allNamespaces, { example: false }) ?? false;
   const namespaces = readNames(issues, `${path}.namespaces`, o.namespaces);
   const excluded = readNames(issues, `${path}.exclude`, o.exclude);
   const enrolled: NamespaceInjection[] = [];
@@ -40,19 +43,6 @@ export function planInjection(issues: IssueList, path: string, args: InjectionPo
     enrolled.push({ namespace, label });
   }
   return { namespaces: enrolled, excluded: excluded.map((e) => e.name).sort() };
-}
-
-/** A literal true or false; `fallback` when absent or bad. */
-function checkBoolean(issues: IssueList, path: string, v: unknown, fallback: boolean): boolean {
-  if (v === undefined || v === null) return fallback;
-  if (isDeferred(v))
-    issues.add(
-      path,
-      `is ${quoteValue(v)}, known only at deploy time; this field decides which objects exist, so give a literal boolean (e.g. ${fallback})`,
-    );
-  else if (typeof v !== "boolean") issues.add(path, `${quoteValue(v)} is not a boolean; give true or false`);
-  else return v;
-  return fallback;
 }
 
 /** A list of namespace names, each once; each good name with the path it was given at. */

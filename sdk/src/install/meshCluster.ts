@@ -5,9 +5,9 @@ import { DEFAULT_INGRESS_PORT } from "../mesh";
 import { installAgent } from "./agent";
 import { MeshClusterArgs } from "./args";
 import { planMeshCluster } from "./clusterPlan";
-import { GATEWAY_NAMESPACE, RELEASES } from "./defaults";
+import { EAST_WEST_PORT, GATEWAY_NAMESPACE, RELEASES } from "./defaults";
 import { GatewayPlacement, GatewayPrincipals, IngressEndpoint } from "./outputs";
-import { gatewayIdentity, loadBalancerAddress } from "./gateways";
+import { AddressOverride, gatewayIdentity, loadBalancerAddress } from "./gateways";
 import { meshIdentityData } from "./identity";
 import { labelNamespaces } from "./injection";
 import { ChildOptions } from "./children";
@@ -16,8 +16,13 @@ import { installIstio } from "./istio";
 /**
  * Onboards one cluster into a mesh, as TSM's cluster onboarding does: Istio from the official charts with the mesh's
  * shared root of trust (`cacerts` from the cluster's intermediate CA before istiod starts), an ingress gateway that
- * other clusters reach on 443 and an egress gateway that local sidecars leave through, the sidecar injection policy,
- * and the agent's footprint (`globalmesh-system`, read-only RBAC, a ConfigMap recording the cluster's mesh identity).
+ * other clusters reach on 443 and an egress gateway that local sidecars leave through (and, with `eastWest: true`, an
+ * east-west gateway on 15443), the sidecar injection policy (the revision tag `stable`), and the agent's footprint
+ * (`globalmesh-system`, read-only RBAC, a ConfigMap recording the cluster's mesh identity).
+ *
+ * istiod runs as one or more revisions (`istio.revisions`): a canary upgrade adds a revision, moves the injection tag
+ * to it, then the gateways, then removes the old one (docs/operating.md). istiod and every gateway run two replicas
+ * by default, with a disruption budget and spread across zones; every Helm release is atomic.
  *
  * The gateways run in `istio-gateways`, not in istio-system with `cacerts` (the gateway chart's Role lets a gateway
  * read its namespace's secrets), each with a service account of its own per cluster (`istio-ingressgateway-<cluster>`,
@@ -45,7 +50,7 @@ export class MeshCluster extends pulumi.ComponentResource {
   public readonly meshId: string;
   /** Trust domain of the cluster's workload identities. */
   public readonly trustDomain: string;
-  /** The Istio release installed. */
+  /** The Istio release new sidecars get: the version of the revision the injection tag points at. */
   public readonly istioVersion: string;
   /** Where the gateways run and the labels that select them: what the wiring's objects name. */
   public readonly gateways: GatewayPlacement;
@@ -53,11 +58,18 @@ export class MeshCluster extends pulumi.ComponentResource {
   public readonly ingress: IngressEndpoint;
   /** The ingress gateway's external address (load-balancer IP or hostname, or `ingressAddress` when given). */
   public readonly ingressAddress: pulumi.Output<string>;
+  /**
+   * Where other clusters reach this one's east-west gateway: its external address, port 15443 (a GlobalNamespace
+   * entry's `eastWest`). Only with `eastWest: true`.
+   */
+  public readonly eastWest?: IngressEndpoint;
   /** In-cluster DNS name of the egress gateway Service (sidecars send cross-cluster traffic to its port 443). */
   public readonly egressGatewayHost: string;
-  /** Principals of the gateways, for AuthorizationPolicies: `<trustDomain>/ns/istio-gateways/sa/<release>-<cluster>`. */
+  /**
+   * Principals of the gateways, for AuthorizationPolicies: `<trustDomain>/ns/istio-gateways/sa/<release>-<cluster>`.
+   */
   public readonly gatewayPrincipals: GatewayPrincipals;
-  /** Namespaces labelled `istio-injection=enabled`. */
+  /** Namespaces enrolled for sidecars (labelled `istio.io/rev=stable`). */
   public readonly injectedNamespaces: string[];
   /** Namespaces that must never get sidecars; a GlobalNamespace refuses to map them on this cluster. */
   public readonly injectionExcluded: string[];
@@ -72,6 +84,7 @@ export class MeshCluster extends pulumi.ComponentResource {
     const place = { cluster: plan.clusterName, namespace: GATEWAY_NAMESPACE, trustDomain: plan.trustDomain };
     const ingressGateway = gatewayIdentity(RELEASES.ingressGateway, place);
     const egressGateway = gatewayIdentity(RELEASES.egressGateway, place);
+    const eastWestGateway = plan.eastWest ? gatewayIdentity(RELEASES.eastWestGateway, place) : undefined;
 
     const identity = {
       clusterName: plan.clusterName,
@@ -83,12 +96,14 @@ export class MeshCluster extends pulumi.ComponentResource {
       name,
       plan,
       identity,
-      { ingress: ingressGateway, egress: egressGateway },
+      { ingress: ingressGateway, egress: egressGateway, ...(eastWestGateway && { eastWest: eastWestGateway }) },
       pulumi.output(args.ca),
+      args.cluster.loadBalancerAnnotations,
       child,
     );
-    // Label after istiod: a namespace marked for sidecars while no injector exists starts pods without them yet looks enrolled.
-    labelNamespaces(name, plan.injection, child, [istio.istiod]);
+    // Label after the tag: a namespace marked for sidecars while no injector answers for the tag starts pods without
+    // them yet looks enrolled.
+    labelNamespaces(name, plan.injection, child, [istio.injectionTag]);
     installAgent(
       name,
       meshIdentityData({
@@ -98,6 +113,7 @@ export class MeshCluster extends pulumi.ComponentResource {
         globalNamespaces: plan.globalNamespaces,
         ingressGateway: ingressGateway.serviceHost,
         egressGateway: egressGateway.serviceHost,
+        ...(eastWestGateway && { eastWestGateway: eastWestGateway.serviceHost }),
       }),
       child,
     );
@@ -105,6 +121,15 @@ export class MeshCluster extends pulumi.ComponentResource {
       args.ingressAddress !== undefined
         ? pulumi.output(args.ingressAddress)
         : loadBalancerAddressOf(`${name}-ingress-service`, istio.ingressGateway, ingressGateway.release, child);
+    const eastWestAddress =
+      istio.eastWestGateway && eastWestGateway
+        ? args.eastWestAddress !== undefined
+          ? pulumi.output(args.eastWestAddress)
+          : loadBalancerAddressOf(`${name}-eastwest-service`, istio.eastWestGateway, eastWestGateway.release, child, {
+              field: "eastWestAddress",
+              port: EAST_WEST_PORT,
+            })
+        : undefined;
 
     this.clusterName = plan.clusterName;
     this.kubeconfig = kubeconfig;
@@ -120,9 +145,14 @@ export class MeshCluster extends pulumi.ComponentResource {
       egressService: egressGateway.serviceHost,
       ingressServiceAccount: ingressGateway.serviceAccount,
       egressServiceAccount: egressGateway.serviceAccount,
+      ...(eastWestGateway && {
+        eastWestSelector: eastWestGateway.selector,
+        eastWestServiceAccount: eastWestGateway.serviceAccount,
+      }),
     };
     this.ingressAddress = ingressAddress;
     this.ingress = { address: ingressAddress, port: DEFAULT_INGRESS_PORT };
+    if (eastWestAddress) this.eastWest = { address: eastWestAddress, port: EAST_WEST_PORT };
     this.egressGatewayHost = egressGateway.serviceHost;
     this.gatewayPrincipals = { ingress: ingressGateway.principal, egress: egressGateway.principal };
     this.injectedNamespaces = plan.injection.namespaces.filter((n) => n.label === "enabled").map((n) => n.namespace);
@@ -138,6 +168,7 @@ export class MeshCluster extends pulumi.ComponentResource {
       gateways: this.gateways,
       ingress: this.ingress,
       ingressAddress: this.ingressAddress,
+      eastWest: this.eastWest,
       egressGatewayHost: this.egressGatewayHost,
       gatewayPrincipals: this.gatewayPrincipals,
       injectedNamespaces: this.injectedNamespaces,
@@ -155,6 +186,7 @@ function loadBalancerAddressOf(
   release: k8s.helm.v3.Release,
   serviceName: string,
   opts: ChildOptions,
+  override?: AddressOverride,
 ): pulumi.Output<string> {
   const service = `${GATEWAY_NAMESPACE}/${serviceName}`;
   // The ID comes from the release's output: on a first preview it is unknown, so the read is skipped instead of
@@ -164,5 +196,5 @@ function loadBalancerAddressOf(
     release.id.apply(() => service),
     { ...opts, dependsOn: [release] },
   );
-  return checkWhenKnown(svc.status, (status) => loadBalancerAddress(status, service));
+  return checkWhenKnown(svc.status, (status) => loadBalancerAddress(status, service, override));
 }

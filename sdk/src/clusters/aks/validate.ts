@@ -1,5 +1,14 @@
 import { IssueList } from "../../mesh";
-import { checkArgFields, checkInteger, checkNetwork, fieldCheck, textGrammar } from "../../mesh/checks";
+import { parseIpv4 } from "../../mesh";
+import {
+  checkArgFields,
+  checkBoolean,
+  checkInteger,
+  checkNetwork,
+  checkText,
+  fieldCheck,
+  textGrammar,
+} from "../../mesh/checks";
 import { checkClusterName, checkKubernetesVersion, checkMachineSize, checkRegion } from "../checks";
 import { AksClusterArgs } from "./args";
 
@@ -7,7 +16,13 @@ export const AKS_DEFAULTS = {
   kubernetesVersion: "1.35",
   nodeCount: 3,
   vmSize: "Standard_D2s_v5",
+  systemNodeCount: 2,
+  systemVmSize: "Standard_D2s_v5",
+  podCidr: "10.244.0.0/16",
 } as const;
+
+/** AKS's default service range (`serviceCidr`: 10.0.0.0/16), which the pod range must not overlap. */
+const AKS_SERVICE_CIDR = { text: "10.0.0.0/16", first: 10 * 2 ** 24, size: 2 ** 16 };
 
 /** AksCluster args with defaults applied, checked. */
 export interface AksSettings {
@@ -18,6 +33,10 @@ export interface AksSettings {
   kubernetesVersion: string;
   nodeCount: number;
   vmSize: string;
+  systemNodeCount: number;
+  systemVmSize: string;
+  /** The overlay's pod range, or undefined when the network profile is left to AKS (`cniOverlay: false`). */
+  podCidr?: string;
   network?: string;
 }
 
@@ -29,6 +48,10 @@ const AKS_FIELDS = Object.keys({
   kubernetesVersion: 0,
   nodeCount: 0,
   vmSize: 0,
+  systemNodeCount: 0,
+  systemVmSize: 0,
+  cniOverlay: 0,
+  podCidr: 0,
   network: 0,
 } satisfies Record<keyof AksClusterArgs, 0>);
 
@@ -78,6 +101,27 @@ export function validateAksClusterArgs(
     default: AKS_DEFAULTS.nodeCount,
   });
   const vmSize = checkMachineSize(issues, "vmSize", a.vmSize, "an Azure VM size", AKS_DEFAULTS.vmSize);
+  const systemNodeCount = checkInteger(issues, "systemNodeCount", a.systemNodeCount, {
+    min: 1,
+    max: 1000,
+    default: AKS_DEFAULTS.systemNodeCount,
+  });
+  const systemVmSize = checkMachineSize(
+    issues,
+    "systemVmSize",
+    a.systemVmSize,
+    "an Azure VM size",
+    AKS_DEFAULTS.systemVmSize,
+  );
+  const overlay = checkBoolean(issues, "cniOverlay", a.cniOverlay, { example: true }) ?? true;
+  if (!overlay && a.podCidr !== undefined)
+    issues.add("podCidr", "applies only to the CNI overlay; drop it, or drop cniOverlay: false");
+  const podCidr = overlay
+    ? checkText(issues, "podCidr", a.podCidr, checkPodCidr, {
+        example: AKS_DEFAULTS.podCidr,
+        default: AKS_DEFAULTS.podCidr,
+      })
+    : undefined;
   const network = checkNetwork(issues, "network", a.network);
   issues.throwIfBadArgs(`AksCluster "${name}"`);
   return {
@@ -87,6 +131,9 @@ export function validateAksClusterArgs(
     kubernetesVersion,
     nodeCount,
     vmSize,
+    systemNodeCount,
+    systemVmSize,
+    ...(podCidr !== undefined && { podCidr }),
     ...(network !== undefined && { network }),
   };
 }
@@ -95,4 +142,19 @@ export function validateAksClusterArgs(
 function locationExample(location: unknown): string {
   const armName = typeof location === "string" ? location.toLowerCase().replace(/\s+/g, "") : "";
   return isAzureLocation(armName) ? armName : "westeurope";
+}
+
+/** An aligned IPv4 block from /8 to /22 that does not overlap AKS's service range. */
+function checkPodCidr(cidr: string): string | undefined {
+  const m = /^([0-9.]+)\/(\d{1,2})$/.exec(cidr);
+  const base = m ? parseIpv4(m[1]) : undefined;
+  const prefix = m ? Number(m[2]) : NaN;
+  if (base === undefined || !(prefix >= 8 && prefix <= 22))
+    return `"${cidr}" is not an IPv4 CIDR from /8 to /22; use e.g. ${AKS_DEFAULTS.podCidr}`;
+  const size = 2 ** (32 - prefix);
+  if (base % size !== 0) return `"${cidr}" is not aligned; use the block's first address, e.g. ${AKS_DEFAULTS.podCidr}`;
+  const service = AKS_SERVICE_CIDR;
+  if (base < service.first + service.size && service.first < base + size)
+    return `"${cidr}" overlaps AKS's service range ${service.text}; use e.g. ${AKS_DEFAULTS.podCidr}`;
+  return undefined;
 }

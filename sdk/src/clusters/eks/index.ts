@@ -6,3 +6,7 @@ export { eksKubeconfig } from "./kubeconfig";
 export type { EksKubeconfigParts } from "./kubeconfig";
 export { isAwsRegion, awsPartition, managedPolicyArn } from "./region";
 export { subnetCidrs, checkVpcCidr } from "./cidr";
+export { EKS_UNSUPPORTED_ZONE_IDS, pickEksZones, checkEksZones } from "./zones";
+export type { RegionZones } from "./zones";
+export { EKS_LOAD_BALANCER_ANNOTATIONS } from "./eksCluster";
+export type { AwsProviderSettings } from "./credentials";

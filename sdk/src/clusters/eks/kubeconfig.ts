@@ -9,7 +9,7 @@ export interface EksKubeconfigParts {
   /** Base64 CA bundle of the API server. */
   certificateAuthority: string;
   region: string;
-  /** AWS CLI profile (`AWS_PROFILE`). */
+  /** AWS CLI profile (`--profile`). */
   profile?: string;
   /** Role for `aws eks get-token --role-arn`. */
   roleArn?: string;
@@ -22,15 +22,12 @@ export interface EksKubeconfigParts {
  */
 export function eksKubeconfig(p: EksKubeconfigParts): string {
   const args = ["eks", "get-token", "--cluster-name", p.eksClusterName, "--region", p.region];
+  // `--profile`, not AWS_PROFILE: the CLI ranks AWS_ACCESS_KEY_ID in the shell above AWS_PROFILE, not above the flag.
+  if (p.profile) args.push("--profile", p.profile);
   if (p.roleArn) args.push("--role-arn", p.roleArn);
   // A user's `output = text` in ~/.aws/config would break the credential JSON.
   args.push("--output", "json");
-  const exec = {
-    apiVersion: "client.authentication.k8s.io/v1beta1",
-    command: "aws",
-    args,
-    ...(p.profile && { env: [{ name: "AWS_PROFILE", value: p.profile }] }),
-  };
+  const exec = { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args };
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",

@@ -13,6 +13,7 @@ import {
 import { checkClusterName, checkKubernetesVersion, checkMachineSize, checkRegion } from "../checks";
 import { EksClusterArgs } from "./args";
 import { checkVpcCidr, MAX_ZONES } from "./cidr";
+import { AwsProviderSettings, kubeconfigPrincipal } from "./credentials";
 import { isAwsRegion } from "./region";
 
 export const EKS_DEFAULTS = {
@@ -36,8 +37,13 @@ export interface EksSettings {
   instanceType: string;
   scaling: { minSize: number; desiredSize: number; maxSize: number };
   vpc: EksNetworkSettings;
+  /** The kubeconfig's principal: the args, else the default AWS provider's profile and role (./credentials). */
   kubeconfigProfile?: pulumi.Input<string>;
   kubeconfigRoleArn?: pulumi.Input<string>;
+  /** Principals given EKS access entries with cluster-admin, in order; plain ARNs are deduplicated. */
+  adminPrincipalArns: pulumi.Input<string>[];
+  /** Resources go through an explicit AWS provider: they carry no `region` of their own. */
+  explicitProvider: boolean;
   network?: string;
 }
 
@@ -45,6 +51,11 @@ const checkAwsRegion = fieldCheck(textGrammar("an AWS region name", "use the reg
 const checkRoleArn = fieldCheck(
   textGrammar("an IAM role ARN", "use arn:aws:iam::<account>:role/<name>", (s) =>
     /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(s),
+  ),
+);
+const checkPrincipalArn = fieldCheck(
+  textGrammar("an IAM role or user ARN", "use arn:aws:iam::<account>:role/<name> or …:user/<name>", (s) =>
+    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(s),
   ),
 );
 const SUBNETS_EXAMPLE = '["subnet-0a1b2c3d", "subnet-4e5f6a7b"]';
@@ -65,28 +76,41 @@ const EKS_FIELDS = Object.keys({
   publicSubnetIds: 0,
   kubeconfigProfile: 0,
   kubeconfigRoleArn: 0,
+  adminPrincipalArns: 0,
   network: 0,
 } satisfies Record<keyof EksClusterArgs, 0>);
 
 /**
  * Checks EksCluster args and applies defaults; throws a SpecError listing every problem.
- * `defaultRegion` is the region the AWS provider would use (see `defaultAwsRegion`).
+ * `defaultRegion` is the region the AWS provider would use (see `defaultAwsRegion`); `aws` what is known of the AWS
+ * provider (explicit or the default one's stack config), for the kubeconfig's principal.
  */
 export function validateEksClusterArgs(
   name: string,
   args: EksClusterArgs,
   defaultRegion: string | undefined,
+  aws: AwsProviderSettings = {},
 ): EksSettings {
   const issues = new IssueList();
   const a = args ?? {};
   checkArgFields(issues, args, EKS_FIELDS);
   const clusterName = checkClusterName(issues, a.clusterName, name);
-  const region = checkRegion(issues, "region", a.region, checkAwsRegion, {
-    configured: defaultRegion,
-    configuredFrom: "the AWS provider's region",
-    configKey: "aws:region",
-    example: "us-west-2",
-  });
+  // An explicit provider's region cannot be read here; the stack's aws:region is the default provider's.
+  const explicitWithoutRegion = aws.explicitProvider && a.region === undefined;
+  if (explicitWithoutRegion)
+    issues.add(
+      "region",
+      "is required with an explicit AWS provider (opts.provider/providers): give that provider's region, e.g. " +
+        "\"us-west-2\"; it is the locality and the kubeconfig's --region, checked against the provider's at deploy time",
+    );
+  const region = explicitWithoutRegion
+    ? ""
+    : checkRegion(issues, "region", a.region, checkAwsRegion, {
+        configured: defaultRegion,
+        configuredFrom: "the AWS provider's region",
+        configKey: "aws:region",
+        example: "us-west-2",
+      });
   const kubernetesVersion = checkKubernetesVersion(
     issues,
     "kubernetesVersion",
@@ -107,11 +131,13 @@ export function validateEksClusterArgs(
       ? readOwnSubnets(issues, a)
       : readCreatedVpc(issues, a, region);
   const network = checkNetwork(issues, "network", a.network);
-  const roleArn = a.kubeconfigRoleArn;
+  const principal = kubeconfigPrincipal(issues, a, aws);
+  const roleArn = principal.roleArn;
   if (roleArn !== undefined && !isDeferred(roleArn))
     checkRoleArn(issues, "kubeconfigRoleArn", roleArn, {
       example: "arn:aws:iam::123456789012:role/eks-admin",
     });
+  const adminPrincipalArns = readAdminPrincipals(issues, a.adminPrincipalArns);
   issues.throwIfBadArgs(`EksCluster "${name}"`);
   return {
     clusterName,
@@ -120,10 +146,39 @@ export function validateEksClusterArgs(
     instanceType,
     scaling,
     vpc,
-    ...(a.kubeconfigProfile !== undefined && { kubeconfigProfile: a.kubeconfigProfile }),
+    ...(principal.profile !== undefined && { kubeconfigProfile: principal.profile }),
     ...(roleArn !== undefined && { kubeconfigRoleArn: roleArn }),
+    adminPrincipalArns,
+    explicitProvider: aws.explicitProvider ?? false,
     ...(network !== undefined && { network }),
   };
+}
+
+const ADMIN_EXAMPLE = '["arn:aws:iam::123456789012:role/platform-admins"]';
+
+/** IAM role or user ARNs (an Output is taken as it is); an STS session ARN names a session, not a principal. */
+function readAdminPrincipals(issues: IssueList, v: unknown): pulumi.Input<string>[] {
+  const list = readList(issues, "adminPrincipalArns", v, { example: ADMIN_EXAMPLE });
+  if (!list) return [];
+  const seen = new Set<string>();
+  list.forEach((arn, i) => {
+    const path = `adminPrincipalArns[${i}]`;
+    if (isDeferred(arn)) return;
+    const session =
+      typeof arn === "string" ? /^(arn:aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn) : null;
+    if (session) {
+      const [, partition, account, role] = session;
+      issues.add(
+        path,
+        `"${session.input}" is an STS session, not a principal; give the IAM role's ARN, e.g. "${partition}:iam::${account}:role/${role}"`,
+      );
+      return;
+    }
+    checkPrincipalArn(issues, path, arn, { example: "arn:aws:iam::123456789012:role/platform-admins", required: true });
+    if (typeof arn === "string" && seen.has(arn)) issues.add(path, `lists "${arn}" again; give each principal once`);
+    if (typeof arn === "string") seen.add(arn);
+  });
+  return list as pulumi.Input<string>[];
 }
 
 /** Node group sizes. Unset sizes follow the set ones, so giving only minSize or maxSize is never a conflict. */

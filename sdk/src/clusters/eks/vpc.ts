@@ -3,6 +3,7 @@ import { checkWhenKnown } from "../../whenKnown";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import * as pulumi from "@pulumi/pulumi";
 import { subnetCidrs } from "./cidr";
+import { checkEksZones, pickEksZones } from "./zones";
 
 /** The subnets an EKS cluster runs in. */
 export interface EksSubnets {
@@ -13,16 +14,18 @@ export interface EksSubnets {
 /**
  * A VPC for EKS: per zone a public subnet (load balancers) and a private subnet (nodes), an internet gateway, and one
  * NAT gateway (in the first public subnet) for the nodes' egress. One NAT keeps the cost down; losing its zone cuts
- * the nodes' internet egress, not the cluster.
+ * the nodes' internet egress, not the cluster. Subnets carry their load-balancer role tags themselves; no cluster tag
+ * (not needed since Kubernetes 1.21, and an `ec2.Tag` on a subnet the program creates fights the subnet's own tags).
+ * `region` is set on each resource only when given: undefined with an explicit provider, whose region then applies.
  */
 export function createVpc(
   name: string,
-  s: { region: string; vpcCidr: string; zones: string[] | number },
+  s: { region: string | undefined; regionName: string; vpcCidr: string; zones: string[] | number },
   parent: pulumi.Resource,
 ): EksSubnets {
   const opts = { parent };
   const region = s.region;
-  const zones = typeof s.zones === "number" ? firstZones(name, region, s.zones, parent) : s.zones;
+  const zones = eksZones(name, s, parent);
   const cidrs = subnetCidrs(s.vpcCidr, zones.length);
 
   const vpc = new ec2.Vpc(
@@ -81,19 +84,25 @@ export function createVpc(
   return { publicSubnetIds: publicSubnets.map((x) => x.id), privateSubnetIds: privateSubnets.map((x) => x.id) };
 }
 
-/** The region's first `count` zones that need no opt-in (Local and Wavelength Zones cannot host EKS). */
-function firstZones(name: string, region: string, count: number, parent: pulumi.Resource): pulumi.Output<string>[] {
+/**
+ * The zones of the subnets, checked against the region's zone IDs: the first `count` EKS accepts, or the given names
+ * when EKS accepts each. Only available zones that need no opt-in (Local and Wavelength Zones cannot host EKS).
+ */
+function eksZones(
+  name: string,
+  s: { region: string | undefined; regionName: string; zones: string[] | number },
+  parent: pulumi.Resource,
+): pulumi.Output<string>[] {
   const available = getAvailabilityZonesOutput(
-    { region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+    { region: s.region, state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
     { parent },
   );
-  return [...Array(count).keys()].map((i) =>
-    checkWhenKnown(available.names, (names) => {
-      if (names.length < count)
-        throw new Error(
-          `EksCluster "${name}": ${region} has ${names.length} availability zones, fewer than availabilityZoneCount ${count}; lower it`,
-        );
-      return names[i];
-    }),
+  const where = `EksCluster "${name}"`;
+  const chosen = checkWhenKnown(pulumi.all([available.names, available.zoneIds]), ([names, zoneIds]) =>
+    typeof s.zones === "number"
+      ? pickEksZones(where, s.regionName, { names, zoneIds }, s.zones)
+      : checkEksZones(where, s.regionName, { names, zoneIds }, s.zones),
   );
+  const count = typeof s.zones === "number" ? s.zones : s.zones.length;
+  return [...Array(count).keys()].map((i) => chosen.apply((z) => z[i]));
 }
