@@ -14,6 +14,7 @@ import {
 import { matchesPattern, isExcluded, isMapped, isPattern, isSystemNamespace } from "./membership";
 import { globalHost } from "./names";
 import { resolvePolicies } from "./policies";
+import { ResolvedSidecar, resolveScopes } from "./scope";
 import { checkTunnelHttpRules } from "./tunnelLimits";
 import { defaultPortName, protocolFromName } from "./ports";
 import {
@@ -70,6 +71,13 @@ export interface ResolvedCluster<A = string> {
     ingressPrincipal: string;
     egressPrincipal: string;
   };
+  /**
+   * Per declared namespace (every global service it runs here declares `calls`), the global services it may call,
+   * sorted; a namespace not listed may call anything. Absent when none is declared (see scope.ts).
+   */
+  calls?: Record<string, string[]>;
+  /** Namespaces that get an Istio Sidecar (`sidecarScope`), sorted by namespace. Absent when none. */
+  sidecars?: ResolvedSidecar[];
 }
 
 export interface ResolvedPort {
@@ -121,6 +129,8 @@ export interface GlobalService {
   ports: ResolvedPort[];
   /** Labels of its pods, when known (the spec's `selector` or the Service's). */
   selector?: Record<string, string>;
+  /** The global services it declares it calls, sorted; absent when undeclared (it may call anything). */
+  calls?: string[];
 }
 
 export const DEFAULT_INGRESS_PORT = 443;
@@ -145,6 +155,7 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
     resolveCluster(issues, join("clusters", i), c, spec, services, discovered.namespaces?.[c.name] ?? []),
   );
   const resolvedServices = services.map((s) => s.service).sort(byName);
+  resolveScopes(issues, { spec, clusters, services: resolvedServices });
   const policies = resolvePolicies(issues, spec.policies ?? [], clusters, resolvedServices, discovered.services ?? []);
   checkRestrictedServices(issues, spec, services, policies);
   const model: MeshModel<A> = {
