@@ -81,6 +81,11 @@ export default defineConfig(
     rules: typeAwareRules,
   },
   {
+    files: ["bench/**/*.ts"],
+    languageOptions: { parserOptions: { project: ["./bench/tsconfig.json"], tsconfigRootDir: root } },
+    rules: typeAwareRules,
+  },
+  {
     files: ["index.ts", "test/**/*.ts", "examples/**/*.ts", "e2e/**/*.ts"],
     languageOptions: { parserOptions: { project: ["./tsconfig.test.json"], tsconfigRootDir: root } },
     rules: typeAwareRules,

@@ -5,6 +5,7 @@ import { main } from "../../sdk/src/cli/main";
 import { parseManifests, renderYaml } from "../../sdk/src/mesh";
 import { ROOT } from "../helpers/fixtures";
 import { capture, ACME_ARGS } from "../helpers/cli";
+import { scopedSpec } from "../mesh/scoping.fixture";
 
 const EXISTING = "test/cli/fixtures/existing-cluster2.yaml";
 /** The arguments with the examples' paths made absolute, for a run in another directory. */
@@ -257,6 +258,55 @@ describe("check --existing: what the clusters need first (like istioctl analyze)
     ]);
     const io = capture();
     expect(await main(["check", ...ACME_ARGS, "--existing", `cluster1=${file}`], io)).toBe(0);
+    expect(io.err).toBe("");
+  });
+});
+
+describe("check --existing: sidecarScope", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gm-check-scope-"));
+  const spec = join(dir, "gns.yaml");
+  // JSON is YAML: the scoping fixture as a spec file.
+  writeFileSync(spec, JSON.stringify(scopedSpec()));
+  const existing = (sidecar: object) => {
+    const file = join(dir, `existing-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, JSON.stringify(sidecar));
+    return file;
+  };
+  const sidecar = (namespace: string, extra: object = {}) => ({
+    apiVersion: "networking.istio.io/v1",
+    kind: "Sidecar",
+    metadata: { name: "default", namespace },
+    spec: { egress: [{ hosts: ["./*", "istio-system/*"] }] },
+    ...extra,
+  });
+
+  test("a selector-less Sidecar not ours in a scoped namespace: an error, exit 2", async () => {
+    const io = capture();
+    expect(await main(["check", "--spec", spec, "--existing", `c1=${existing(sidecar("shop"))}`], io)).toBe(2);
+    expect(io.err).toMatch(
+      /- error c1: Sidecar\/shop\/default: a Sidecar without workloadSelector already exists in namespace shop, where GlobalNamespace store writes Sidecar\/shop\/gns\.store\.scope \(sidecarScope\); Istio honours only one/,
+    );
+  });
+
+  test("in an unscoped namespace, or with a workloadSelector: a warning (exit 0) when it hides global hosts", async () => {
+    for (const [s, what] of [
+      [
+        sidecar("web"),
+        /- warning c1: Sidecar\/web\/default: a Sidecar without workloadSelector in namespace web does not import 5 global hosts/,
+      ],
+      [
+        { ...sidecar("shop"), spec: { workloadSelector: { labels: { app: "x" } }, egress: [{ hosts: ["./*"] }] } },
+        /- warning c1: Sidecar\/shop\/default: a Sidecar with a workloadSelector in namespace shop does not import the global host the wiring exports there \(catalog\.store\.example\.com\)/,
+      ],
+    ] as const) {
+      const io = capture();
+      expect(await main(["check", "--spec", spec, "--existing", `c1=${existing(s)}`], io)).toBe(0);
+      expect(io.err).toMatch(what);
+    }
+    // One that imports the gateways' namespace knows every global host: nothing to say.
+    const io = capture();
+    const imports = { ...sidecar("web"), spec: { egress: [{ hosts: ["./*", "istio-gateways/*"] }] } };
+    expect(await main(["check", "--spec", spec, "--existing", `c1=${existing(imports)}`], io)).toBe(0);
     expect(io.err).toBe("");
   });
 });

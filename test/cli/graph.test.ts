@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../sdk/src/cli/main";
@@ -160,4 +160,32 @@ test("50 clusters × 1000 services: the cluster-level SVG is bounded (and quick 
   expect(width).toBeLessThan(5_000);
   expect(height).toBeLessThan(5_000);
   expect(svg.length).toBeLessThan(1_000_000);
+});
+
+test("few services in many clusters (over 500 service-level edges): a readable cluster-level SVG, said so", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "gm-graph-edges-"));
+  const c = (i: number) => `c${String(i).padStart(2, "0")}`;
+  const spec = {
+    name: "wide",
+    domain: "wide.example.com",
+    clusters: Array.from({ length: 30 }, (_, i) => ({ name: c(i), ingress: { address: `${c(i)}.lb.example.net` } })),
+    members: [{ cluster: "*", namespace: "team" }],
+    services: Array.from({ length: 100 }, (_, i) => ({
+      name: `s${i}`,
+      namespace: "team",
+      clusters: [c(i % 30)],
+      ports: [{ number: 8080, name: "http" }],
+    })),
+  };
+  // JSON is YAML: the spec as a file.
+  writeFileSync(join(dir, "gns.yaml"), JSON.stringify(spec));
+  const io = capture(dir);
+  expect(await main(["graph", "--spec", "gns.yaml", "--out", "wide.svg"], io)).toBe(0);
+  expect(io.out).toMatch(/drawn per cluster \(over 500 edges between services \(\d+\)\)/);
+  const svg = readFileSync(join(dir, "wide.svg"), "utf8");
+  const [, width, height] = svg.match(/<svg width="(\d+)pt" height="(\d+)pt"/)!.map(Number);
+  expect(Math.max(width, height)).toBeLessThan(5_000);
+  const titles = findAll(parseXml(svg), (e) => e.name === "title").map(textOf);
+  expect(titles).toEqual(expect.arrayContaining(["c00", "c29"]));
+  expect(titles.some((t) => t.includes("/svc/"))).toBe(false);
 });

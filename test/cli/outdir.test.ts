@@ -96,3 +96,52 @@ test("a temporary directory left in --out by a crash is not reported as stale, a
   expect(fs.existsSync(left)).toBe(false);
   expect(fs.existsSync(join(out, ".cluster8.yaml"))).toBe(true);
 });
+
+describe("a file written part by part (render's streaming) is still all or nothing", () => {
+  function setUp() {
+    const out = fresh();
+    fs.mkdirSync(out);
+    fs.writeFileSync(join(out, "a.yaml"), `${HEADER}\nold\n`);
+    return out;
+  }
+  /** A big first file (several write chunks), then one whose parts fail half way. */
+  function* parts(fail: boolean): Iterable<string> {
+    yield `${HEADER}\n`;
+    for (let i = 0; i < 3000; i++) {
+      if (fail && i === 2000) throw new Error("emitting object 2000 failed");
+      yield `---\nname: object-${i}\n${"x: 1\n".repeat(200)}`;
+    }
+  }
+  const files = (fail: boolean) =>
+    new Map<string, () => Iterable<string>>([
+      ["a.yaml", () => parts(false)],
+      ["b.yaml", () => parts(fail)],
+    ]);
+
+  test("parts written in order make the file; a part that fails leaves --out as it was and reports itself", () => {
+    const out = setUp();
+    expect(() => writeOutputDir(out, files(true), { prune: false, isStale: () => false })).toThrow(
+      /^emitting object 2000 failed$/,
+    );
+    expect(fs.readdirSync(out)).toEqual(["a.yaml"]);
+    expect(fs.readFileSync(join(out, "a.yaml"), "utf8")).toBe(`${HEADER}\nold\n`);
+    writeOutputDir(out, files(false), { prune: false, isStale: () => false });
+    expect(fs.readFileSync(join(out, "b.yaml"), "utf8")).toBe([...parts(false)].join(""));
+    expect(fs.statSync(join(out, "b.yaml")).size).toBeGreaterThan(2 << 20);
+  });
+
+  test("a disk that fills up mid-file: nothing written, the message names the fix", () => {
+    const out = setUp();
+    let writes = 0;
+    // The first chunks go through (their whole length, as a disk with room writes), then the disk is full.
+    jest.spyOn(nodeFs, "writeSync").mockImplementation((...args: unknown[]) => {
+      if (++writes > 2) throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+      return args[3] as never;
+    });
+    expect(() => writeOutputDir(out, files(false), { prune: false, isStale: () => false })).toThrow(
+      /cannot write ".*" \(ENOSPC\); nothing was written; free space on the filesystem/,
+    );
+    expect(fs.readdirSync(out)).toEqual(["a.yaml"]);
+    expect(fs.readFileSync(join(out, "a.yaml"), "utf8")).toBe(`${HEADER}\nold\n`);
+  });
+});

@@ -158,3 +158,59 @@ test("the globalmesh bin runs from the repository (npx globalmesh)", () => {
   );
   expect(bad.status).toBe(2);
 });
+
+describe("progress on a terminal (stderr), for renders longer than a second", () => {
+  const CLEAR_LINE = "\r\x1b[K";
+
+  /** A capture whose stderr is a terminal, with a clock that moves `step` ms at every reading. */
+  function terminal(step: number) {
+    let t = 0;
+    return Object.assign(capture(), { stderrIsTTY: true, now: () => (t += step) });
+  }
+
+  test("a slow render draws one line, redrawn in place, and clears it; stdout stays plain", async () => {
+    const out = mkdtempSync(join(tmpdir(), "gm-progress-"));
+    const io = terminal(60);
+    // Both streams in the order written: the line is cleared before the summary starts on stdout.
+    const order: string[] = [];
+    const [toOut, toErr] = [io.stdout, io.stderr];
+    io.stdout = (t) => (order.push("out"), toOut(t));
+    io.stderr = (t) => (order.push(t === CLEAR_LINE ? "clear" : "err"), toErr(t));
+    expect(await main(["render", ...ACME_ARGS, "--out", out], io)).toBe(0);
+    expect(order.slice(order.indexOf("out") - 1)).toEqual(["clear", "out"]);
+    // Each drawing starts at the line's start and erases it (carriage return, ESC [K); the last one only erases.
+    const drawings = io.err.split(CLEAR_LINE);
+    expect(drawings[0]).toBe("");
+    expect(drawings.at(-1)).toBe("");
+    const lines = drawings.slice(1, -1);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines[0]).toMatch(/^render: \d+ of 132 objects written \(cluster1\.yaml\)$/);
+    for (const line of lines) expect(line).toMatch(/^render: \d+ of 132 objects written \(cluster[12]\.yaml\)$/);
+    expect(lines.at(-1)).toContain("(cluster2.yaml)");
+    expect(io.out).not.toContain("\x1b");
+    expect(io.err.endsWith(CLEAR_LINE)).toBe(true);
+    expect(io.out).toContain("catalog.acme.example.com");
+  });
+
+  test("nothing when the render is quick, when stderr is no terminal, with -o json or --quiet", async () => {
+    const runs: [ReturnType<typeof capture>, string[]][] = [
+      [terminal(0), []],
+      [
+        Object.assign(capture(), {
+          now: (() => {
+            let t = 0;
+            return () => (t += 60);
+          })(),
+        }),
+        [],
+      ],
+      [terminal(60), ["-o", "json"]],
+      [terminal(60), ["--quiet"]],
+    ];
+    for (const [io, flags] of runs) {
+      const out = mkdtempSync(join(tmpdir(), "gm-progress-"));
+      expect(await main(["render", ...ACME_ARGS, "--out", out, ...flags], io)).toBe(0);
+      expect(io.err).toBe("");
+    }
+  });
+});

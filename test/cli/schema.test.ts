@@ -1,7 +1,7 @@
 import Ajv2020 from "ajv/dist/2020";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseSpecYaml, SPEC_ENUMS, SPEC_OBJECTS, SpecError, validateSpec } from "../../sdk/src/mesh";
+import { isEgressHost, parseSpecYaml, SPEC_ENUMS, SPEC_OBJECTS, SpecError, validateSpec } from "../../sdk/src/mesh";
 import { ROOT } from "../helpers/fixtures";
 
 /**
@@ -42,7 +42,16 @@ const FULL = {
       namespaces: ["shop"],
     },
   ],
-  members: [{ cluster: "cluster*", namespace: "default", excludeServices: ["vault"] }],
+  members: [
+    {
+      cluster: "cluster*",
+      namespace: "default",
+      excludeServices: ["vault"],
+      calls: ["catalog"],
+      sidecarScope: true,
+      extraEgressHosts: ["legacy/billing.legacy.svc.cluster.local"],
+    },
+  ],
   services: [
     {
       name: "catalog",
@@ -51,6 +60,7 @@ const FULL = {
       ports: [{ number: 8082, targetPort: 8080, name: "web", protocol: "HTTP" }],
       address: "241.0.0.10",
       selector: { app: "catalog" },
+      calls: ["users"],
     },
   ],
   mtls: "STRICT",
@@ -78,6 +88,9 @@ const WHERE: Record<keyof typeof SPEC_OBJECTS, (string | number)[]> = {
   PolicySource: ["policies", 0, "from", 0],
   PolicyTarget: ["policies", 0, "to", 0],
 };
+
+/** Optional fields another field of the same object needs: `Kind.field` → the field that needs it. */
+const NEEDED_BY: Record<string, string> = { "MemberRule.sidecarScope": "extraEgressHosts" };
 
 function issuesOf(spec: unknown): { path: string; message: string }[] {
   try {
@@ -159,10 +172,16 @@ describe.each(Object.entries(SPEC_OBJECTS))("%s", (kind, fields) => {
     const required: string[] = def.required ?? [];
     for (const field of fields) {
       const spec = withValue([...WHERE[kind as keyof typeof SPEC_OBJECTS], field], undefined);
+      // A field another one needs (extraEgressHosts needs sidecarScope: true) is refused alone, accepted with it.
+      const needed = NEEDED_BY[`${kind}.${field}`];
       const refusedBySchema = !validate(JSON.parse(JSON.stringify(spec)));
       const refusedByValidator = issuesOf(spec).length > 0;
-      expect([field, refusedBySchema]).toEqual([field, required.includes(field)]);
-      expect([field, refusedByValidator]).toEqual([field, required.includes(field)]);
+      expect([field, refusedBySchema]).toEqual([field, required.includes(field) || needed !== undefined]);
+      expect([field, refusedByValidator]).toEqual([field, required.includes(field) || needed !== undefined]);
+      if (needed === undefined) continue;
+      const both = withValue([...WHERE[kind as keyof typeof SPEC_OBJECTS], needed], undefined);
+      delete both.members[0][field];
+      expect([field, validate(JSON.parse(JSON.stringify(both))), issuesOf(both)]).toEqual([field, true, []]);
     }
   });
 });
@@ -188,6 +207,26 @@ describe.each(Object.entries(SPEC_ENUMS))("enum %s", (at, values) => {
     expect(validate(bad)).toBe(false);
     expect(issuesOf(bad).length).toBeGreaterThan(0);
   });
+});
+
+test("a Sidecar egress host: the schema's pattern and the validator agree", () => {
+  const pattern = new RegExp(defs.MemberRule.properties.extraEgressHosts.items.pattern);
+  const hosts = [
+    ["legacy/billing.legacy.svc.cluster.local", true],
+    ["*/*.com", true],
+    ["*/api.example.com", true],
+    ["./*", true],
+    ["payments/*", true],
+    ["a/*.b.c", true],
+    ["legacy/billing", false],
+    ["~/a.example.com", false],
+    ["a/*-x.example.com", false],
+    ["billing.legacy.svc.cluster.local", false],
+    ["a/b/c.d", false],
+    ["A/b.c", false],
+    ["a/*.", false],
+  ] as const;
+  for (const [host, ok] of hosts) expect([host, pattern.test(host), isEgressHost(host)]).toEqual([host, ok, ok]);
 });
 
 /** Every spec under examples/ and the spec-like fixtures the tests use as valid. */

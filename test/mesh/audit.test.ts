@@ -471,6 +471,38 @@ describe("TLS origination without the far end's identity", () => {
   });
 });
 
+describe("DestinationRules Istio would not merge", () => {
+  /** A second service's egress subsets: the same host (the egress gateway Service) in the same namespace. */
+  const secondSubsets = (w: Map<string, any[]>, exportTo: string[], workloadSelector?: object) => {
+    const first = w
+      .get("c1")!
+      .find((o) => o.kind === "DestinationRule" && o.metadata.name === "gns.shop.catalog.egress");
+    const copy = JSON.parse(JSON.stringify(first));
+    copy.metadata.name = "gns.shop.users.egress";
+    copy.spec.exportTo = exportTo;
+    if (workloadSelector) copy.spec.workloadSelector = workloadSelector;
+    w.get("c1")!.push(copy);
+  };
+
+  test("one host in one namespace with different exportTo: an error on the second", () => {
+    const w = wiring();
+    secondSubsets(w, ["web", GW]);
+    expect(whats(w)).toEqual([
+      `c1 DestinationRule/${GW}/gns.shop.users.egress: DestinationRules on one host in one namespace with different exportTo: host istio-egressgateway.${GW}.svc.cluster.local in ${GW}, exportTo [${GW},web] here and [default] in DestinationRule/${GW}/gns.shop.catalog.egress`,
+    ]);
+    expect(audit(w)[0].why).toMatch(/keeps one and loses the other's subsets/);
+  });
+
+  test("the same exportTo in another order, or a workloadSelector, is fine", () => {
+    const w = wiring();
+    secondSubsets(w, ["default", "default"]);
+    expect(audit(w)).toEqual([]);
+    const v = wiring();
+    secondSubsets(v, ["web", GW], { matchLabels: { app: "x" } });
+    expect(audit(v)).toEqual([]);
+  });
+});
+
 describe("STRICT mTLS, told from the objects", () => {
   test("the serving namespace without its PeerAuthentication, while the GlobalNamespace is STRICT elsewhere", () => {
     const w = wiring();
@@ -515,7 +547,12 @@ describe("STRICT mTLS, told from the objects", () => {
 test("findings are sorted by cluster, object and what", () => {
   const w = tampered("c2", "ServiceEntry", "gns.shop.catalog", (o) => (o.spec.exportTo = ["*"]));
   for (const o of w.get("c1")!)
-    if (o.kind !== "Gateway" && o.kind !== "PeerAuthentication" && o.kind !== "AuthorizationPolicy")
+    if (
+      o.kind !== "Gateway" &&
+      o.kind !== "PeerAuthentication" &&
+      o.kind !== "AuthorizationPolicy" &&
+      o.kind !== "Sidecar"
+    )
       o.spec.exportTo = ["*"];
   const found = audit(w);
   expect(found.map((f) => `${f.cluster} ${f.object}`)).toEqual([

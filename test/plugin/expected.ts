@@ -313,7 +313,14 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
     },
   },
   GlobalNamespaceMember: {
-    properties: { cluster: plain(str), namespace: plain(str), excludeServices: opt(plain(arr(plain(str)))) },
+    properties: {
+      cluster: plain(str),
+      namespace: plain(str),
+      excludeServices: opt(plain(arr(plain(str)))),
+      calls: opt(plain(arr(plain(str)))),
+      sidecarScope: opt(plain(bool)),
+      extraEgressHosts: opt(plain(arr(plain(str)))),
+    },
   },
   GlobalNamespaceService: {
     properties: {
@@ -323,6 +330,7 @@ export const OBJECT_TYPES: Record<string, ObjectTypeExpectation> = {
       ports: opt(plain(arr(plain(ref("PortSpec"))))),
       address: opt(plain(str)),
       selector: opt(plain(map(plain(str)))),
+      calls: opt(plain(arr(plain(str)))),
     },
   },
   // mesh/spec.ts.

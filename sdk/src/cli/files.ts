@@ -1,7 +1,9 @@
 import {
+  closeSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -10,6 +12,7 @@ import {
   Stats,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -82,6 +85,43 @@ function ownedFile(path: string): boolean {
   }
 }
 
+/**
+ * A file's content: its text, or its parts made one by one while the file is written (render's objects), so the
+ * whole output is never held in memory at once.
+ */
+export type FileContent = string | (() => Iterable<string>);
+
+/** Parts are gathered up to this many characters per write: few system calls, little memory. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Writes `content` into a new file (`wx`: never an existing one, never through a symlink). */
+function writeNewFile(path: string, content: FileContent): void {
+  if (typeof content === "string") return writeFileSync(path, content, { flag: "wx" });
+  const fd = openSync(path, "wx");
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const part of content()) {
+      pending.push(part);
+      size += part.length;
+      if (size >= WRITE_CHUNK) {
+        writeAll(fd, pending.join(""));
+        pending = [];
+        size = 0;
+      }
+    }
+    if (size > 0) writeAll(fd, pending.join(""));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** writeSync may write less than asked: write the rest until all of it is written. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
 /** What writing an output directory did. Paths are relative to the directory. */
 export interface DirectoryWrite {
   written: string[];
@@ -103,11 +143,12 @@ export interface DirectoryWrite {
  *
  * A path to be written that holds something globalmesh did not write (a file without the header, a symlink, a
  * directory) is an error before anything is written. `stale` names owned files to prune (with `prune`) or report.
+ * A content given as parts is written part by part (`FileContent`); `onWritten` hears of each file once written aside.
  */
 export function writeOutputDir(
   outDir: string,
-  files: ReadonlyMap<string, string>,
-  options: { prune: boolean; isStale: (path: string) => boolean },
+  files: ReadonlyMap<string, FileContent>,
+  options: { prune: boolean; isStale: (path: string) => boolean; onWritten?: (path: string) => void },
 ): DirectoryWrite {
   const top = lstat(outDir);
   if (top && !top.isDirectory())
@@ -150,9 +191,10 @@ export function writeOutputDir(
     throw usage(`cannot write "${outDir}" (${code(e)}); ${fixFor(e, outDir)}`, "--out");
   }
   try {
-    for (const [path, text] of files) {
+    for (const [path, content] of files) {
       mkdirSync(dirname(join(temp, path)), { recursive: true });
-      writeFileSync(join(temp, path), text, { flag: "wx" });
+      writeNewFile(join(temp, path), content);
+      options.onWritten?.(path);
     }
     for (const path of files.keys()) {
       const dir = dirname(join(outDir, path));
@@ -161,6 +203,8 @@ export function writeOutputDir(
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
     removeCreated(created);
+    // A content's own failure (not the filesystem's) is no --out problem: reported as it is, nothing written.
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
     throw usage(`cannot write "${outDir}" (${code(e)}); nothing was written; ${fixFor(e, outDir)}`, "--out");
   }
   // 2. Each file into place.

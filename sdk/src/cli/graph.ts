@@ -2,9 +2,9 @@ import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import {
   buildTopology,
   MeshMode,
-  serviceNodeCount,
   Topology,
-  TOPOLOGY_DETAIL_LIMIT,
+  TopologyGraph,
+  topologyGraph,
   topologyToDot,
   topologyToMermaid,
 } from "../mesh";
@@ -41,15 +41,16 @@ export async function graph(opts: GraphOptions, io: Io): Promise<number> {
   for (const w of builds.flatMap((b) => b.warnings ?? [])) io.stderr(`warning: ${w}\n`);
   const out = resolve(io.cwd, opts.out);
   // Every drawing is made before the first is written: nothing is written unless all of them can be.
-  const drawings: { file: string; topology: Topology; text: string }[] = [];
+  const drawings: { file: string; topology: Topology; graph: TopologyGraph; text: string }[] = [];
   for (const build of builds) {
     const topology = buildTopology(build, build.manifests);
+    const graph = topologyGraph(topology);
     const file = builds.length === 1 ? out : fileOf(out, build);
-    drawings.push({ file, topology, text: await draw(topology, format) });
+    drawings.push({ file, topology, graph, text: await draw(topology, graph, format) });
   }
-  for (const { file, topology, text } of drawings) {
+  for (const { file, topology, graph, text } of drawings) {
     writeAtomically(file, text);
-    if (!opts.quiet) io.stdout(`${relative(io.cwd, file)}: ${describe(topology)}\n`);
+    if (!opts.quiet) io.stdout(`${relative(io.cwd, file)}: ${describe(topology, graph)}\n`);
   }
   return 0;
 }
@@ -60,10 +61,10 @@ function fileOf(out: string, build: FileBuild): string {
   return join(dirname(out), `${basename(out, ext)}.${build.model.name}${ext}`);
 }
 
-async function draw(topology: Topology, format: string): Promise<string> {
-  if (format === ".mmd") return topologyToMermaid(topology);
-  if (format === ".dot") return topologyToDot(topology);
-  return svgOf(topologyToDot(topology));
+async function draw(topology: Topology, graph: TopologyGraph, format: string): Promise<string> {
+  if (format === ".mmd") return topologyToMermaid(topology, graph);
+  if (format === ".dot") return topologyToDot(topology, graph);
+  return svgOf(topologyToDot(topology, graph));
 }
 
 async function svgOf(dot: string): Promise<string> {
@@ -72,14 +73,12 @@ async function svgOf(dot: string): Promise<string> {
   return (await Graphviz.load()).dot(dot, "svg");
 }
 
-function describe(t: Topology): string {
+function describe(t: Topology, graph: TopologyGraph): string {
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
   const calls = t.callers.map((c) => `${c.workload} → ${hostOf(t, c.service)}`);
   const shown = calls.length > 10 ? [...calls.slice(0, 10), `… and ${calls.length - 10} more`] : calls;
-  const level =
-    serviceNodeCount(t) > TOPOLOGY_DETAIL_LIMIT
-      ? [`drawn per cluster (over ${TOPOLOGY_DETAIL_LIMIT} service nodes: ${serviceNodeCount(t)})`]
-      : [];
+  const { summarised } = graph;
+  const level = summarised ? [`drawn per cluster (${summarised})`] : [];
   return [
     plural(t.clusters.length, "cluster"),
     plural(t.services.length, "service"),

@@ -10,6 +10,8 @@ export interface Io {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (colour on). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (render's progress line). Default false. */
+  stderrIsTTY?: boolean;
   /** Environment the commands honour (`NO_COLOR`); none when left out. */
   env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -24,6 +26,7 @@ export const processIo = (): Io => ({
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   stdin: () => readStdin(MAX_INPUT_BYTES + 1),
 });

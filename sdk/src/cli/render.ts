@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { MeshMode, MeshObject, parseManifests, renderYaml } from "../mesh";
+import { MeshMode, MeshObject, objectYaml, parseRendered } from "../mesh";
 import {
   ApplyOrder,
   applyOrder,
@@ -11,9 +11,10 @@ import {
   servesByIngressSelector,
 } from "./applyOrder";
 import { buildAllFromFiles, buildOwnClusters, FileBuild, objectsByCluster, specOf } from "./build";
-import { isOwnedText, ownedFilesIn, portable, withHeader, writeOutputDir } from "./files";
+import { FileContent, HEADER, isOwnedText, ownedFilesIn, portable, withHeader, writeOutputDir } from "./files";
 import { Io } from "./io";
 import { jsonDocument, OutputFormat } from "./json";
+import { Progress, progress, ProgressIo } from "./progress";
 import { summarize, summaryData, warningsOf } from "./summary";
 
 export type Layout = "files" | "kustomize";
@@ -56,22 +57,36 @@ const KUSTOMIZATION = [
  * cluster is a member of (in spec order). Writes nothing unless the whole input is valid, claims included; then
  * replaces the owned files of `--out` (see files.ts: all written aside first, each renamed into place).
  */
-export function render(opts: RenderOptions, io: Io): number {
+export function render(opts: RenderOptions, io: ProgressIo): number {
   const layout = opts.layout ?? "files";
+  const shown = progress(io, "render", opts.output !== "json" && !opts.quiet);
+  try {
+    return renderWith(opts, io, layout, shown);
+  } finally {
+    shown.done();
+  }
+}
+
+function renderWith(opts: RenderOptions, io: Io, layout: Layout, shown: Progress): number {
   const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd, { allowEmpty: opts.allowEmpty, io });
   const outDir = resolve(io.cwd, opts.out);
+  shown.update(() => `reading the files in ${opts.out}`);
   const inOut = existsSync(outDir) ? objectsInOut(outDir) : undefined;
   const previous = opts.previous ? previousObjects(opts.previous, opts.manifests, io) : undefined;
   const objects = objectsByCluster(builds);
-  const files = new Map<string, string>();
+  const files = new Map<string, FileContent>();
   const fileOf = new Map<string, string>();
+  const total = [...objects.values()].reduce((n, list) => n + list.length, 0);
+  const written = { objects: 0 };
   for (const [cluster, list] of objects) {
     const path = clusterFile(cluster, layout);
-    files.set(path, withHeader(renderYaml(list)));
+    files.set(path, () => clusterYaml(list, () => shown.update(() => writing(++written.objects, total, path))));
     if (layout === "kustomize") files.set(join(cluster, "kustomization.yaml"), withHeader(KUSTOMIZATION));
     fileOf.set(cluster, relative(io.cwd, join(outDir, path)));
   }
   const result = writeOutputDir(outDir, files, { prune: Boolean(opts.prune), isStale: isClusterFile });
+  // The progress line goes before the warnings and the summary are printed, or they would start on it.
+  shown.done();
   // The gateways other clusters arrive at: the ingress gateway, and in east-west mode the east-west gateway.
   const ingress = new Map<string, Record<string, string>[]>();
   for (const b of builds)
@@ -99,6 +114,19 @@ export function render(opts: RenderOptions, io: Io): number {
   if (result.pruned.length > 0) lines.push(`Pruned: ${result.pruned.map(portable).join(", ")}`);
   io.stdout(lines.join("\n") + "\n");
   return 0;
+}
+
+/** A cluster's file, object by object (each document made only when written): the header, then every object. */
+function* clusterYaml(objects: readonly MeshObject[], onObject: () => void): Iterable<string> {
+  yield `${HEADER}\n`;
+  for (const object of objects) {
+    yield objectYaml(object);
+    onObject();
+  }
+}
+
+function writing(done: number, total: number, path: string): string {
+  return `${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} objects written (${portable(path)})`;
 }
 
 function renderJson(
@@ -138,7 +166,7 @@ function objectsInOut(outDir: string): Map<string, unknown[]> {
     if (!cluster) continue;
     try {
       const text = readFileSync(join(outDir, path), "utf8");
-      if (isOwnedText(text)) out.set(cluster, [...(out.get(cluster) ?? []), ...parseManifests(text, path)]);
+      if (isOwnedText(text)) out.set(cluster, [...(out.get(cluster) ?? []), ...parseRendered(text, path)]);
     } catch {
       // A file that does not parse tells nothing about the order.
     }

@@ -45,6 +45,27 @@ export interface GlobalNamespaceMember {
   namespace: string;
   /** Services of these namespaces that stay out of the GlobalNamespace (by Service name). Default: none. */
   excludeServices?: string[];
+  /**
+   * Global services the workloads of these namespaces call, by name, on top of their global services' `calls`: for
+   * workloads that back no global service, and namespaces that run none (such a namespace is then declared to call
+   * only these). Default: none.
+   */
+  calls?: string[];
+  /**
+   * Write an Istio `Sidecar` in each namespace this rule maps, so its proxies import only their own namespace,
+   * `istio-system`, the egress gateway, the cluster's other mapped namespaces, the global hosts called and
+   * `extraEgressHosts` (other Kubernetes Services and namespaces' Istio config are not pushed to them; an unknown
+   * name leaves in plain text under Istio's default ALLOW_ANY). Needs every global service of those namespaces to
+   * declare `calls` (a namespace that runs none is taken to call none but `calls`), and no other Sidecar without
+   * workloadSelector there. Default false.
+   */
+  sidecarScope?: boolean;
+  /**
+   * More Sidecar egress hosts (`namespace/dnsName`, e.g. `legacy/billing.legacy.svc.cluster.local` or `payments/*`)
+   * for what these namespaces call outside the GlobalNamespace; a global host is refused (name it in `calls`). Only
+   * with `sidecarScope`. Default: none.
+   */
+  extraEgressHosts?: string[];
 }
 
 /** A global service listed explicitly. */
@@ -64,6 +85,14 @@ export interface GlobalNamespaceService {
    * when a policy restricts the service, and always in `east-west` mode. Default: discovered from `manifests`.
    */
   selector?: Record<string, string>;
+  /**
+   * Global services it calls, by name (`[]`: none); calls the manifests show are added. When every global service of
+   * a namespace declares its calls (no opt-in needed), clusters get objects only for the services called (and the
+   * rule's `calls`), exported only to the namespaces that call them: other workloads of that namespace lose the
+   * global hosts not listed (a warning names those the manifests show). Default: undeclared (it may call any global
+   * service).
+   */
+  calls?: string[];
 }
 
 /** Kubernetes manifests of one cluster; their Services in mapped namespaces join the GlobalNamespace. */

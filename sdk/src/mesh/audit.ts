@@ -22,6 +22,8 @@ import {
 } from "./auditEastWest";
 import { MeshObject, objectKey } from "./objects";
 import { MeshMode } from "./spec";
+import { sidecarHidingHosts } from "./existingSidecars";
+import { foreignSidecar } from "./sidecars";
 
 /**
  * The audit `globalmesh check` runs on objects: does any of them open a path wider than a spec can declare? A spec
@@ -110,6 +112,7 @@ export function auditWiring(
     }
     missingPeerAuthentication(list, strict, add);
     eastWestCoverage(eastWest, add);
+    unmergedDestinationRules(list, add);
   }
   out.push(...unpinned.findings());
   return sortFindings(out);
@@ -151,6 +154,38 @@ class Unpinned {
 }
 
 type Add = AddFinding;
+
+/**
+ * Selector-less DestinationRules on one host in one namespace are merged by istiod only when their exportTo is equal
+ * (pilot mergeDestinationRule, ENABLE_ENHANCED_DESTINATIONRULE_MERGE on by default); otherwise a proxy that sees
+ * several keeps one, and the subsets of the others vanish for it (calls to them fail: no healthy upstream).
+ */
+function unmergedDestinationRules(list: readonly MeshObject<unknown>[], add: Add): void {
+  const groups = new Map<string, DestinationRuleObject[]>();
+  for (const o of list) {
+    if (o.kind !== "DestinationRule" || !isPlainObject(o.spec) || o.spec.workloadSelector) continue;
+    const key = `${o.metadata.namespace}/${String(o.spec.host)}`;
+    const group = groups.get(key);
+    if (group) group.push(o);
+    else groups.set(key, [o]);
+  }
+  // Read defensively: objects edited by hand may lack exportTo.
+  const audience = (o: DestinationRuleObject) => {
+    const exportTo = (o.spec as { exportTo?: unknown }).exportTo;
+    return [...new Set(Array.isArray(exportTo) ? exportTo.map(String) : [])].sort().join(",");
+  };
+  for (const rules of groups.values()) {
+    const first = rules[0];
+    for (const o of rules.slice(1)) {
+      if (audience(o) === audience(first)) continue;
+      add(
+        o,
+        `DestinationRules on one host in one namespace with different exportTo: host ${o.spec.host} in ${o.metadata.namespace}, exportTo [${audience(o)}] here and [${audience(first)}] in ${objectKey(first)}`,
+        "istiod merges rules on the same host only when their exportTo is equal, so a proxy that sees both keeps one and loses the other's subsets: its calls through them fail (no healthy upstream); give them the same exportTo",
+      );
+    }
+  }
+}
 
 function hostsOf(o: MeshObject<unknown>): string {
   const spec = o.spec as { hosts?: unknown; host?: unknown };
@@ -521,9 +556,12 @@ export function auditExisting(
         .filter((o) => o.kind === "PeerAuthentication" && !(o.spec as { selector?: unknown }).selector)
         .map((o) => [o.metadata.namespace, o] as const),
     );
+    const sidecars = new Map(mine.filter((o) => o.kind === "Sidecar").map((o) => [o.metadata.namespace, o] as const));
     for (const e of flatten(found)) {
       const theirs = existingObject(e);
       if (!theirs) continue;
+      const sidecarClash = sidecarCollision(e, sidecars) ?? sidecarHidingHosts(e, mine);
+      if (sidecarClash) out.push({ cluster, ...sidecarClash });
       const key = `${theirs.kind}/${theirs.namespace}/${theirs.name}`;
       const same = byKey.get(key);
       if (same && sameGroup(theirs.apiVersion, same.apiVersion)) {
@@ -555,6 +593,27 @@ export function auditExisting(
   return sortFindings(out);
 }
 
+/**
+ * A selector-less Sidecar that is not ours, in a namespace where we write one: Istio honours only one per namespace,
+ * so one of the two is ignored (`sidecarScope`).
+ */
+function sidecarCollision(
+  e: unknown,
+  ours: ReadonlyMap<string, MeshObject<unknown>>,
+): Pick<Finding, "object" | "what" | "why"> | undefined {
+  for (const [namespace, sidecar] of ours) {
+    const gns = sidecar.metadata.labels[GLOBAL_NAMESPACE];
+    const theirs = gns === undefined ? undefined : foreignSidecar(e, gns);
+    if (!theirs || theirs.namespace !== namespace || theirs.name === sidecar.metadata.name) continue;
+    return {
+      object: `Sidecar/${theirs.namespace}/${theirs.name}`,
+      what: `a Sidecar without workloadSelector already exists in namespace ${namespace}, where GlobalNamespace ${gns} writes ${objectKey(sidecar)} (sidecarScope)`,
+      why: "Istio honours only one selector-less Sidecar per namespace (the oldest), so the scope or the existing Sidecar is ignored; fold its egress hosts into the rule's extraEgressHosts and remove it, or drop sidecarScope for this namespace",
+    };
+  }
+  return undefined;
+}
+
 /** The kinds globalmesh writes, and their API version (the group is what must match). */
 const WRITTEN_KINDS: ReadonlyMap<string, string> = new Map([
   ["ServiceEntry", API_NETWORKING],
@@ -563,6 +622,7 @@ const WRITTEN_KINDS: ReadonlyMap<string, string> = new Map([
   ["Gateway", API_NETWORKING],
   ["AuthorizationPolicy", API_SECURITY],
   ["PeerAuthentication", API_SECURITY],
+  ["Sidecar", API_NETWORKING],
 ]);
 
 /**

@@ -20,6 +20,8 @@ import { AuthorizationRule, Destination } from "./istio/types";
 import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
 import { egressSubsetName, serviceObjectNames, tunnelHost } from "./names";
 import { MeshObject } from "./objects";
+import { callingNamespaces, clusterMayCall } from "./scope";
+import { sidecarObjects } from "./sidecars";
 import { MeshMode } from "./spec";
 
 /** Port of the egress gateway Service that sidecars send cross-cluster traffic to (the istio/gateway chart's 443). */
@@ -53,6 +55,11 @@ export interface CompiledMesh<A = string> {
  * - Every cluster, mTLS STRICT: a PeerAuthentication in each mapped namespace.
  *
  * Everything is exported only to the namespaces that need it: the cluster's mapped namespaces and the gateways'.
+ *
+ * Declared calls (scope.ts) narrow this: a cluster none of whose namespaces may call S gets no client objects for S,
+ * and S's objects are exported only to the namespaces that may call it, except the egress subsets: all services'
+ * rules on the egress gateway Service share one exportTo, or Istio would not merge them. `sidecarScope` namespaces get
+ * a Sidecar (sidecars.ts).
  * In east-west mode the objects are east-west's instead (compileEastWest.ts).
  */
 export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
@@ -63,11 +70,11 @@ export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
     for (const service of mesh.services) {
       if (service.clusters.includes(cluster.name)) {
         list.push(...servingObjects(mesh, cluster, service));
-      } else {
+      } else if (clusterMayCall(cluster, service)) {
         list.push(...clientObjects(mesh, cluster, service));
       }
     }
-    list.push(...namespaceObjects(mesh, cluster));
+    list.push(...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
     assertUniqueNames(cluster.name, list);
     objects.set(cluster.name, list);
   }
@@ -98,8 +105,11 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
     port: EGRESS_GATEWAY_PORT,
     namespace: gw.namespace,
   };
-  const callers = cluster.namespaces;
+  const callers = callingNamespaces(cluster, s.name);
   const gatewayOnly = [gw.namespace];
+  // Every service's subsets sit on the one egress gateway Service, in one namespace: Istio merges such rules only when
+  // their exportTo is equal (pilot mergeDestinationRule), so these keep the cluster-wide audience whatever the scoping.
+  const everyNamespace = [...cluster.namespaces, gw.namespace];
   const grants = allowGrants(mesh, s).filter((g) => g.cluster === cluster.name);
   // Denies the egress gateway can check: HTTP rules wait for the service's pods (the tunnel carries bytes).
   const denies = denyGrants(mesh, s).filter((g) => g.cluster === cluster.name && !hasHttpRules(g));
@@ -119,7 +129,7 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
       gatewayOnly,
     ),
     tunnelGateway(egress, s),
-    egressSubsets(m(names.egress), s, egressService, callers),
+    egressSubsets(m(names.egress), s, egressService, everyNamespace),
     ...tunnelRoutes(egress, s, (p): Destination => ({ host: s.host, port: { number: p.number } })),
     tunnelPolicy(
       m(names.egress),
@@ -146,11 +156,14 @@ function servingObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
   const gw = cluster.gateways;
   const m = (name: string) => meta(mesh, s, name, gw.namespace);
   const toLocal = (p: ResolvedPort): Destination => ({ host: localFqdn(s), port: { number: p.number } });
-  const resolveLocally: MeshObject<A>[] = [
-    serviceEntry(m(names.main), s, [localEndpoint(s)], cluster.namespaces),
-    meshRoute(m(names.main), s, toLocal, cluster.namespaces),
-  ];
-  const clients = mesh.clusters.filter((c) => !s.clusters.includes(c.name));
+  // Only for the namespaces that may call S (every mapped one unless calls are declared); the ingress routes go to the
+  // Service itself and need neither object.
+  const callers = callingNamespaces(cluster, s.name);
+  const resolveLocally: MeshObject<A>[] =
+    callers.length > 0
+      ? [serviceEntry(m(names.main), s, [localEndpoint(s)], callers), meshRoute(m(names.main), s, toLocal, callers)]
+      : [];
+  const clients = mesh.clusters.filter((c) => !s.clusters.includes(c.name) && clusterMayCall(c, s));
   const remoteGrants = allowGrants(mesh, s).filter((g) => !s.clusters.includes(g.cluster));
   const podPolicies = workloadPolicies(mesh, cluster, s, remoteGrants);
   if (clients.length === 0) return [...resolveLocally, ...podPolicies];

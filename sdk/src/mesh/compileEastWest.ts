@@ -16,6 +16,8 @@ import { meshRoute } from "./istio/meshRoute";
 import { serviceEntry } from "./istio/serviceEntry";
 import { AuthorizationRule, AuthorizationSource, Destination } from "./istio/types";
 import { GlobalService, MeshModel, ResolvedCluster, ResolvedPort } from "./model";
+import { callingNamespaces, clusterMayCall } from "./scope";
+import { sidecarObjects } from "./sidecars";
 import { ownershipLabels, passthroughGatewayName, serviceObjectNames } from "./names";
 import { MeshObject } from "./objects";
 
@@ -47,7 +49,7 @@ export function compileEastWest<A>(mesh: MeshModel<A>): Map<string, MeshObject<A
   for (const cluster of mesh.clusters) {
     const list: MeshObject<A>[] = [];
     for (const service of mesh.services) list.push(...serviceObjects(mesh, cluster, service));
-    list.push(...passthrough(mesh, cluster), ...namespaceObjects(mesh, cluster));
+    list.push(...passthrough(mesh, cluster), ...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
     assertUniqueNames(cluster.name, list);
     objects.set(cluster.name, list);
   }
@@ -59,9 +61,13 @@ function serviceObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: G
   const names = serviceObjectNames(mesh.name, s.name);
   const m = meta(mesh, s, names.main, cluster.gateways.namespace);
   const runsHere = s.clusters.includes(cluster.name);
+  // Declared calls (scope.ts): a cluster none of whose namespaces may call S holds nothing for it.
+  if (!runsHere && !clusterMayCall(cluster, s)) return [];
   const remote = mesh.clusters.filter((c) => c.name !== cluster.name && s.clusters.includes(c.name));
-  const callers = cluster.namespaces;
+  const callers = callingNamespaces(cluster, s.name);
   const pods = runsHere ? podPolicies(mesh, cluster, s) : [];
+  // No namespace here may call S: no entry (an empty exportTo would mean every namespace), only its pods' policies.
+  if (callers.length === 0) return pods;
   if (remote.length === 0) {
     const toLocal = (p: ResolvedPort): Destination => ({ host: localFqdn(s), port: { number: p.number } });
     return [serviceEntry(m, s, [localEndpoint(s, cluster)], callers), meshRoute(m, s, toLocal, callers), ...pods];

@@ -289,7 +289,20 @@ function changesOf(a: GlobalService, b: GlobalService, ma: MeshModel, mb: MeshMo
   else if (lost.length > 0) out.push(`no longer runs in ${lost.join(", ")}`);
   out.push(...portChanges(a.ports, b.ports));
   if (a.address !== b.address) out.push(`VIP ${a.address} → ${b.address}${vipReason(a, b, ma, mb)}`);
+  out.push(...callChanges(a.calls, b.calls));
   return out;
+}
+
+/** Declared calls (scope.ts): declared or dropped, else the callees added and removed. */
+function callChanges(a: string[] | undefined, b: string[] | undefined): string[] {
+  const list = (calls: string[]) => (calls.length > 0 ? calls.join(", ") : "none");
+  if (!a && b) return [`declares its calls: ${list(b)}`];
+  if (a && !b) return ["no longer declares its calls (it may call any service)"];
+  if (!a || !b) return [];
+  return [
+    ...b.filter((c) => !a.includes(c)).map((c) => `calls ${c}`),
+    ...a.filter((c) => !b.includes(c)).map((c) => `no longer calls ${c}`),
+  ];
 }
 
 function portLabel(p: ResolvedPort): string {

@@ -1,5 +1,6 @@
 import { principal } from "./gateways";
 import { GlobalService, MeshModel, ResolvedCluster, ResolvedSource, ResolvedTarget } from "./model";
+import { callingNamespaces } from "./scope";
 import { PolicyAction } from "./spec";
 
 /**
@@ -26,7 +27,8 @@ export interface Grant {
 
 /**
  * A service is restricted when an ALLOW policy targets it or the GlobalNamespace denies by default: only its grants
- * reach it. Otherwise every mapped namespace of every member cluster does.
+ * reach it. Otherwise every mapped namespace of every member cluster does (of namespaces declaring calls, those that
+ * call it).
  */
 export function isRestricted(mesh: MeshModel<unknown>, service: GlobalService): boolean {
   return (
@@ -37,14 +39,14 @@ export function isRestricted(mesh: MeshModel<unknown>, service: GlobalService): 
 /** Who may call the service. */
 export function allowGrants(mesh: MeshModel<unknown>, service: GlobalService): Grant[] {
   if (!isRestricted(mesh, service))
-    return mesh.clusters
-      .filter((c) => c.namespaces.length > 0)
-      .map((c) => ({
-        cluster: c.name,
-        source: { namespaces: c.namespaces },
-        ports: service.ports.map((p) => p.number),
-        portsNamed: false,
-      }));
+    return mesh.clusters.flatMap((c) => {
+      // The namespaces that may call it: every mapped one, unless the namespaces declare their calls (scope.ts).
+      const namespaces = callingNamespaces(c, service.name);
+      if (namespaces.length === 0) return [];
+      return [
+        { cluster: c.name, source: { namespaces }, ports: service.ports.map((p) => p.number), portsNamed: false },
+      ];
+    });
   return grantsOf(mesh, service, PolicyAction.ALLOW);
 }
 

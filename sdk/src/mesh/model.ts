@@ -16,6 +16,7 @@ import {
 import { matchesPattern, isExcluded, isMapped, isPattern, isSystemNamespace } from "./membership";
 import { globalHost } from "./names";
 import { resolvePolicies } from "./policies";
+import { ResolvedSidecar, resolveScopes } from "./scope";
 import { checkTunnelHttpRules } from "./tunnelLimits";
 import { checkEastWest, localityWarnings, portWarnings } from "./eastWestLimits";
 import { defaultPortName, protocolFromName } from "./ports";
@@ -84,6 +85,13 @@ export interface ResolvedCluster<A = string> {
      */
     eastWestPrincipal: string;
   };
+  /**
+   * Per declared namespace (every global service it runs here declares `calls`), the global services it may call,
+   * sorted; a namespace not listed may call anything. Absent when none is declared (see scope.ts).
+   */
+  calls?: Record<string, string[]>;
+  /** Namespaces that get an Istio Sidecar (`sidecarScope`), sorted by namespace. Absent when none. */
+  sidecars?: ResolvedSidecar[];
 }
 
 export interface ResolvedPort {
@@ -140,6 +148,8 @@ export interface GlobalService {
    * cluster and the spec keeps the manifests' selector: its pods' identities, which east-west callers check.
    */
   serviceAccounts?: Record<string, string[]>;
+  /** The global services it declares it calls, sorted; absent when undeclared (it may call anything). */
+  calls?: string[];
 }
 
 export const DEFAULT_INGRESS_PORT = 443;
@@ -169,6 +179,7 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
     resolveCluster(issues, join("clusters", i), c, spec, services, discovered.namespaces?.[c.name] ?? []),
   );
   const resolvedServices = services.map((s) => s.service).sort(byName);
+  resolveScopes(issues, { spec, clusters, services: resolvedServices });
   const policies = resolvePolicies(issues, spec.policies ?? [], clusters, resolvedServices, discovered.services ?? []);
   checkRestrictedServices(issues, spec, services, policies);
   const mode = spec.mode ?? MeshMode.TUNNEL;

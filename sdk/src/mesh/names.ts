@@ -57,6 +57,11 @@ export function namespaceObjectName(gns: string): string {
   return `${NAME_PREFIX}.${gns}.mtls`;
 }
 
+/** The namespace's Sidecar of a GlobalNamespace (`sidecarScope`): one per mapped namespace, like the mTLS policy. */
+export function sidecarObjectName(gns: string): string {
+  return `${NAME_PREFIX}.${gns}.scope`;
+}
+
 /**
  * Gateway names must be DNS-1123 labels: istiod's webhook refuses a Gateway whose name has a dot, and a VirtualService
  * that names one (pkg/config/validation ValidateGateway, validateGatewayNames). `gns-` + readable stem + role + hash of

@@ -9,6 +9,17 @@ export function nearestName(name: string, known: readonly string[]): string | un
   return best;
 }
 
+/** Up to `count` known names nearest to `name` (case ignored), each within a third of its length (at least 2). */
+export function nearestNames(name: string, known: readonly string[], count: number): string[] {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return known
+    .map((k) => ({ k, d: editDistance(name.toLowerCase(), k.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : 1))
+    .slice(0, count)
+    .map((x) => x.k);
+}
+
 /** Levenshtein distance, one row at a time. */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -4,6 +4,7 @@ import {
   GatewayObject,
   PeerAuthenticationObject,
   ServiceEntryObject,
+  SidecarObject,
   VirtualServiceObject,
 } from "./istio/types";
 
@@ -19,6 +20,8 @@ export type {
   GatewaySpec,
   ServiceEntryObject,
   ServiceEntrySpec,
+  SidecarObject,
+  SidecarSpec,
   VirtualServiceObject,
   VirtualServiceSpec,
 } from "./istio/types";
@@ -34,7 +37,8 @@ export type MeshObject<A = string> =
   | DestinationRuleObject
   | GatewayObject
   | AuthorizationPolicyObject
-  | PeerAuthenticationObject;
+  | PeerAuthenticationObject
+  | SidecarObject;
 
 /** `<kind>/<namespace>/<name>`: unique among the objects of one cluster. */
 export function objectKey(o: Pick<MeshObject<unknown>, "kind" | "metadata">): string {

@@ -1,7 +1,11 @@
+import { callsInManifests } from "./calls";
 import { compileMesh, CompiledMesh } from "./compile";
 import { ClusterManifests, discoverServices, Discovery } from "./discover";
 import { IssueList } from "./errors";
 import { DEFAULT_GATEWAY_NAMESPACE, MeshModel, resolveMesh } from "./model";
+import { addFoundCalls } from "./scope";
+import { scopeWarnings } from "./scopeWarnings";
+import { checkExistingSidecars } from "./sidecars";
 import { validateSpec } from "./validate";
 
 /** Everything one GlobalNamespace compiles to, and how it got there. */
@@ -28,6 +32,10 @@ export function buildMesh<A = string>(input: unknown, manifests: readonly Cluste
     new Map(spec.clusters.map((c) => [c.name, c.gateways?.namespace ?? DEFAULT_GATEWAY_NAMESPACE])),
   );
   const model = resolveMesh(spec, discovery);
+  checkExistingSidecars(spec.members, model, manifests);
+  addFoundCalls(model, callsInManifests(model, manifests));
+  const scoping = scopeWarnings(model, manifests);
+  if (scoping.length > 0) model.warnings = [...(model.warnings ?? []), ...scoping];
   return { model, compiled: compileMesh(model), discovery, ...(model.warnings && { warnings: model.warnings }) };
 }
 

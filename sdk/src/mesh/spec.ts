@@ -52,6 +52,14 @@ export interface ServiceSpec {
    * an ALLOW policy naming the member namespaces).
    */
   selector?: Record<string, string>;
+  /**
+   * Global services this service calls, by name (as TSM and Admiral declare dependencies); `[]` calls none. Calls the
+   * manifests show (an env value naming a global host) are added. Default: absent, undeclared: it may call anything.
+   * When every global service of a mapped namespace declares its calls, that namespace is "declared" (without any
+   * opt-in): the clusters it runs in get client objects only for the services it calls (with `members[].calls`), and
+   * other workloads of the namespace lose the global hosts not called; it may take `sidecarScope`.
+   */
+  calls?: string[];
 }
 
 /**
@@ -137,6 +145,30 @@ export interface MemberRule {
   namespace: string;
   /** Services of these namespaces that stay out of the GlobalNamespace (by Service name). Default: none. */
   excludeServices?: string[];
+  /**
+   * Global services the workloads of these namespaces call, by name, on top of what their global services declare
+   * (`services[].calls`): for workloads that back no global service, and for namespaces that run none. Declares a
+   * namespace that runs no global service (it calls these and nothing else global); a namespace running a global
+   * service without `calls` stays undeclared. Default: none.
+   */
+  calls?: string[];
+  /**
+   * Write an Istio `Sidecar` (no workloadSelector, named for the GlobalNamespace) in each namespace this rule maps. Its
+   * proxies then import only their own namespace, `istio-system`, the egress gateway's Service, the cluster's other
+   * mapped namespaces, the global hosts the namespace calls and `extraEgressHosts`: other namespaces' Kubernetes
+   * Services and Istio config are no longer pushed to them (global hosts it does not call are kept out by exportTo
+   * already). A name outside that list is forwarded to the cluster's DNS and leaves in plain text (Istio's default
+   * ALLOW_ANY), so it reaches only targets that accept plain text. Needs the namespaces' calls declared (`calls` on
+   * every global service there), and no other selector-less Sidecar there. Default false.
+   */
+  sidecarScope?: boolean;
+  /**
+   * More Sidecar egress hosts, `namespace/dnsName` as Istio writes them (`payments/*`,
+   * `legacy/billing.legacy.svc.cluster.local`; the namespace may be `*`, the name `*.suffix`), for what the namespace
+   * calls outside the GlobalNamespace. Added as given; a global host is refused (list its service in `calls`). Only with
+   * `sidecarScope: true`. Default: none.
+   */
+  extraEgressHosts?: string[];
 }
 
 /** Whether the mapped namespaces accept plain text: `STRICT` (the default) writes a PeerAuthentication per namespace. */

@@ -1,15 +1,14 @@
+import { callsInManifests, ManifestCall } from "./calls";
 import { ClusterManifests } from "./discover";
-import { printable } from "./errors";
-import { isPlainObject, Plain } from "./fields";
-import { isMapped } from "./membership";
 import { MeshBuild } from "./pipeline";
+import { clusterMayCall } from "./scope";
 import { MeshMode } from "./spec";
 
 /**
  * The picture of a GlobalNamespace: clusters, the services each runs, and the paths the wiring opens between them
  * (tunnel mode: caller's egress gateway → owner's ingress gateway → service; east-west mode: caller's sidecar → owner's
- * east-west gateway, passing the mTLS through → service). A GlobalNamespace does not know who calls whom, so
- * every path it makes possible is drawn plainly, and the calls the manifests show (an env var whose value is a
+ * east-west gateway, passing the mTLS through → service). Every path the wiring opens is drawn plainly (with declared
+ * `calls`, only from the clusters that may call), and the calls the manifests show (an env var whose value is a
  * global host or `host:port`) are drawn emphasised. Pure, and blind to ingress addresses, which may be unknown yet.
  */
 export interface Topology {
@@ -54,24 +53,15 @@ export interface TopologyRoute {
   to: string[];
 }
 
-export interface TopologyCaller {
-  cluster: string;
-  namespace: string;
-  /** `Deployment/shopping` */
-  workload: string;
-  service: string;
-  /** The env var and its value, e.g. `CATALOG_HOST=catalog.acme.example.com`. */
-  evidence: string;
-}
-
-/** Kinds whose pod template may name a global host. */
-const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"];
+/** A call seen in the manifests (calls.ts). */
+export type TopologyCaller = ManifestCall;
 
 export function buildTopology<A>(build: MeshBuild<A>, manifests: readonly ClusterManifests[] = []): Topology {
   const { model } = build;
   const routes: TopologyRoute[] = model.services.flatMap((s) =>
     model.clusters
-      .filter((c) => !s.clusters.includes(c.name))
+      // With declared calls, only the clusters whose namespaces may call the service hold a path to it.
+      .filter((c) => !s.clusters.includes(c.name) && clusterMayCall(c, s))
       .map((c) => ({ service: s.name, from: c.name, to: s.clusters })),
   );
   return {
@@ -92,98 +82,8 @@ export function buildTopology<A>(build: MeshBuild<A>, manifests: readonly Cluste
       clusters: s.clusters,
     })),
     routes,
-    callers: findCallers(build, manifests),
+    callers: callsInManifests(model, manifests),
   };
-}
-
-function findCallers<A>(build: MeshBuild<A>, manifests: readonly ClusterManifests[]): TopologyCaller[] {
-  const targets = new Map<string, string>();
-  for (const s of build.model.services) {
-    targets.set(s.host, s.name);
-    for (const p of s.ports) targets.set(`${s.host}:${p.number}`, s.name);
-  }
-  const out: TopologyCaller[] = [];
-  const seen = new Set<string>();
-  for (const m of manifests) {
-    for (const obj of m.objects) {
-      if (!isPlainObject(obj) || !isWorkloadKind(obj.kind) || !isPlainObject(obj.metadata)) continue;
-      const namespace =
-        typeof obj.metadata.namespace === "string" ? obj.metadata.namespace : (m.defaultNamespace ?? "default");
-      if (!isMapped(build.model.members, m.cluster, namespace)) continue;
-      // Names and values from manifests reach terminals, SVG and Mermaid: no control characters.
-      const workload = printable(`${obj.kind}/${String(obj.metadata.name)}`);
-      for (const { name, value } of envVars(obj)) {
-        for (const service of new Set(hostsIn(value).flatMap((h) => targets.get(h) ?? []))) {
-          const key = `${m.cluster}/${namespace}/${workload}/${service}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          out.push({
-            cluster: m.cluster,
-            namespace: printable(namespace),
-            workload,
-            service,
-            evidence: printable(`${name}=${shortValue(value)}`),
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * The `host` and `host:port` an env value names: the value itself, or each URL or address in it
- * (`http://catalog.acme.example.com:8082/x`, `mongodb://a.example.com:27017,b.example.com:27017/db`,
- * `catalog.acme.example.com:8082/path`), lowercased.
- */
-export function hostsIn(value: string): string[] {
-  const out: string[] = [];
-  for (const token of value.split(/[\s;]+/)) {
-    // scheme://[user@]hosts[/path][?query]: the hosts part may list several, comma-separated.
-    const rest = token.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
-    const authority = rest.split(/[/?#]/)[0].replace(/^[^@]*@/, "");
-    for (const address of authority.split(",")) {
-      const hostPort = address.toLowerCase().replace(/\.(?=:\d+$)|\.$/, "");
-      // With a port, only `host:port` (a call to another port is no call to the service); without, the host.
-      if (hostPort) out.push(hostPort);
-    }
-  }
-  return [...new Set(out)];
-}
-
-/** An env value as evidence: at most 120 characters. */
-function shortValue(value: string): string {
-  return value.length <= 120 ? value : `${value.slice(0, 117)}...`;
-}
-
-/** One of WORKLOAD_KINDS; a manifest's `kind` may be anything, or missing. */
-function isWorkloadKind(kind: unknown): kind is string {
-  return typeof kind === "string" && WORKLOAD_KINDS.includes(kind);
-}
-
-/** Literal env values of every container of a workload's pod template (CronJob: its job template's). */
-function envVars(workload: Plain): { name: string; value: string }[] {
-  const spec = get(workload, "spec");
-  const template = get(spec, "jobTemplate")
-    ? get(get(get(spec, "jobTemplate"), "spec"), "template")
-    : get(spec, "template");
-  const pod = get(template, "spec");
-  const containers = [...asArray(get(pod, "initContainers")), ...asArray(get(pod, "containers"))];
-  return containers.flatMap((c) =>
-    asArray(get(c, "env")).flatMap((e) =>
-      isPlainObject(e) && typeof e.name === "string" && typeof e.value === "string"
-        ? [{ name: e.name, value: e.value }]
-        : [],
-    ),
-  );
-}
-
-function get(v: unknown, key: string): unknown {
-  return isPlainObject(v) ? v[key] : undefined;
-}
-
-function asArray(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
 }
 
 /**
@@ -208,6 +108,8 @@ const MAX_DETAIL = 20;
  */
 export interface TopologyGraph {
   level: "service" | "cluster";
+  /** Why the drawing is per cluster (absent for the service-level one), e.g. `over 150 service nodes (2000)`. */
+  summarised?: string;
   groups: {
     cluster: string;
     label: string;
@@ -262,8 +164,22 @@ const LEGEND_EAST_WEST = [
   "bold red arrow: a call the manifests show (an env value naming the host)",
 ];
 
+/**
+ * The most edges a drawing has at service level: Mermaid's default `maxEdges` is 500 (and many clusters calling one
+ * another make more gateway edges than there are services).
+ */
+export const MAX_DRAWN_EDGES = 500;
+
 export function topologyGraph(t: Topology): TopologyGraph {
-  if (serviceNodeCount(t) > TOPOLOGY_DETAIL_LIMIT) return clusterGraph(t);
+  const nodes = serviceNodeCount(t);
+  if (nodes > TOPOLOGY_DETAIL_LIMIT) return clusterGraph(t, `over ${TOPOLOGY_DETAIL_LIMIT} service nodes (${nodes})`);
+  const g = serviceGraph(t);
+  return g.edges.length > MAX_DRAWN_EDGES
+    ? clusterGraph(t, `over ${MAX_DRAWN_EDGES} edges between services (${g.edges.length})`)
+    : g;
+}
+
+function serviceGraph(t: Topology): TopologyGraph {
   const eastWest = t.mode === MeshMode.EAST_WEST;
   const id = {
     service: (c: string, s: string) => `${c}/svc/${s}`,
@@ -382,7 +298,7 @@ function ingressNode(port: number, nodeId: string, eastWest: boolean): GraphNode
  * The cluster-level view: one node per cluster (its services, namespaces, callers counted), one edge per pair of
  * clusters a route joins, labelled with how many services it carries; the hosts are in its tooltip.
  */
-function clusterGraph(t: Topology): TopologyGraph {
+function clusterGraph(t: Topology, summarised: string): TopologyGraph {
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
   const groups: TopologyGraph["groups"] = t.clusters.map((c) => {
     const services = t.services.filter((s) => s.clusters.includes(c.name));
@@ -483,10 +399,11 @@ function clusterGraph(t: Topology): TopologyGraph {
   }
   return {
     level: "cluster",
+    summarised,
     groups,
     edges,
     legend: [
-      `cluster-level view: over ${TOPOLOGY_DETAIL_LIMIT} service nodes (${serviceNodeCount(t)}); draw one GlobalNamespace or fewer clusters for the services`,
+      `cluster-level view: ${summarised}; draw one GlobalNamespace or fewer clusters for the services`,
       "box: a cluster, with its services, namespaces and the callers seen",
       "dashed grey arrow: services the wiring lets one cluster reach in another (hosts in the tooltip)",
       "bold red arrow: a pair with a call the manifests show",
@@ -495,8 +412,8 @@ function clusterGraph(t: Topology): TopologyGraph {
 }
 
 /** Graphviz DOT: clusters as `subgraph cluster_<name>`, caller paths bold red (class `caller` in SVG output). */
-export function topologyToDot(t: Topology): string {
-  const g = topologyGraph(t);
+/** `g`: the drawing, when the caller has it already (it costs a pass over every route). */
+export function topologyToDot(t: Topology, g: TopologyGraph = topologyGraph(t)): string {
   // DOT strings: escape backslash and quote; a newline becomes DOT's own line break.
   const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
   const attrs = (a: Record<string, string | undefined>) =>
@@ -557,8 +474,46 @@ export function topologyToDot(t: Topology): string {
 }
 
 /** Mermaid flowchart of the same drawing, for stack outputs and Markdown. Caller paths are thick arrows. */
-export function topologyToMermaid(t: Topology): string {
-  const g = topologyGraph(t);
+export function topologyToMermaid(t: Topology, g: TopologyGraph = topologyGraph(t)): string {
+  const text = mermaidOf(g);
+  if (fitsMermaid(text, g)) return text;
+  // Long labels can outgrow the text limit below the thresholds; many clusters, the edge limit even per cluster.
+  const why = (x: TopologyGraph, s: string) =>
+    x.edges.length > MAX_DRAWN_EDGES
+      ? `${x.edges.length} edges (Mermaid draws at most ${MAX_DRAWN_EDGES})`
+      : `${s.length} characters (Mermaid reads at most ${MERMAID_MAX_TEXT})`;
+  const perCluster = g.level === "service" ? clusterGraph(t, `the services' drawing would be ${why(g, text)}`) : g;
+  const clusterText = perCluster === g ? text : mermaidOf(perCluster);
+  return fitsMermaid(clusterText, perCluster) ? clusterText : mermaidSummary(t, why(perCluster, clusterText));
+}
+
+/** Mermaid's default `maxTextSize`: a longer definition is not drawn at all. */
+export const MERMAID_MAX_TEXT = 50_000;
+
+function fitsMermaid(text: string, g: TopologyGraph): boolean {
+  return text.length <= MERMAID_MAX_TEXT && g.edges.length <= MAX_DRAWN_EDGES;
+}
+
+/** Too many clusters even for one node each and a hub: one node that counts, and says why. */
+function mermaidSummary(t: Topology, why: string): string {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const label = [
+    `GlobalNamespace ${t.name} (*.${t.domain})`,
+    `${plural(t.clusters.length, "cluster")}, ${plural(t.services.length, "service")}`,
+    `${plural(t.routes.length, "cross-cluster route")}, ${plural(t.callers.length, "caller")} seen`,
+  ].join("<br/>");
+  const legend = `summarised: the cluster-level drawing would be ${why}; globalmesh graph draws it as SVG`;
+  return [
+    "flowchart LR",
+    `  n0["${label.replace(/"/g, "#quot;")}"]`,
+    `  subgraph legend["legend"]`,
+    `    legend0["${legend.replace(/"/g, "#quot;")}"]`,
+    "  end",
+    "",
+  ].join("\n");
+}
+
+function mermaidOf(g: TopologyGraph): string {
   const ids = new Map<string, string>();
   g.groups.flatMap((x) => x.nodes).forEach((n, i) => ids.set(n.id, `n${i}`));
   const text = (s: string) => `"${s.replace(/"/g, "#quot;")}"`;

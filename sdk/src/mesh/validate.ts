@@ -39,11 +39,12 @@ import {
   ServiceSpec,
   SYSTEM_NAMESPACES,
 } from "./spec";
+import { readScope } from "./scopeFields";
 import { vipProblem } from "./vip";
 
 const INGRESS_FIELDS = ["address", "port"] as const;
-const RULE_FIELDS = ["cluster", "namespace", "excludeServices"] as const;
-const SERVICE_FIELDS = ["name", "namespace", "clusters", "ports", "address", "selector"] as const;
+const RULE_FIELDS = ["cluster", "namespace", "excludeServices", "calls", "sidecarScope", "extraEgressHosts"] as const;
+const SERVICE_FIELDS = ["name", "namespace", "clusters", "ports", "address", "selector", "calls"] as const;
 const PORT_FIELDS = ["number", "targetPort", "name", "protocol"] as const;
 const POLICY_FIELDS = ["name", "action", "from", "to"] as const;
 const SOURCE_FIELDS = ["namespace", "cluster", "serviceAccounts", "service"] as const;
@@ -354,8 +355,17 @@ function readRule(issues: IssueList, path: string, v: unknown): MemberRule | und
     checkNamespacePattern(issues, join(path, "namespace"), o.namespace, { example: "default", required: true }),
   );
   const excludeServices = readServiceNames(issues, join(path, "excludeServices"), o.excludeServices, "[vault]");
+  const calls = readServiceNames(issues, join(path, "calls"), o.calls, "[catalog, users]");
+  const { sidecarScope, extraEgressHosts } = readScope(issues, path, o, namespace);
   return cluster !== undefined && namespace !== undefined
-    ? { cluster, namespace, ...(excludeServices && { excludeServices }) }
+    ? {
+        cluster,
+        namespace,
+        ...(excludeServices && { excludeServices }),
+        ...(calls && { calls }),
+        ...(sidecarScope !== undefined && { sidecarScope }),
+        ...(extraEgressHosts && { extraEgressHosts }),
+      }
     : undefined;
 }
 
@@ -398,6 +408,7 @@ function readService(issues: IssueList, path: string, v: unknown): ServiceSpec |
   const ports = readPorts(issues, join(path, "ports"), o.ports);
   const address = checkText(issues, join(path, "address"), o.address, vipProblem, { example: "241.0.0.10" });
   const selector = readSelector(issues, join(path, "selector"), o.selector, { app: name ?? "catalog" });
+  const calls = readServiceNames(issues, join(path, "calls"), o.calls, "[catalog, users]");
   return {
     name: name ?? "",
     namespace: namespace ?? "",
@@ -405,6 +416,7 @@ function readService(issues: IssueList, path: string, v: unknown): ServiceSpec |
     ...(ports && { ports }),
     ...(address !== undefined && { address }),
     ...(selector && { selector }),
+    ...(calls && { calls }),
   };
 }
 

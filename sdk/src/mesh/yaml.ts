@@ -1,4 +1,5 @@
-import { Document, isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify, visit } from "yaml";
+import { dump, DumpOptions, loadAll } from "js-yaml";
+import { Document, isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
 import { SpecError, SpecIssue } from "./errors";
 import { MeshObject } from "./objects";
 
@@ -122,9 +123,35 @@ export function parseManifests(text: string, source: string): unknown[] {
   }
 }
 
+/**
+ * How rendered objects are written: js-yaml's dump, about 5× faster than the yaml package's document model (bench/,
+ * emitters). Lines are never folded, repeated values are written out (no `&anchor`/`*alias`), and strings that need
+ * quotes get double quotes; strings YAML 1.1 would read as something else (`on`, `yes`, `12:30`, `2024-01-01`) are
+ * quoted too, as Kubernetes' YAML 1.1 decoder needs.
+ */
+const DUMP: DumpOptions = { lineWidth: -1, noRefs: true, quotingType: '"' };
+
+/** One object as a YAML document, `---` first: the unit render streams to a cluster's file. */
+export function objectYaml(object: MeshObject): string {
+  return `---\n${dump(object, DUMP)}`;
+}
+
 /** One multi-document YAML file, byte-for-byte the same for the same objects. */
 export function renderYaml(objects: readonly MeshObject[]): string {
-  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("");
+  return objects.map(objectYaml).join("");
+}
+
+/** A token starting with `&` or `*` (an anchor or alias): the files render writes have none (`noRefs`). */
+const ANCHOR_OR_ALIAS = /(^|[\s,[{])[&*][^\s,\]}]/m;
+
+/**
+ * The objects of a file render wrote (header checked by the caller), read back fast: js-yaml's loader, several times
+ * quicker than the document model parseManifests needs for line numbers. A file with anchors or aliases (edited by
+ * hand) goes through parseManifests, which bounds how many aliases it resolves.
+ */
+export function parseRendered(text: string, source: string): unknown[] {
+  if (ANCHOR_OR_ALIAS.test(text)) return parseManifests(text, source);
+  return loadAll(text, undefined, { filename: source }).filter((o) => o !== null && o !== undefined);
 }
 
 function position(lines: LineCounter, offset: number): string {

@@ -7,8 +7,10 @@ import { API_NETWORKING, DestinationRuleObject, ObjectMeta, PortTrafficPolicy, S
 /**
  * The rule for the local egress gateway's Service: per port of the service, a subset that speaks ISTIO_MUTUAL with
  * the port's tunnel name as SNI, so the egress gateway knows the destination without parsing the protocol, and that
- * accepts only this cluster's egress gateway at the other end. Istio merges the subsets of all rules on the same
- * host, so every service keeps its own rule.
+ * accepts only this cluster's egress gateway at the other end. Every service keeps its own rule on the same host;
+ * Istio merges their subsets only when their exportTo is equal (pilot mergeDestinationRule with the default
+ * ENABLE_ENHANCED_DESTINATIONRULE_MERGE), else a proxy keeps one rule and loses the other services' subsets, so the
+ * caller gives every service the same exportTo.
  */
 export function egressSubsets(
   metadata: ObjectMeta,

@@ -40,6 +40,7 @@ export type AuthorizationPolicyObject = IstioObject<
   typeof API_SECURITY
 >;
 export type PeerAuthenticationObject = IstioObject<"PeerAuthentication", PeerAuthenticationSpec, typeof API_SECURITY>;
+export type SidecarObject = IstioObject<"Sidecar", SidecarSpec>;
 
 /** A named port with its protocol: a ServiceEntry's ports, a Gateway server's port. */
 export interface Port {
@@ -238,4 +239,14 @@ export interface AuthorizationCondition {
 /** Namespace-wide (no selector): the namespace's sidecars accept only mTLS. */
 export interface PeerAuthenticationSpec {
   mtls: { mode: "STRICT" | "PERMISSIVE" };
+}
+
+// Sidecar (networking.istio.io/v1)
+
+/**
+ * Namespace-wide (no workloadSelector): the namespace's proxies know only the destinations its egress hosts import.
+ * One catch-all egress listener (no port), so every port keeps its protocol sniffing and routes as before.
+ */
+export interface SidecarSpec {
+  egress: { hosts: string[] }[];
 }
