@@ -55,7 +55,7 @@ test("without the tools: lists all five missing, prints `e2e: skipped`, exits 0,
   expect(r.stdout).toContain("docker (not pinned)");
   expect(r.stdout).toMatch(/kind v0\.30\.0 /);
   expect(r.stdout).toMatch(/kubectl v1\.34\.0 /);
-  expect(r.stdout).toMatch(/istioctl 1\.29\.2 /);
+  expect(r.stdout).toMatch(/istioctl 1\.30\.3 /);
   expect(r.stdout).toMatch(/pulumi v3\.248\.0 /);
   expect(lines[lines.length - 1]).toBe("e2e: skipped");
   expect({ home: r.home, tmp: r.tmp }).toEqual({ home: [], tmp: [] });

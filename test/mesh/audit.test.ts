@@ -486,11 +486,17 @@ describe("DestinationRules Istio would not merge", () => {
 
   test("one host in one namespace with different exportTo: an error on the second", () => {
     const w = wiring();
-    secondSubsets(w, ["web", GW]);
+    secondSubsets(w, ["default", "web", GW]);
     expect(whats(w)).toEqual([
-      `c1 DestinationRule/${GW}/gns.shop.users.egress: DestinationRules on one host in one namespace with different exportTo: host istio-egressgateway.${GW}.svc.cluster.local in ${GW}, exportTo [${GW},web] here and [default] in DestinationRule/${GW}/gns.shop.catalog.egress`,
+      `c1 DestinationRule/${GW}/gns.shop.users.egress: DestinationRules on one host in one namespace with different exportTo: host istio-egressgateway.${GW}.svc.cluster.local in ${GW}, exportTo [default,${GW},web] here and [default] in DestinationRule/${GW}/gns.shop.catalog.egress, both seen from default`,
     ]);
     expect(audit(w)[0].why).toMatch(/keeps one and loses the other's subsets/);
+  });
+
+  test("rules no namespace sees together (two GlobalNamespaces' namespaces, the gateways' own aside) are fine", () => {
+    const w = wiring();
+    secondSubsets(w, ["web", GW]);
+    expect(audit(w)).toEqual([]);
   });
 
   test("the same exportTo in another order, or a workloadSelector, is fine", () => {

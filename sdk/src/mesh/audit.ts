@@ -170,20 +170,32 @@ function unmergedDestinationRules(list: readonly MeshObject<unknown>[], add: Add
     else groups.set(key, [o]);
   }
   // Read defensively: objects edited by hand may lack exportTo.
-  const audience = (o: DestinationRuleObject) => {
+  const audience = (o: DestinationRuleObject): string[] => {
     const exportTo = (o.spec as { exportTo?: unknown }).exportTo;
-    return [...new Set(Array.isArray(exportTo) ? exportTo.map(String) : [])].sort().join(",");
+    return [...new Set(Array.isArray(exportTo) ? exportTo.map(String) : [])].sort();
+  };
+  // Only a proxy that sees both rules loses subsets. The rules' own namespace is left out: it is the gateways', whose
+  // proxies never send through a rule on the egress gateway's host (two GlobalNamespaces' rules both reach it).
+  const sharedAudience = (a: string[], b: string[], own: string): string[] => {
+    const wide = (x: string[]) => x.length === 0 || x.includes("*");
+    const shared = wide(a) ? b : wide(b) ? a : a.filter((ns) => b.includes(ns));
+    return wide(a) && wide(b) ? ["*"] : shared.filter((ns) => ns !== own && ns !== ".");
   };
   for (const rules of groups.values()) {
-    const first = rules[0];
-    for (const o of rules.slice(1)) {
-      if (audience(o) === audience(first)) continue;
-      add(
-        o,
-        `DestinationRules on one host in one namespace with different exportTo: host ${o.spec.host} in ${o.metadata.namespace}, exportTo [${audience(o)}] here and [${audience(first)}] in ${objectKey(first)}`,
-        "istiod merges rules on the same host only when their exportTo is equal, so a proxy that sees both keeps one and loses the other's subsets: its calls through them fail (no healthy upstream); give them the same exportTo",
-      );
-    }
+    rules.forEach((o, i) => {
+      for (const other of rules.slice(0, i)) {
+        const [mine, theirs] = [audience(o), audience(other)];
+        if (mine.join(",") === theirs.join(",")) continue;
+        const shared = sharedAudience(mine, theirs, o.metadata.namespace);
+        if (shared.length === 0) continue;
+        add(
+          o,
+          `DestinationRules on one host in one namespace with different exportTo: host ${o.spec.host} in ${o.metadata.namespace}, exportTo [${mine.join(",")}] here and [${theirs.join(",")}] in ${objectKey(other)}, both seen from ${shared.join(", ")}`,
+          "istiod merges rules on the same host only when their exportTo is equal, so a proxy that sees both keeps one and loses the other's subsets: its calls through them fail (no healthy upstream); give them the same exportTo",
+        );
+        return;
+      }
+    });
   }
 }
 
