@@ -20,4 +20,7 @@ module.exports = {
     "^@kubernetes-models/(apimachinery|istio)/(.*)$": "<rootDir>/node_modules/@kubernetes-models/$1/$2.js",
   },
   testTimeout: 30000,
+  // Two workers even on two cores: most suites wait on child processes (the CLI, Pulumi's runner, the plugin host),
+  // so the default (cores - 1, i.e. one) leaves a core idle.
+  maxWorkers: 2,
 };

@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GlobalNamespace, GlobalNamespaceArgs } from "../../sdk/src/gns";
+import { MeshCluster, MeshTrust } from "../../sdk/src/install";
 import { buildMesh, MeshMode, SpecError } from "../../sdk/src/mesh";
 import { ACME_DIR, acmeManifests } from "../helpers/fixtures";
 import { kubeconfigText } from "../helpers/kubeconfigs";
 import { installMocks, Recorder } from "../helpers/pulumiHarness";
-import { registrationsDuring } from "../install/support";
+import { computedState, connection, registrationsDuring } from "../install/support";
 
 /**
  * The component's `mode` and each cluster entry's `eastWest` (a MeshCluster's `eastWest` output): in east-west mode
@@ -111,6 +112,81 @@ describe("mode east-west", () => {
     expect(registered(rec, before)).toEqual(
       coreObjects(MeshMode.TUNNEL, (n) => ({ address: `ingress.${n}.example.net` })),
     );
+  });
+});
+
+describe("MeshClusters passed straight in, in east-west mode", () => {
+  /** The load balancers of the two east-west gateway Services (read names `<MeshCluster>-eastwest-service`). */
+  const EAST_WEST_LB: Record<string, { ip?: string; hostname?: string }> = {
+    "ewc1-eastwest-service": { hostname: "ew1.elb.example.com" },
+    "ewc2-eastwest-service": { ip: "198.51.100.2" },
+  };
+  const EAST_WEST_AT: Record<string, string> = { c1: "ew1.elb.example.com", c2: "198.51.100.2" };
+  const ANNOTATIONS = { "service.beta.kubernetes.io/aws-load-balancer-type": "external" };
+  let rec: Recorder;
+
+  beforeAll(async () => {
+    rec = await installMocks({
+      preview: false,
+      state: (a) =>
+        a.type === "kubernetes:core/v1:Service" && a.id && EAST_WEST_LB[a.name]
+          ? { status: { loadBalancer: { ingress: [EAST_WEST_LB[a.name]] } } }
+          : computedState(a),
+    });
+    const trust = new MeshTrust("ewt", { clusters: ["c1", "c2"] });
+    const mesh = (c: string) => ({ ca: trust.caFor(c), meshId: trust.meshId, eastWest: true });
+    const c1 = new MeshCluster("ewc1", {
+      cluster: { ...connection("c1"), loadBalancerAnnotations: ANNOTATIONS },
+      ...mesh("c1"),
+    });
+    const c2 = new MeshCluster("ewc2", { cluster: connection("c2"), ...mesh("c2") });
+    new GlobalNamespace("ewmc", {
+      globalNamespaceName: "acme-fitness",
+      domain: "acme.example.com",
+      mode: MeshMode.EAST_WEST,
+      clusters: [c1, c2],
+      members: [
+        { cluster: "c1", namespace: "default" },
+        { cluster: "c2", namespace: "default" },
+      ],
+      manifests: manifests.map((m) => ({ ...m, cluster: m.cluster === "cluster1" ? "c1" : "c2" })),
+    });
+    await rec.settled();
+  });
+
+  const ofGns = (type: string) => rec.ofType(type).filter((r) => r.name.startsWith("ewmc-"));
+  const clusterOf = (r: { name: string }) => r.name.split("-")[1];
+
+  test("every remote endpoint is the other cluster's east-west gateway at 15443, read from its Service", () => {
+    // A service's own cluster reaches it at its Kubernetes Service; every other endpoint is a remote cluster's.
+    const isLocal = (e: { address: string }) => e.address.endsWith(".svc.cluster.local");
+    const entries = ofGns(SERVICE_ENTRY).filter((r) => (r.inputs.spec.endpoints ?? []).some((e: any) => !isLocal(e)));
+    // catalog runs in c2 and is called from c1; the services of c1 are reached from c2.
+    expect(new Set(entries.map(clusterOf))).toEqual(new Set(["c1", "c2"]));
+    for (const se of entries) {
+      const remote = clusterOf(se) === "c1" ? "c2" : "c1";
+      for (const e of se.inputs.spec.endpoints.filter((x: any) => !isLocal(x)))
+        expect({ se: se.name, address: e.address, ports: Object.values(e.ports) }).toEqual({
+          se: se.name,
+          address: EAST_WEST_AT[remote],
+          ports: Object.values(e.ports).map(() => 15443),
+        });
+    }
+    expect(rec.byName("ewmc-c1-gns.acme-fitness.catalog", SERVICE_ENTRY).inputs.spec.endpoints).toEqual([
+      expect.objectContaining({ address: "198.51.100.2", ports: { "http-catalog": 15443 } }),
+    ]);
+  });
+
+  test("the passthrough Gateway selects the east-west gateway in each cluster", () => {
+    const passthrough = ofGns("kubernetes:networking.istio.io/v1:Gateway").filter((r) =>
+      r.inputs.metadata.name.endsWith("-passthrough"),
+    );
+    expect(passthrough.map(clusterOf).sort()).toEqual(["c1", "c2"]);
+    for (const g of passthrough) expect(g.inputs.spec.selector).toEqual({ istio: "eastwestgateway" });
+  });
+
+  test("the cluster's load-balancer annotations reach its east-west gateway's Service", () => {
+    expect(rec.byName("ewc1-eastwest-gateway").inputs.values.service.annotations).toEqual(ANNOTATIONS);
   });
 });
 

@@ -3,6 +3,7 @@ import type { IPeerAuthentication } from "@kubernetes-models/istio/security.isti
 import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
 import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
 import type { IServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
+import type { ISidecar } from "@kubernetes-models/istio/networking.istio.io/v1/Sidecar";
 import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
 import {
   AuthorizationPolicyObject,
@@ -10,6 +11,7 @@ import {
   GatewayObject,
   PeerAuthenticationObject,
   ServiceEntryObject,
+  SidecarObject,
   VirtualServiceObject,
 } from "../../sdk/src/mesh";
 import { crdSchemaProblems, ISTIO_CRD_VERSION } from "./istioCrd";
@@ -20,7 +22,7 @@ import { crdSchemaProblems, ISTIO_CRD_VERSION } from "./istioCrd";
  * 1. the structural schema of the v1 version of Istio 1.30.3's own CRD (types, enums, required fields, sizes, no
  *    unknown field), built from the copied CRD YAML and run with ajv: test/helpers/istioCrd.ts;
  * 2. the CRD's CEL rules (`x-kubernetes-validations`), which ajv does not run: {@link CEL_RULES}, every rule of the
- *    v1 CRDs for the six kinds globalmesh writes (test/mesh/schema.test.ts checks the table against the CRD YAML);
+ *    v1 CRDs for the seven kinds globalmesh writes (test/mesh/schema.test.ts checks the table against the CRD YAML);
  * 3. istiod's validating webhook (pkg/config/validation/validation.go, tag 1.29.6; unchanged in 1.30.3 for these
  *    checks), for the fields globalmesh writes: {@link webhookProblems}. Warnings are not problems.
  *
@@ -50,6 +52,7 @@ export type GlobalmeshTypesFitIstio = NoUnknownFields<
   | FieldsNotIn<GatewayObject, IGateway>
   | FieldsNotIn<AuthorizationPolicyObject, IAuthorizationPolicy>
   | FieldsNotIn<PeerAuthenticationObject, IPeerAuthentication>
+  | FieldsNotIn<SidecarObject, ISidecar>
 >;
 type NoUnknownFields<Paths extends never> = Paths;
 /** The paths of `Ours` that `Istio` has no field for; `Ours` must also be assignable to `Istio`. */
@@ -126,7 +129,7 @@ function destinationRuleDurations(): CelRule[] {
 
 const unix = (a: unknown) => typeof a === "string" && a.startsWith("unix://");
 
-/** Every CEL rule of the six kinds' v1 CRDs (Istio 1.30.3), whether or not globalmesh writes its field. */
+/** Every CEL rule of the seven kinds' v1 CRDs (Istio 1.30.3), whether or not globalmesh writes its field. */
 export const CEL_RULES: CelRule[] = [
   // ServiceEntry
   ...[
@@ -254,6 +257,32 @@ export const CEL_RULES: CelRule[] = [
     holds: (m) => Object.keys(m).every((k) => /^\d+$/.test(k) && isPort(Number(k))),
   },
   ...selectorRules("PeerAuthentication", ".spec.selector.matchLabels"),
+  // Sidecar: inbound connection pools and ingress TLS, which globalmesh never writes (it writes egress hosts only).
+  ...[".spec.inboundConnectionPool", ".spec.ingress[].connectionPool"].flatMap((pool) =>
+    [
+      "http.idleTimeout",
+      "tcp.connectTimeout",
+      "tcp.maxConnectionDuration",
+      "tcp.tcpKeepalive.interval",
+      "tcp.tcpKeepalive.time",
+    ].map((f) => ({ kind: "Sidecar", path: `${pool}.${f}`, message: DURATION_MESSAGE, holds: atLeast1ms })),
+  ),
+  ...[
+    ["tlsCertificates", "credentialNames", "only one of credentialNames or tlsCertificates can be set"],
+    ["credentialName", "credentialNames", "only one of credentialName or credentialNames can be set"],
+    ["credentialNames", "tlsCertificates", "only one of credentialName or tlsCertificates can be set"],
+  ].map(([a, b, message]) => ({
+    kind: "Sidecar",
+    path: ".spec.ingress[].tls",
+    message,
+    holds: (t: any) => !(has(t, a) && has(t, b)),
+  })),
+  {
+    kind: "Sidecar",
+    path: ".spec.workloadSelector.labels{}",
+    message: "wildcard is not supported in selector",
+    holds: (v: any) => !v.includes("*"),
+  },
 ];
 
 /** The values at `path` in `obj` (`.spec.a[].b{}`: `[]` every list item, `{}` every map value). */
@@ -325,6 +354,9 @@ export function webhookProblems(o: any): string[] {
       break;
     case "PeerAuthentication":
       p.push(...peerAuthenticationProblems(spec));
+      break;
+    case "Sidecar":
+      p.push(...sidecarProblems(spec));
       break;
   }
   return p.map((x) => `webhook: ${x}`);
@@ -698,6 +730,57 @@ function peerAuthenticationProblems(spec: any): string[] {
     if (k === "") p.push("empty key is not supported in selector");
     if (k.includes("*") || v.includes("*")) p.push(`wildcard is not supported in selector: "${k}=${v}"`);
   }
+  return p;
+}
+
+/**
+ * ValidateSidecar, for the egress listeners globalmesh writes (ingress, inbound pools and the outbound policy it never
+ * writes): a non-empty Sidecar, one port-less catch-all listener and last, valid ports, unique listener ports, and
+ * every host `namespace/dnsName` (agent.ValidateNamespaceSlashWildcardHostname). Duplicate hosts are only warnings.
+ */
+function sidecarProblems(spec: any): string[] {
+  const p: string[] = [];
+  const fields = ["egress", "ingress", "outboundTrafficPolicy", "inboundConnectionPool"];
+  if (!fields.some((f) => (Array.isArray(spec[f]) ? spec[f].length > 0 : spec[f] !== undefined)))
+    return ["sidecar: empty configuration provided"];
+  const egress: any[] = spec.egress ?? [];
+  const ports = new Set<number>();
+  egress.forEach((listener, i) => {
+    if (listener.port === undefined) {
+      if (egress.slice(0, i).some((l) => l.port === undefined))
+        p.push("sidecar: egress can have only one listener with empty port");
+      else if (i !== egress.length - 1)
+        p.push("sidecar: the egress listener with empty port should be the last listener in the list");
+    } else {
+      if (listener.port.name && !isDnsLabel(listener.port.name)) p.push(`invalid port name: ${listener.port.name}`);
+      const protocol = String(listener.port.protocol ?? "");
+      if (protocol !== "" && !PROTOCOLS.includes(protocol.toLowerCase())) p.push(`unsupported protocol: ${protocol}`);
+      // Port 0 is a Unix domain socket listener, named by its bind address.
+      if (listener.port.number === 0 && !String(listener.bind ?? "").startsWith("unix://"))
+        p.push("sidecar: ports with 0 value must have a unix domain socket bind address");
+      else if (listener.port.number !== 0) p.push(...portProblems(listener.port.number));
+      if (listener.port.number !== 0 && ports.has(listener.port.number))
+        p.push("sidecar: ports on IP bound listeners must be unique");
+      ports.add(listener.port.number);
+    }
+    if (!listener.hosts?.length) p.push("sidecar: egress listener must contain at least one host");
+    for (const h of listener.hosts ?? []) p.push(...sidecarHostProblems(h));
+  });
+  return p;
+}
+
+/** agent.ValidateNamespaceSlashWildcardHostname for a Sidecar (not a Gateway) host. */
+function sidecarHostProblems(host: string): string[] {
+  const slash = host.indexOf("/");
+  if (slash < 0) return [`${host}: host must be of form namespace/dnsName`];
+  const [ns, name] = [host.slice(0, slash), host.slice(slash + 1)];
+  const p: string[] = [];
+  if (ns === "" || name === "") p.push(`${host}: config namespace and dnsName in host entry cannot be empty`);
+  if (!["*", ".", "~"].includes(ns) && !isDnsLabel(ns)) p.push(`${host}: invalid namespace value "${ns}" in sidecar`);
+  if (name !== "*" && !name.includes(".")) p.push(`${host}: short names (non FQDN) are not allowed`);
+  if (!isWildcardDomain(name)) p.push(`${host}: invalid domain ${name}`);
+  if (name.includes("*") && name !== "*" && !name.startsWith("*."))
+    p.push(`${host}: partial wildcard "${name}" not allowed`);
   return p;
 }
 

@@ -20,6 +20,8 @@ import {
   passthroughServer,
   sentTo,
 } from "./auditEastWest";
+import { SNI_KEY } from "./istio/authorization";
+import { GLOBAL_NAMESPACE_LABEL, MANAGED_BY_LABEL } from "./names";
 import { MeshObject, objectKey } from "./objects";
 import { MeshMode } from "./spec";
 import { sidecarHidingHosts } from "./existingSidecars";
@@ -49,10 +51,6 @@ export interface Finding {
   /** `error` fails `check` (exit 2); `warning` is printed only. Absent: error. */
   severity?: "error" | "warning";
 }
-
-const MANAGED_BY = "app.kubernetes.io/managed-by";
-const GLOBAL_NAMESPACE = "globalmesh.io/global-namespace";
-const SNI_KEY = "connection.sni";
 
 /** What the audit knows beyond the objects. */
 export interface AuditOptions {
@@ -131,7 +129,7 @@ class Unpinned {
 
   noter(cluster: string, o: MeshObject<unknown>): NoteUnpinned {
     return (service, what, why) => {
-      const key = `${o.metadata.labels?.[GLOBAL_NAMESPACE] ?? ""}/${service}`;
+      const key = `${o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL] ?? ""}/${service}`;
       const seen = this.byService.get(key);
       if (!seen)
         this.byService.set(key, {
@@ -481,7 +479,7 @@ function sniMatches(value: string, sni: string): boolean {
 
 /** globalmesh writes PeerAuthentications only for `mtls: STRICT`: one of ours in any other mode is too wide. */
 function peerAuthentication(o: PeerAuthenticationObject, add: Add): void {
-  if (o.metadata.labels?.[MANAGED_BY] !== "globalmesh") return;
+  if (o.metadata.labels?.[MANAGED_BY_LABEL] !== "globalmesh") return;
   const mode = (o.spec as { mtls?: { mode?: string } }).mtls?.mode;
   if (mode === "STRICT") return;
   add(
@@ -496,8 +494,8 @@ function strictGlobalNamespaces(objects: ReadonlyMap<string, readonly MeshObject
   const out = new Set<string>();
   for (const list of objects.values())
     for (const o of list) {
-      const gns = o.metadata.labels?.[GLOBAL_NAMESPACE];
-      if (o.kind === "PeerAuthentication" && o.metadata.labels?.[MANAGED_BY] === "globalmesh" && gns)
+      const gns = o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL];
+      if (o.kind === "PeerAuthentication" && o.metadata.labels?.[MANAGED_BY_LABEL] === "globalmesh" && gns)
         if ((o.spec as { mtls?: { mode?: string } }).mtls?.mode === "STRICT") out.add(gns);
     }
   return out;
@@ -520,7 +518,7 @@ function missingPeerAuthentication(list: readonly MeshObject<unknown>[], strict:
       .map((o) => o.metadata.namespace),
   );
   for (const o of list) {
-    const gns = o.metadata.labels?.[GLOBAL_NAMESPACE];
+    const gns = o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL];
     if (o.kind !== "ServiceEntry" || !gns || !strict.has(gns)) continue;
     for (const e of Array.isArray(o.spec.endpoints) ? o.spec.endpoints : []) {
       const ns = typeof e?.address === "string" ? localNamespace(e.address) : undefined;
@@ -577,7 +575,7 @@ export function auditExisting(
       const key = `${theirs.kind}/${theirs.namespace}/${theirs.name}`;
       const same = byKey.get(key);
       if (same && sameGroup(theirs.apiVersion, same.apiVersion)) {
-        const gns = same.metadata.labels[GLOBAL_NAMESPACE];
+        const gns = same.metadata.labels[GLOBAL_NAMESPACE_LABEL];
         if (!ownedBy(theirs.labels, gns))
           out.push({
             cluster,
@@ -591,7 +589,7 @@ export function auditExisting(
       if (theirs.kind !== "PeerAuthentication" || !ourPolicy || !sameGroup(theirs.apiVersion, ourPolicy.apiVersion))
         continue;
       if (!isNamespaceWide(theirs.spec)) continue;
-      const gns = ourPolicy.metadata.labels[GLOBAL_NAMESPACE];
+      const gns = ourPolicy.metadata.labels[GLOBAL_NAMESPACE_LABEL];
       if (ownedBy(theirs.labels, gns)) continue;
       const mode = isPlainObject(theirs.spec.mtls) ? String(theirs.spec.mtls.mode ?? "unset") : "unset";
       out.push({
@@ -614,7 +612,7 @@ function sidecarCollision(
   ours: ReadonlyMap<string, MeshObject<unknown>>,
 ): Pick<Finding, "object" | "what" | "why"> | undefined {
   for (const [namespace, sidecar] of ours) {
-    const gns = sidecar.metadata.labels[GLOBAL_NAMESPACE];
+    const gns = sidecar.metadata.labels[GLOBAL_NAMESPACE_LABEL];
     const theirs = gns === undefined ? undefined : foreignSidecar(e, gns);
     if (!theirs || theirs.namespace !== namespace || theirs.name === sidecar.metadata.name) continue;
     return {
@@ -649,7 +647,7 @@ export function managedObjects(existing: ReadonlyMap<string, readonly unknown[]>
     const ours = flatten(found).flatMap((e): MeshObject<unknown>[] => {
       const o = existingObject(e);
       const api = o && WRITTEN_KINDS.get(o.kind);
-      if (!o || !api || !sameGroup(o.apiVersion, api) || o.labels[MANAGED_BY] !== "globalmesh") return [];
+      if (!o || !api || !sameGroup(o.apiVersion, api) || o.labels[MANAGED_BY_LABEL] !== "globalmesh") return [];
       const object = {
         apiVersion: o.apiVersion ?? api,
         kind: o.kind,
@@ -711,12 +709,12 @@ function isNamespaceWide(spec: Plain): boolean {
 }
 
 function ownedBy(labels: Record<string, unknown>, gns: string | undefined): boolean {
-  return labels[MANAGED_BY] === "globalmesh" && labels[GLOBAL_NAMESPACE] === gns;
+  return labels[MANAGED_BY_LABEL] === "globalmesh" && labels[GLOBAL_NAMESPACE_LABEL] === gns;
 }
 
 function owner(labels: Record<string, unknown>): string {
-  if (labels[MANAGED_BY] !== "globalmesh") return "not managed by globalmesh";
-  const gns = labels[GLOBAL_NAMESPACE];
+  if (labels[MANAGED_BY_LABEL] !== "globalmesh") return "not managed by globalmesh";
+  const gns = labels[GLOBAL_NAMESPACE_LABEL];
   return typeof gns === "string" ? `owned by GlobalNamespace ${gns}` : "managed by globalmesh for no GlobalNamespace";
 }
 
@@ -885,7 +883,7 @@ function egressDestinationRules(c: ClusterPrerequisites, objects: Found, out: Fi
   const { namespace, egressService } = c.gateways;
   for (const { o } of objects) {
     if (o.kind !== "DestinationRule" || o.namespace === namespace || o.namespace === ISTIO_SYSTEM) continue;
-    if (o.labels[MANAGED_BY] === "globalmesh") continue;
+    if (o.labels[MANAGED_BY_LABEL] === "globalmesh") continue;
     const host = typeof o.spec.host === "string" ? o.spec.host : "";
     if (!host || !hostCovers(host, egressService, o.namespace)) continue;
     out.push({
@@ -928,7 +926,7 @@ function gatewayConflicts(
   const sameLabels = (a: Record<string, unknown>, b: Record<string, unknown>) =>
     Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
   for (const { o } of objects) {
-    if (o.kind !== "Gateway" || !sameGroup(o.apiVersion, API_NETWORKING) || o.labels[MANAGED_BY] === "globalmesh")
+    if (o.kind !== "Gateway" || !sameGroup(o.apiVersion, API_NETWORKING) || o.labels[MANAGED_BY_LABEL] === "globalmesh")
       continue;
     const selector = isPlainObject(o.spec.selector) ? o.spec.selector : {};
     const servers = Array.isArray(o.spec.servers) ? o.spec.servers : [];

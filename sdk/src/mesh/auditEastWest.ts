@@ -1,7 +1,7 @@
 import { isPlainObject } from "./fields";
 import { CLUSTER_DNS_SUFFIX, GATEWAY_NAMESPACE } from "./gateways";
 import { API_NETWORKING, AuthorizationPolicyObject, CLUSTER_LABEL, GatewayObject, Server } from "./istio/types";
-import { passthroughGatewayName } from "./names";
+import { GLOBAL_NAMESPACE_LABEL, MANAGED_BY_LABEL, passthroughGatewayName, SERVICE_LABEL } from "./names";
 import { MeshObject } from "./objects";
 
 /**
@@ -11,10 +11,6 @@ import { MeshObject } from "./objects";
  * So its hosts must be exactly `*.<namespace>.svc.cluster.local` of the GlobalNamespace's namespaces that callers in
  * other clusters are sent to, and every service there must check its callers at its pods (an ALLOW policy).
  */
-
-const MANAGED_BY = "app.kubernetes.io/managed-by";
-const GLOBAL_NAMESPACE = "globalmesh.io/global-namespace";
-const SERVICE = "globalmesh.io/service";
 
 export type AddFinding = (o: MeshObject<unknown>, what: string, why: string, severity?: "error" | "warning") => void;
 
@@ -57,7 +53,7 @@ export function passthroughServer(
   ctx: EastWestAuditContext,
   add: AddFinding,
 ): void {
-  const gns = g.metadata.labels?.[GLOBAL_NAMESPACE];
+  const gns = g.metadata.labels?.[GLOBAL_NAMESPACE_LABEL];
   const hosts = (Array.isArray(s.hosts) ? s.hosts : []).map(String);
   const members = gns === undefined ? [] : membersOf(gns, ctx);
   const needed = gns === undefined ? new Map<string, string[]>() : ctx.needed(gns);
@@ -94,7 +90,7 @@ export function eastWestCoverage(ctx: EastWestAuditContext, add: AddFinding): vo
     const needed = ctx.needed(gns);
     if (needed.size === 0) continue;
     const servers = ctx.list
-      .filter((o): o is GatewayObject => o.kind === "Gateway" && o.metadata.labels?.[GLOBAL_NAMESPACE] === gns)
+      .filter((o): o is GatewayObject => o.kind === "Gateway" && o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL] === gns)
       .flatMap((g) => (Array.isArray(g.spec.servers) ? g.spec.servers : []).map((s) => ({ g, s })))
       .filter(({ s }) => s?.tls?.mode === "AUTO_PASSTHROUGH");
     const covered = new Set(
@@ -125,7 +121,7 @@ export function eastWestCoverage(ctx: EastWestAuditContext, add: AddFinding): vo
 
 /** The passthrough Gateway a finding names when there is none: in the gateways' namespace, where its entries are. */
 function missingPassthrough(gns: string, list: readonly MeshObject<unknown>[]): GatewayObject {
-  const entry = list.find((o) => o.kind === "ServiceEntry" && o.metadata.labels?.[GLOBAL_NAMESPACE] === gns);
+  const entry = list.find((o) => o.kind === "ServiceEntry" && o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL] === gns);
   return {
     apiVersion: API_NETWORKING,
     kind: "Gateway",
@@ -139,17 +135,24 @@ function missingPassthrough(gns: string, list: readonly MeshObject<unknown>[]): 
   };
 }
 
-/** The GlobalNamespace's namespaces in this cluster: given, or told from its objects' exportTo (the gateways' left out). */
+/**
+ * The GlobalNamespace's namespaces in this cluster: given, or told from its objects (the exportTo of its entries, the
+ * namespaces of its pod policies and PeerAuthentications), the gateways' left out.
+ */
 function membersOf(gns: string, ctx: EastWestAuditContext): readonly string[] {
   const given = ctx.members(gns);
   if (given) return given;
-  const own = ctx.list.filter((o) => o.metadata.labels?.[GLOBAL_NAMESPACE] === gns);
+  const own = ctx.list.filter((o) => o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL] === gns);
   const gateways = new Set(own.filter((o) => o.kind === "Gateway").map((o) => o.metadata.namespace));
   const exported = own.flatMap((o) => {
     const e = (o.spec as { exportTo?: unknown }).exportTo;
     return Array.isArray(e) ? e.map(String) : [];
   });
-  return [...new Set(exported)].filter((ns) => ns !== "*" && ns !== "." && !gateways.has(ns));
+  // A namespace that runs services but calls none is in no exportTo; its pod policies and mTLS policy are there.
+  const policed = own
+    .filter((o) => o.kind === "AuthorizationPolicy" || o.kind === "PeerAuthentication")
+    .map((o) => o.metadata.namespace);
+  return [...new Set([...exported, ...policed])].filter((ns) => ns !== "*" && ns !== "." && !gateways.has(ns));
 }
 
 /**
@@ -164,12 +167,12 @@ export function sentTo(
   for (const [caller, objects] of callers) {
     const entries = new Map<string, MeshObject<unknown>>();
     for (const o of objects) {
-      const gns = o.metadata.labels?.[GLOBAL_NAMESPACE];
+      const gns = o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL];
       if (o.kind === "ServiceEntry" && gns && Array.isArray(o.spec.hosts))
         for (const h of o.spec.hosts) entries.set(`${gns}\u0000${String(h)}`, o);
     }
     for (const dr of objects) {
-      const gns = dr.metadata.labels?.[GLOBAL_NAMESPACE];
+      const gns = dr.metadata.labels?.[GLOBAL_NAMESPACE_LABEL];
       if (dr.kind !== "DestinationRule" || !gns) continue;
       const entry = entries.get(`${gns}\u0000${String((dr.spec as { host?: unknown }).host)}`);
       const endpoints =
@@ -210,8 +213,8 @@ function isLocal(address: unknown): boolean {
 
 function globalNamespacesOf(list: readonly MeshObject<unknown>[]): string[] {
   const names = list.flatMap((o) =>
-    o.metadata.labels?.[MANAGED_BY] === "globalmesh" && o.metadata.labels[GLOBAL_NAMESPACE]
-      ? [o.metadata.labels[GLOBAL_NAMESPACE]]
+    o.metadata.labels?.[MANAGED_BY_LABEL] === "globalmesh" && o.metadata.labels[GLOBAL_NAMESPACE_LABEL]
+      ? [o.metadata.labels[GLOBAL_NAMESPACE_LABEL]]
       : [],
   );
   return [...new Set(names)].sort();
@@ -220,7 +223,7 @@ function globalNamespacesOf(list: readonly MeshObject<unknown>[]): string[] {
 /** The services this cluster runs, told by their ServiceEntry's local endpoint `<service>.<namespace>.svc.cluster.local`. */
 function servedEntries(gns: string, list: readonly MeshObject<unknown>[]) {
   return list.flatMap((o) => {
-    if (o.kind !== "ServiceEntry" || o.metadata.labels?.[GLOBAL_NAMESPACE] !== gns) return [];
+    if (o.kind !== "ServiceEntry" || o.metadata.labels?.[GLOBAL_NAMESPACE_LABEL] !== gns) return [];
     const endpoints = Array.isArray(o.spec.endpoints) ? o.spec.endpoints : [];
     return endpoints.flatMap((e) => {
       const parts = typeof e?.address === "string" && isLocal(e.address) ? e.address.split(".") : [];
@@ -238,12 +241,12 @@ function podAllows(list: readonly MeshObject<unknown>[], gns: string): Set<strin
   for (const o of list) {
     if (o.kind !== "AuthorizationPolicy") continue;
     const labels = o.metadata.labels ?? {};
-    if (labels[GLOBAL_NAMESPACE] !== gns || labels[SERVICE] === undefined) continue;
+    if (labels[GLOBAL_NAMESPACE_LABEL] !== gns || labels[SERVICE_LABEL] === undefined) continue;
     // Read defensively: a policy from a dump may lack any field.
     const spec = o.spec as Partial<AuthorizationPolicyObject["spec"]>;
     const match = spec.selector?.matchLabels;
     if ((spec.action ?? "ALLOW") === "ALLOW" && isPlainObject(match) && Object.keys(match).length > 0)
-      out.add(`${o.metadata.namespace}/${labels[SERVICE]}`);
+      out.add(`${o.metadata.namespace}/${labels[SERVICE_LABEL]}`);
   }
   return out;
 }

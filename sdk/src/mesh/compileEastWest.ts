@@ -37,11 +37,11 @@ import { MeshObject } from "./objects";
  * - One of several clusters that run S: ServiceEntry H with the local Service (its cluster's locality) and the other
  *   owners' east-west gateways, and DestinationRule H as in a client cluster, so callers fail over to another owner.
  *   The local Service is a DNS endpoint (its ClusterIP): kube-proxy picks a pod per connection, not per request.
- * - A cluster that runs a service another member cluster calls: one AUTO_PASSTHROUGH Gateway for the whole
+ * - A cluster that runs a service another member cluster may call: one AUTO_PASSTHROUGH Gateway for the whole
  *   GlobalNamespace on the east-west gateway, its hosts the Services of the namespaces that hold such services.
- * - A cluster that runs S: an ALLOW AuthorizationPolicy on S's pods naming the real callers (every member namespace
- *   of every member cluster by identity and this cluster's own ingress gateway, or only the policies' grants when S
- *   is restricted), and the DENY policies.
+ * - A cluster that runs S: an ALLOW AuthorizationPolicy on S's pods naming the real callers (the member namespaces
+ *   that may call S, per declared calls, of every member cluster by identity and this cluster's own ingress gateway,
+ *   or only the policies' grants when S is restricted), and the DENY policies.
  * - Every cluster, mTLS STRICT: a PeerAuthentication in each mapped namespace.
  */
 export function compileEastWest<A>(mesh: MeshModel<A>): Map<string, MeshObject<A>[]> {
@@ -105,7 +105,8 @@ function podIdentities(mesh: MeshModel<unknown>, s: GlobalService): string[] | u
 
 /**
  * On S's pods in a cluster that runs it: an ALLOW policy, always in this mode (every caller arrives as itself, so this
- * is where it is checked), and a DENY policy for the DENY grants. An unrestricted S admits every member namespace and
+ * is where it is checked), and a DENY policy for the DENY grants. An unrestricted S admits every member namespace that
+ * may call it (scope.ts) and
  * this cluster's own ingress gateway (the north-south entry MeshCluster installs, which carries no globalmesh wiring
  * in this mode; tunnel mode writes no ALLOW for an unrestricted S, so it is admitted there too); a restricted S admits
  * its grants only. resolveMesh refuses east-west mode for a service whose pods' labels are unknown.
@@ -114,10 +115,13 @@ function podPolicies<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Glob
   const selector = s.selector;
   if (!selector) throw new Error(`internal: ${s.name} runs in east-west mode, but its pods' labels are unknown`);
   const names = serviceObjectNames(mesh.name, s.name);
+  // A service no member namespace may call (declared calls) admits the ingress gateway only: a source with an empty
+  // principals list says nothing (the audit refuses it).
+  const members = memberPrincipals(mesh, s);
   const allow: AuthorizationRule[] = isRestricted(mesh, s)
     ? allowGrants(mesh, s).map((g) => workloadRule(callerOf(mesh, g), operation(s, g)))
     : [
-        workloadRule({ principals: memberPrincipals(mesh) }),
+        ...(members.length > 0 ? [workloadRule({ principals: members })] : []),
         workloadRule({ principals: [cluster.gateways.ingressPrincipal] }),
       ];
   const deny = denyGrants(mesh, s).map((g) => workloadRule(callerOf(mesh, g), operation(s, g)));
@@ -128,11 +132,12 @@ function podPolicies<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Glob
 }
 
 /**
- * Every workload of every member namespace of every member cluster, by identity: `<trustDomain>/ns/<ns>/sa/*`
- * (sorted, each once: clusters that share a trust domain and a namespace share the principal).
+ * Every workload of every member namespace that may call S (all of them unless calls are declared) of every member
+ * cluster, by identity: `<trustDomain>/ns/<ns>/sa/*` (sorted, each once: clusters that share a trust domain and a
+ * namespace share the principal).
  */
-function memberPrincipals(mesh: MeshModel<unknown>): string[] {
-  const all = mesh.clusters.flatMap((c) => c.namespaces.map((ns) => principal(c.trustDomain, ns, "*")));
+function memberPrincipals(mesh: MeshModel<unknown>, s: GlobalService): string[] {
+  const all = mesh.clusters.flatMap((c) => callingNamespaces(c, s.name).map((ns) => principal(c.trustDomain, ns, "*")));
   return [...new Set(all)].sort();
 }
 
@@ -149,11 +154,15 @@ function callerOf(mesh: MeshModel<unknown>, g: Grant): AuthorizationSource {
 
 /**
  * The GlobalNamespace's passthrough server on this cluster's east-west gateway: the namespaces of the services that
- * run here while another member cluster exists (every member cluster's ServiceEntry lists every other owner).
+ * run here and that another member cluster may call — exactly those whose ServiceEntry there lists this gateway
+ * (every caller's entry lists every other owner). None: no Gateway, so nothing here is reachable by SNI.
  */
 function passthrough<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
-  if (!mesh.clusters.some((c) => c.name !== cluster.name)) return [];
-  const namespaces = mesh.services.filter((s) => s.clusters.includes(cluster.name)).map((s) => s.namespace);
+  const calledFromElsewhere = (s: GlobalService) =>
+    mesh.clusters.some((c) => c.name !== cluster.name && clusterMayCall(c, s));
+  const namespaces = mesh.services
+    .filter((s) => s.clusters.includes(cluster.name) && calledFromElsewhere(s))
+    .map((s) => s.namespace);
   if (namespaces.length === 0) return [];
   const metadata = {
     name: passthroughGatewayName(mesh.name),

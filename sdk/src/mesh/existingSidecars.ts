@@ -1,5 +1,6 @@
 import type { Finding } from "./audit";
 import { isPlainObject } from "./fields";
+import { MANAGED_BY_LABEL } from "./names";
 import { MeshObject } from "./objects";
 import { parseEntry } from "./sidecarHosts";
 
@@ -21,7 +22,7 @@ export function sidecarHidingHosts(
   if (typeof e.apiVersion === "string" && !e.apiVersion.startsWith("networking.istio.io/")) return;
   const { name, namespace: ns, labels } = e.metadata;
   if (typeof name !== "string") return;
-  if (isPlainObject(labels) && labels["app.kubernetes.io/managed-by"] === "globalmesh") return;
+  if (isPlainObject(labels) && labels[MANAGED_BY_LABEL] === "globalmesh") return;
   const namespace = typeof ns === "string" && ns !== "" ? ns : "default";
   const selector = isPlainObject(e.spec.workloadSelector) ? e.spec.workloadSelector.labels : undefined;
   const selects = isPlainObject(selector) && Object.keys(selector).length > 0;

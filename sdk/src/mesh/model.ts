@@ -16,7 +16,7 @@ import {
 import { matchesPattern, isExcluded, isMapped, isPattern, isSystemNamespace } from "./membership";
 import { globalHost } from "./names";
 import { resolvePolicies } from "./policies";
-import { ResolvedSidecar, resolveScopes } from "./scope";
+import { clusterMayCall, ResolvedSidecar, resolveScopes } from "./scope";
 import { checkTunnelHttpRules } from "./tunnelLimits";
 import { checkEastWest, localityWarnings, portWarnings } from "./eastWestLimits";
 import { defaultPortName, protocolFromName } from "./ports";
@@ -173,13 +173,14 @@ export function resolveMesh<A>(spec: GlobalNamespaceSpec<A>, discovered: Discove
   checkRules(issues, spec.members, clusterNames);
   const services = mergeServices(issues, spec, discovered.services ?? [], clusterNames);
   checkAddresses(issues, services);
-  checkIngress(issues, spec.clusters, services, spec.mode ?? MeshMode.TUNNEL);
   checkTrustDomains(issues, spec.clusters);
   const clusters = spec.clusters.map((c, i) =>
     resolveCluster(issues, join("clusters", i), c, spec, services, discovered.namespaces?.[c.name] ?? []),
   );
   const resolvedServices = services.map((s) => s.service).sort(byName);
   resolveScopes(issues, { spec, clusters, services: resolvedServices });
+  // After scoping: a cluster whose services no other cluster may call needs no address.
+  checkIngress(issues, spec.clusters, clusters, resolvedServices, spec.mode ?? MeshMode.TUNNEL);
   const policies = resolvePolicies(issues, spec.policies ?? [], clusters, resolvedServices, discovered.services ?? []);
   checkRestrictedServices(issues, spec, services, policies);
   const mode = spec.mode ?? MeshMode.TUNNEL;
@@ -620,24 +621,35 @@ function checkTrustDomains<A>(issues: IssueList, clusters: ClusterSpec<A>[]): vo
 }
 
 /**
- * A cluster that runs a service some other member cluster calls must say where its cross-cluster gateway is: the
- * ingress gateway, or in east-west mode the east-west gateway.
+ * The address check again, once the calls the manifests show are added (scope.ts addFoundCalls): a found call can
+ * make a cluster with no address one that other clusters call. Throws SpecError naming `clusters[i].ingress`.
+ */
+export function checkFoundCallAddresses<A>(spec: GlobalNamespaceSpec<A>, model: MeshModel<A>): void {
+  const issues = new IssueList();
+  checkIngress(issues, spec.clusters, model.clusters, model.services, model.mode);
+  issues.throwIfAny();
+}
+
+/**
+ * A cluster that runs a service some other member cluster may call (declared calls, scope.ts) must say where its
+ * cross-cluster gateway is: the ingress gateway, or in east-west mode the east-west gateway.
  */
 function checkIngress<A>(
   issues: IssueList,
-  clusters: ClusterSpec<A>[],
-  services: ServiceWithPath[],
+  specs: ClusterSpec<A>[],
+  clusters: ResolvedCluster<A>[],
+  services: GlobalService[],
   mode: MeshMode,
 ): void {
-  // In east-west mode every member cluster's ServiceEntry lists the other owners too (failover), so any other member
-  // cluster calls a service that runs here.
-  const calledFrom = (s: GlobalService, o: ClusterSpec<A>) =>
-    mode === MeshMode.EAST_WEST || !s.clusters.includes(o.name);
-  clusters.forEach((c, i) => {
+  // In east-west mode every caller's ServiceEntry lists the other owners too (failover), so any other member cluster
+  // that may call a service that runs here sends to it; the passthrough Gateway (compileEastWest.ts) agrees.
+  const calledFrom = (s: GlobalService, o: ResolvedCluster<A>) =>
+    (mode === MeshMode.EAST_WEST || !s.clusters.includes(o.name)) && clusterMayCall(o, s);
+  specs.forEach((c, i) => {
     if (c.ingress) return;
-    const exported = services
-      .map((s) => s.service)
-      .filter((s) => s.clusters.includes(c.name) && clusters.some((o) => o.name !== c.name && calledFrom(s, o)));
+    const exported = services.filter(
+      (s) => s.clusters.includes(c.name) && clusters.some((o) => o.name !== c.name && calledFrom(s, o)),
+    );
     if (exported.length > 0)
       issues.add(
         join(join("clusters", i), "ingress"),

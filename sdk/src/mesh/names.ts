@@ -100,11 +100,16 @@ function toDnsLabel(text: string, max: number): string {
   return stem;
 }
 
+/** The label keys of `ownershipLabels`, for readers of written objects (audits, `check --existing`). */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const GLOBAL_NAMESPACE_LABEL = "globalmesh.io/global-namespace";
+export const SERVICE_LABEL = "globalmesh.io/service";
+
 /** Labels on every object globalmesh writes, so `kubectl get … -l` finds them; per-service objects name the service. */
 export function ownershipLabels(gns: string, service?: string): Record<string, string> {
   return {
-    "app.kubernetes.io/managed-by": "globalmesh",
-    "globalmesh.io/global-namespace": gns,
-    ...(service !== undefined && { "globalmesh.io/service": service }),
+    [MANAGED_BY_LABEL]: "globalmesh",
+    [GLOBAL_NAMESPACE_LABEL]: gns,
+    ...(service !== undefined && { [SERVICE_LABEL]: service }),
   };
 }

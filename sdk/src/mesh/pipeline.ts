@@ -2,7 +2,7 @@ import { callsInManifests } from "./calls";
 import { compileMesh, CompiledMesh } from "./compile";
 import { ClusterManifests, discoverServices, Discovery } from "./discover";
 import { IssueList } from "./errors";
-import { DEFAULT_GATEWAY_NAMESPACE, MeshModel, resolveMesh } from "./model";
+import { checkFoundCallAddresses, DEFAULT_GATEWAY_NAMESPACE, MeshModel, resolveMesh } from "./model";
 import { addFoundCalls } from "./scope";
 import { scopeWarnings } from "./scopeWarnings";
 import { checkExistingSidecars } from "./sidecars";
@@ -34,6 +34,8 @@ export function buildMesh<A = string>(input: unknown, manifests: readonly Cluste
   const model = resolveMesh(spec, discovery);
   checkExistingSidecars(spec.members, model, manifests);
   addFoundCalls(model, callsInManifests(model, manifests));
+  // A call the manifests show may make a cluster without an address a called one: refuse it as the spec would be.
+  checkFoundCallAddresses(spec, model);
   const scoping = scopeWarnings(model, manifests);
   if (scoping.length > 0) model.warnings = [...(model.warnings ?? []), ...scoping];
   return { model, compiled: compileMesh(model), discovery, ...(model.warnings && { warnings: model.warnings }) };

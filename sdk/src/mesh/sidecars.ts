@@ -3,10 +3,10 @@ import { IssueList } from "./errors";
 import { isPlainObject, join } from "./fields";
 import { namespaceSidecar } from "./istio/sidecar";
 import { MeshModel, ResolvedCluster } from "./model";
-import { ownershipLabels, sidecarObjectName } from "./names";
+import { GLOBAL_NAMESPACE_LABEL, MANAGED_BY_LABEL, ownershipLabels, sidecarObjectName } from "./names";
 import { MeshObject } from "./objects";
 import { namespaceCalls, rulesMapping } from "./scope";
-import { MemberRule } from "./spec";
+import { MemberRule, MeshMode } from "./spec";
 
 /** Istio's control plane: proxies keep seeing it (istiod, and anything the mesh's operators run there). */
 const ISTIO_SYSTEM_HOSTS = "istio-system/*";
@@ -16,7 +16,7 @@ const ISTIO_SYSTEM_HOSTS = "istio-system/*";
  * import from other namespaces: Kubernetes Services and other namespaces' Istio config. (Global hosts reach only the
  * namespaces exportTo names already; the Sidecar keeps the undeclared ones out even if that widens.) Egress hosts, in
  * this order: the namespace itself (`./*`), `istio-system/*`, the egress gateway's Service (the first hop to another
- * cluster), the cluster's other mapped namespaces whole (calls inside the cluster stay on mTLS; see docs/spec.md),
+ * cluster; tunnel mode only), the cluster's other mapped namespaces whole (calls inside the cluster stay on mTLS; see docs/spec.md),
  * each global host the namespace calls — `<gateways' namespace>/<host>`, since the ServiceEntries live there — then
  * the rule's `extraEgressHosts`. Not the gateways' whole namespace: nothing else there is for these proxies.
  */
@@ -45,7 +45,9 @@ function egressHosts<A>(
   // resolveScopes refuses sidecarScope on an undeclared namespace.
   if (!calls) throw new Error(`internal: a Sidecar for ${cluster.name}/${namespace}, whose calls are not declared`);
   const callees = mesh.services.filter((s) => calls.includes(s.name));
-  const egressGateway = egressGatewayEntry(cluster.gateways.egressService);
+  // East-west mode routes nothing to the egress gateway: callers go straight to the owners' east-west gateways.
+  const egressGateway =
+    mesh.mode === MeshMode.EAST_WEST ? undefined : egressGatewayEntry(cluster.gateways.egressService);
   return [
     ...new Set([
       "./*",
@@ -112,9 +114,7 @@ export function foreignSidecar(
     isPlainObject(o.spec) && isPlainObject(o.spec.workloadSelector) ? o.spec.workloadSelector.labels : undefined;
   if (isPlainObject(selector) && Object.keys(selector).length > 0) return undefined;
   const own =
-    isPlainObject(labels) &&
-    labels["app.kubernetes.io/managed-by"] === "globalmesh" &&
-    labels["globalmesh.io/global-namespace"] === gns;
+    isPlainObject(labels) && labels[MANAGED_BY_LABEL] === "globalmesh" && labels[GLOBAL_NAMESPACE_LABEL] === gns;
   if (own) return undefined;
   return { namespace: typeof namespace === "string" && namespace !== "" ? namespace : defaultNamespace, name };
 }
