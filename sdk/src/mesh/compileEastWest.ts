@@ -106,10 +106,9 @@ function podIdentities(mesh: MeshModel<unknown>, s: GlobalService): string[] | u
 /**
  * On S's pods in a cluster that runs it: an ALLOW policy, always in this mode (every caller arrives as itself, so this
  * is where it is checked), and a DENY policy for the DENY grants. An unrestricted S admits every member namespace that
- * may call it (scope.ts) and
- * this cluster's own ingress gateway (the north-south entry MeshCluster installs, which carries no globalmesh wiring
- * in this mode; tunnel mode writes no ALLOW for an unrestricted S, so it is admitted there too); a restricted S admits
- * its grants only. resolveMesh refuses east-west mode for a service whose pods' labels are unknown.
+ * may call it (scope.ts) and this cluster's own ingress gateway (the north-south entry MeshCluster installs, which
+ * carries no globalmesh wiring in this mode; tunnel mode writes no ALLOW for an unrestricted S, so it is admitted
+ * there too); a restricted S admits its grants only. resolveMesh refuses east-west mode for a service whose pods' labels are unknown.
  */
 function podPolicies<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: GlobalService): MeshObject<A>[] {
   const selector = s.selector;
