@@ -12,7 +12,7 @@ import {
   secretProblems,
   structureProblems,
 } from "./checks";
-import { OTHER_PROGRAMS, PROGRAMS } from "./programs";
+import { OTHER_PROGRAMS, ProgramCase, PROGRAMS } from "./programs";
 import { RunResult, runProgram } from "./runProgram";
 
 /**
@@ -101,14 +101,16 @@ beforeAll(async () => {
       const run = (preview: boolean) =>
         runProgram({ dir: join(ROOT, program.dir), preview, config: program.config, secretKeys: program.secretKeys });
       const preview = await run(true);
-      runs.set(program.dir, { preview, up: await run(false) });
+      runs.set(caseKey(program), { preview, up: await run(false) });
     }),
   );
 }, 300_000);
 
-describe.each(PROGRAMS)("program $dir", (program) => {
+const caseKey = (p: ProgramCase) => (p.variant ? `${p.dir} (${p.variant})` : p.dir);
+
+describe.each(PROGRAMS.map((p) => ({ ...p, key: caseKey(p) })))("program $key", (program) => {
   describe.each(["preview", "up"] as const)("%s", (mode) => {
-    const run = () => runs.get(program.dir)![mode];
+    const run = () => runs.get(program.key)![mode];
 
     test("runs to the end without errors", () => {
       expect(runProblems(run())).toEqual([]);

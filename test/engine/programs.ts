@@ -20,6 +20,8 @@ export const kubeconfig = (name: string) =>
 export interface ProgramCase {
   /** Directory of the program's Pulumi.yaml, relative to the repository root. */
   dir: string;
+  /** What tells this case from another of the same program (its config). Default: none. */
+  variant?: string;
   /** Stack config, as `pulumi config set` would hold it (project keys without the project prefix). */
   config: Record<string, string>;
   /** Keys set with `pulumi config set --secret`. */
@@ -85,6 +87,43 @@ export const PROGRAMS: ProgramCase[] = [
       // Istio is already there (installed by whoever runs the clusters): the Istio objects wait for nothing.
       installsIstiod: false,
       check: (r) => expect(hostNames(r)).toContain("catalog.acme.example.com"),
+    },
+  },
+  {
+    // The root program again with `mode: east-west`: its addresses are then the east-west gateways'.
+    dir: ".",
+    variant: "east-west",
+    config: {
+      mode: "east-west",
+      cluster1Kubeconfig: kubeconfig("c1"),
+      cluster2Kubeconfig: kubeconfig("c2"),
+      cluster1Ingress: "203.0.113.20",
+      cluster2Ingress: "198.51.100.20",
+    },
+    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig"],
+    expect: {
+      counts: { "globalmesh:index:GlobalNamespace": 1, "globalmesh:index:KubeconfigCluster": 2 },
+      outputs: ["hosts", "objectNames", "topology"],
+      installsIstiod: false,
+      check: (r) => {
+        expect(hostNames(r)).toContain("catalog.acme.example.com");
+        const gateways = ofType(r, "kubernetes:networking.istio.io/v1:Gateway").map(
+          (g) => reveal(g.inputs.spec) as { selector: Record<string, string>; servers: { port: { number: number } }[] },
+        );
+        // Only passthrough servers on the east-west gateways: no tunnel (egress or ingress) Gateway at all.
+        expect(gateways.length).toBeGreaterThan(0);
+        for (const g of gateways) {
+          expect(g.selector).toEqual({ istio: "eastwestgateway" });
+          expect(g.servers.map((s) => s.port.number)).toEqual([15443]);
+        }
+        // cluster1 reaches catalog at cluster2's east-west gateway, port 15443, with Istio's outbound SNI.
+        const entry = ofType(r, "kubernetes:networking.istio.io/v1:ServiceEntry").find((e) =>
+          JSON.stringify(reveal(e.inputs.spec)).includes('"hosts":["catalog.acme.example.com"]'),
+        );
+        expect(reveal(entry?.inputs.spec)).toMatchObject({
+          endpoints: [{ address: "198.51.100.20", ports: { "http-catalog": 15443 } }],
+        });
+      },
     },
   },
   {
