@@ -31,12 +31,12 @@ export function formatTables(r: BenchResults): string {
   }
   if (r.processes.length > 0) {
     lines.push(
-      "| `globalmesh render` clusters × services | wall (median) | CPU | peak memory | render again into the same --out | written |",
-      "|---|---|---|---|---|---|",
+      "| `globalmesh render` clusters × services | threads | wall (median) | CPU | peak memory | render again into the same --out | written | one thread: wall, CPU, peak |",
+      "|---|---|---|---|---|---|---|---|",
     );
     for (const p of r.processes)
       lines.push(
-        `| ${p.size.clusters} × ${p.size.services} | ${ms(p.wallMs)} | ${ms(p.cpuMs)} | ${int(p.peakMb)} MB | ${ms(p.rerenderMs)} | ${(p.bytes / 2 ** 20).toFixed(1)} MB |`,
+        `| ${p.size.clusters} × ${p.size.services} | ${p.threads} | ${ms(p.wallMs)} | ${ms(p.cpuMs)} | ${int(p.peakMb)} MB | ${ms(p.rerenderMs)} | ${(p.bytes / 2 ** 20).toFixed(1)} MB | ${p.oneThread ? `${ms(p.oneThread.wallMs)}, ${ms(p.oneThread.cpuMs)}, ${int(p.oneThread.peakMb)} MB` : ""} |`,
       );
     lines.push("");
   }
@@ -59,7 +59,7 @@ export function formatTables(r: BenchResults): string {
   if (r.emitters) {
     const e = r.emitters;
     lines.push(
-      `Emitters on ${int(e.objects)} objects, µs per object: yaml package ${e.usPerObject.yaml}, js-yaml ${e.usPerObject.jsYaml} (used), JSON.stringify ${e.usPerObject.json}; byte-identical: ${int(e.identical)} of ${int(e.objects)}.`,
+      `Emitters on ${int(e.objects)} objects, µs per object: yaml package ${e.usPerObject.yaml}, js-yaml ${e.usPerObject.jsYaml}, js-yaml remembering what recurs ${e.usPerObject.remembered} (render's), JSON.stringify ${e.usPerObject.json}; byte-identical: ${int(e.identical)} of ${int(e.objects)}.`,
       "",
     );
   }

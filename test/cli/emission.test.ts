@@ -12,6 +12,7 @@ import {
   objectYaml,
   parseManifests,
   parseRendered,
+  rememberingObjectYaml,
   renderYaml,
 } from "../../sdk/src/mesh";
 import { capture } from "../helpers/cli";
@@ -67,7 +68,7 @@ test("a rendered file reads back (parseRendered) as the document parser reads it
   expect(() => parseRendered(bomb, "bomb.yaml")).toThrow(/more than 100 YAML aliases/);
 });
 
-test("render streams each cluster's file object by object: the bytes are the header and renderYaml's, past 1 MB", async () => {
+test("render streams each cluster's file in batches: the bytes are the header and renderYaml's, past 1 MB", async () => {
   const dir = mkdtempSync(join(tmpdir(), "gm-emission-"));
   const spec = generateSpec({ clusters: 2, services: 260 });
   writeFileSync(join(dir, "gns.json"), JSON.stringify(spec));
@@ -82,4 +83,16 @@ test("render streams each cluster's file object by object: the bytes are the hea
     expect(text.length).toBeGreaterThan(1 << 20);
     expect(text).toBe(`${HEADER}\n${renderYaml(objects)}`);
   }
+});
+
+test("remembered documents are objectYaml's, byte for byte, across clusters, with a tiny memory and with nulls", () => {
+  const build = buildMesh(generateSpec({ clusters: 6, services: 15 }));
+  const objects = [...build.compiled.objects.values()].flat();
+  for (const emit of [rememberingObjectYaml(), rememberingObjectYaml(3)])
+    expect(objects.map(emit).join("")).toBe(renderYaml(objects));
+  // `null` in the JSON is also NaN's and Infinity's, which js-yaml writes as .nan and .inf: never remembered.
+  const emit = rememberingObjectYaml();
+  const odd = (n: number | null) => ({ ...objects[0], spec: { weight: n } }) as unknown as MeshObject;
+  for (const n of [null, NaN, Infinity, null]) expect(emit(odd(n))).toBe(objectYaml(odd(n)));
+  expect(objectYaml(odd(NaN))).not.toBe(objectYaml(odd(null)));
 });

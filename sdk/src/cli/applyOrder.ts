@@ -67,29 +67,46 @@ export function applyOrder(
   basis: "out" | "previous",
   serves: Serves = servesByIngressSelector(new Map()),
 ): ApplyOrder {
-  const order: ApplyOrder = { basis: before ? basis : "none", first: [], then: [], last: [], unchanged: [] };
-  if (!before) return order;
+  if (!before) return orderOf(new Map(), "none");
   const clusters = [...new Set([...before.keys(), ...after.keys()])].sort();
-  for (const cluster of clusters) {
-    const old = keyed(before.get(cluster) ?? []);
-    const now = keyed(after.get(cluster) ?? []);
-    const added = [...now.keys()].filter((k) => !old.has(k));
-    const removed = [...old.keys()].filter((k) => !now.has(k));
-    const changed = [...now.keys()].filter((k) => old.has(k) && old.get(k)?.json !== now.get(k)?.json);
-    // A serving Gateway changed in place: hosts it gains are served now, hosts it loses are no longer.
-    const resized = changed
-      .filter((k) => serves(cluster, old.get(k)?.object) && serves(cluster, now.get(k)?.object))
-      .map((k) => [gatewayHosts(old.get(k)?.object), gatewayHosts(now.get(k)?.object)] as const);
-    const startsServing =
-      added.some((k) => serves(cluster, now.get(k)?.object)) || resized.some(([a, b]) => [...b].some((h) => !a.has(h)));
-    const stopsServing =
-      removed.some((k) => serves(cluster, old.get(k)?.object)) ||
-      resized.some(([a, b]) => [...a].some((h) => !b.has(h)));
-    if (!after.has(cluster) || (stopsServing && !startsServing)) order.last.push(cluster);
-    else if (startsServing) order.first.push(cluster);
-    else if (added.length + removed.length + changed.length > 0) order.then.push(cluster);
-    else order.unchanged.push(cluster);
-  }
+  return orderOf(new Map(clusters.map((c) => [c, placement(c, before.get(c) ?? [], after.get(c), serves)])), basis);
+}
+
+/** Where a cluster's change goes in the apply order. */
+export type Placement = "first" | "then" | "last" | "unchanged";
+
+/**
+ * A cluster's place, from its objects before and now (`now` undefined: no longer rendered). Objects the same in both
+ * may be left out of both: only what differs decides (render compares the texts first and parses only the rest).
+ */
+export function placement(
+  cluster: string,
+  before: readonly unknown[],
+  now: readonly unknown[] | undefined,
+  serves: Serves,
+): Placement {
+  const old = keyed(before);
+  const after = keyed(now ?? []);
+  const added = [...after.keys()].filter((k) => !old.has(k));
+  const removed = [...old.keys()].filter((k) => !after.has(k));
+  const changed = [...after.keys()].filter((k) => old.has(k) && old.get(k)?.json !== after.get(k)?.json);
+  // A serving Gateway changed in place: hosts it gains are served now, hosts it loses are no longer.
+  const resized = changed
+    .filter((k) => serves(cluster, old.get(k)?.object) && serves(cluster, after.get(k)?.object))
+    .map((k) => [gatewayHosts(old.get(k)?.object), gatewayHosts(after.get(k)?.object)] as const);
+  const startsServing =
+    added.some((k) => serves(cluster, after.get(k)?.object)) || resized.some(([a, b]) => [...b].some((h) => !a.has(h)));
+  const stopsServing =
+    removed.some((k) => serves(cluster, old.get(k)?.object)) || resized.some(([a, b]) => [...a].some((h) => !b.has(h)));
+  if (!now || (stopsServing && !startsServing)) return "last";
+  if (startsServing) return "first";
+  return added.length + removed.length + changed.length > 0 ? "then" : "unchanged";
+}
+
+/** The order from each cluster's place (clusters in name order). */
+export function orderOf(places: ReadonlyMap<string, Placement>, basis: ApplyOrder["basis"]): ApplyOrder {
+  const order: ApplyOrder = { basis, first: [], then: [], last: [], unchanged: [] };
+  for (const cluster of [...places.keys()].sort()) order[places.get(cluster) ?? "unchanged"].push(cluster);
   return order;
 }
 

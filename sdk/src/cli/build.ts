@@ -156,5 +156,5 @@ export function objectsByCluster(builds: readonly MeshBuild[]): Map<string, Mesh
 
 /** The clusters of several builds, for messages. */
 export function clustersOf(builds: readonly MeshBuild[]): string[] {
-  return [...new Set(builds.flatMap((b) => [...b.compiled.objects.keys()]))].sort();
+  return [...new Set(builds.flatMap((b) => b.model.clusters.map((c) => c.name)))].sort();
 }

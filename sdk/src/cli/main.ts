@@ -76,7 +76,9 @@ only such files are replaced or pruned, other files and subdirectories of <dir> 
 written into a temporary directory inside <dir> (.globalmesh-<random>, on the same filesystem) first, then renamed
 into place one by one; one left behind by a crashed run is removed. The summary ends with the order to apply the
 clusters in, relative to the files already in <dir> (or to --previous, which compares the specs with the same
-manifests: a move made in the manifests is ordered from the files in <dir> instead).`,
+manifests: a move made in the manifests is ordered from the files in <dir> instead). A large mesh (20,000 cluster ×
+service pairs or more) is emitted on several threads, one per core (at most 4); GLOBALMESH_JOBS=<n> sets how many
+(1: the main thread alone). The files are the same either way.`,
     flags: {
       spec: SPEC,
       manifests: MANIFESTS,

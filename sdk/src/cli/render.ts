@@ -1,21 +1,25 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { MeshMode, MeshObject, objectYaml, parseRendered } from "../mesh";
+import { MeshMode, rememberingObjectYaml } from "../mesh";
 import {
   ApplyOrder,
-  applyOrder,
   ApplyOrderNotes,
   applyOrderText,
   changedClusters,
+  orderOf as placementOrder,
+  Placement,
   Serves,
   servesByIngressSelector,
 } from "./applyOrder";
-import { buildAllFromFiles, buildOwnClusters, FileBuild, objectsByCluster, specOf } from "./build";
+import { buildAllFromFiles, buildOwnClusters, FileBuild, specOf } from "./build";
+import { ClusterDocuments, clusterDocuments, clustersInOrder } from "./clusterDocuments";
+import { DocumentMatch, documentsOf } from "./documentMatch";
+import { emissionThreads, emitInWorkers } from "./emitInWorkers";
 import { FileContent, HEADER, isOwnedText, ownedFilesIn, portable, withHeader, writeOutputDir } from "./files";
 import { Io } from "./io";
 import { jsonDocument, OutputFormat } from "./json";
 import { Progress, progress, ProgressIo } from "./progress";
-import { summarize, summaryData, warningsOf } from "./summary";
+import { ObjectCounts, summarize, summaryData, warningsOf } from "./summary";
 
 export type Layout = "files" | "kustomize";
 
@@ -70,31 +74,44 @@ export function render(opts: RenderOptions, io: ProgressIo): number {
 function renderWith(opts: RenderOptions, io: Io, layout: Layout, shown: Progress): number {
   const builds = buildAllFromFiles(opts.specs, opts.manifests, io.cwd, { allowEmpty: opts.allowEmpty, io });
   const outDir = resolve(io.cwd, opts.out);
-  shown.update(() => `reading the files in ${opts.out}`);
-  const inOut = existsSync(outDir) ? objectsInOut(outDir) : undefined;
-  const previous = opts.previous ? previousObjects(opts.previous, opts.manifests, io) : undefined;
-  const objects = objectsByCluster(builds);
+  const before = existsSync(outDir) ? filesInOut(outDir) : new Map<string, string[]>();
+  const threads = emissionThreads(builds, io.env);
+  const previous = opts.previous ? previousBuild(opts.previous, opts.manifests, io) : undefined;
+  const serves = servesOf(builds);
+  const names = clustersInOrder(builds);
+  const emission = threads > 1 ? emitInWorkers(builds, names, threads) : undefined;
+  const emit = rememberingObjectYaml();
+  const clusters = emission?.clusters ?? names.map((c) => clusterDocuments(builds, c, emit));
+  const places = { out: new Map<string, Placement>(), previous: new Map<string, Placement>() };
   const files = new Map<string, FileContent>();
   const fileOf = new Map<string, string>();
-  const total = [...objects.values()].reduce((n, list) => n + list.length, 0);
   const written = { objects: 0 };
-  for (const [cluster, list] of objects) {
-    const path = clusterFile(cluster, layout);
-    files.set(path, () => clusterYaml(list, () => shown.update(() => writing(++written.objects, total, path))));
-    if (layout === "kustomize") files.set(join(cluster, "kustomization.yaml"), withHeader(KUSTOMIZATION));
-    fileOf.set(cluster, relative(io.cwd, join(outDir, path)));
+  for (const [index, c] of clusters.entries()) {
+    const path = clusterFile(c.cluster, layout);
+    const compared = () => ({
+      // Every rendered cluster once `--out` holds a rendering: one without a file there is new.
+      out: before.size > 0 ? matchFiles(before.get(c.cluster) ?? []) : undefined,
+      previous: previous && new DocumentMatch(previous.compiled.cluster(c.cluster).map(emit)),
+    });
+    const placed = (against: keyof typeof places, match: DocumentMatch) =>
+      places[against].set(c.cluster, match.placement(c.cluster, serves));
+    const onDocument = () => {
+      written.objects++;
+      shown.update(() => writing(written.objects, index + 1, clusters.length, path));
+    };
+    files.set(path, () => clusterYaml(c, compared, placed, onDocument));
+    if (layout === "kustomize") files.set(join(c.cluster, "kustomization.yaml"), withHeader(KUSTOMIZATION));
+    fileOf.set(c.cluster, relative(io.cwd, join(outDir, path)));
   }
-  const result = writeOutputDir(outDir, files, { prune: Boolean(opts.prune), isStale: isClusterFile });
+  let result: ReturnType<typeof writeOutputDir>;
+  try {
+    result = writeOutputDir(outDir, files, { prune: Boolean(opts.prune), isStale: isClusterFile });
+  } finally {
+    emission?.close();
+  }
   // The progress line goes before the warnings and the summary are printed, or they would start on it.
   shown.done();
-  // The gateways other clusters arrive at: the ingress gateway, and in east-west mode the east-west gateway.
-  const ingress = new Map<string, Record<string, string>[]>();
-  for (const b of builds)
-    for (const c of b.model.clusters) {
-      const own = b.model.mode === MeshMode.EAST_WEST ? c.gateways.eastWestSelector : c.gateways.ingressSelector;
-      ingress.set(c.name, [...(ingress.get(c.name) ?? []), own]);
-    }
-  const { order, previousSawNothing } = orderOf(previous, inOut, objects, servesByIngressSelector(ingress));
+  const { order, previousSawNothing } = orderOf(previous, before, places);
   const staleFiles = new Set(result.stale.map(clusterOfFile).filter((c) => c !== ""));
   const warnings = builds.flatMap((b) => warningsOf(b).map((w) => `${b.source}: ${w}`));
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
@@ -102,13 +119,15 @@ function renderWith(opts: RenderOptions, io: Io, layout: Layout, shown: Progress
     io.stderr(
       `warning: ${relative(io.cwd, join(outDir, s))} belongs to no cluster rendered now, and a GitOps controller still applies it; render with --prune to delete it\n`,
     );
+  const counted = new Map(clusters.map((c) => [c.cluster, c.counts]));
+  const counts = builds.map((b, i) => new Map(b.model.clusters.map((c) => [c.name, counted.get(c.name)?.[i] ?? 0])));
   if (opts.output === "json") {
-    io.stdout(renderJson(builds, fileOf, outDir, io, layout, result, order));
+    io.stdout(renderJson(builds, fileOf, counts, outDir, io, layout, result, order, threads));
     return 0;
   }
   if (opts.quiet) return 0;
   const lines = [
-    builds.map((b) => summarize(b, fileOf)).join("\n"),
+    builds.map((b, i) => summarize(b, fileOf, counts[i])).join("\n"),
     applyOrderText(order, opts.out, { staleFiles, previousSawNothing }),
   ];
   if (result.pruned.length > 0) lines.push(`Pruned: ${result.pruned.map(portable).join(", ")}`);
@@ -116,27 +135,56 @@ function renderWith(opts: RenderOptions, io: Io, layout: Layout, shown: Progress
   return 0;
 }
 
-/** A cluster's file, object by object (each document made only when written): the header, then every object. */
-function* clusterYaml(objects: readonly MeshObject[], onObject: () => void): Iterable<string> {
+type Against = "out" | "previous";
+
+/**
+ * A cluster's file, batch by batch as its documents are emitted: the header, then every object. Each document is
+ * compared with the file already in `--out` (and `--previous`'s); the cluster's place in the apply order against
+ * each is handed to `placed` once the last is written.
+ */
+function* clusterYaml(
+  c: ClusterDocuments,
+  compared: () => Partial<Record<Against, DocumentMatch>>,
+  placed: (against: Against, match: DocumentMatch) => void,
+  onDocument: () => void,
+): Iterable<string> {
   yield `${HEADER}\n`;
-  for (const object of objects) {
-    yield objectYaml(object);
-    onObject();
+  const matches = Object.entries(compared()) as [Against, DocumentMatch | undefined][];
+  for (const batch of c.documents()) {
+    for (const doc of batch) {
+      for (const [, match] of matches) match?.offer(doc);
+      onDocument();
+    }
+    yield batch.join("");
   }
+  for (const [against, match] of matches) if (match) placed(against, match);
 }
 
-function writing(done: number, total: number, path: string): string {
-  return `${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} objects written (${portable(path)})`;
+function writing(objects: number, cluster: number, clusters: number, path: string): string {
+  return `${objects.toLocaleString("en-US")} objects written, cluster ${cluster} of ${clusters} (${portable(path)})`;
+}
+
+/** The gateways other clusters arrive at: the ingress gateway, and in east-west mode the east-west gateway. */
+function servesOf(builds: readonly FileBuild[]): Serves {
+  const ingress = new Map<string, Record<string, string>[]>();
+  for (const b of builds)
+    for (const c of b.model.clusters) {
+      const own = b.model.mode === MeshMode.EAST_WEST ? c.gateways.eastWestSelector : c.gateways.ingressSelector;
+      ingress.set(c.name, [...(ingress.get(c.name) ?? []), own]);
+    }
+  return servesByIngressSelector(ingress);
 }
 
 function renderJson(
   builds: FileBuild[],
   fileOf: Map<string, string>,
+  counts: ObjectCounts[],
   outDir: string,
   io: Io,
   layout: Layout,
   result: ReturnType<typeof writeOutputDir>,
   order: ApplyOrder,
+  threads: number,
 ): string {
   return jsonDocument("RenderResult", {
     out: relative(io.cwd, outDir) || ".",
@@ -145,7 +193,8 @@ function renderJson(
     pruned: result.pruned.map(portable),
     stale: result.stale.map(portable),
     applyOrder: order,
-    globalNamespaces: builds.map((b) => summaryData(b, fileOf)),
+    threads,
+    globalNamespaces: builds.map((b, i) => summaryData(b, fileOf, counts[i])),
   });
 }
 
@@ -158,20 +207,30 @@ function isClusterFile(path: string): boolean {
   return !p.includes("/") || /^[^/]+\/(globalmesh|kustomization)\.yaml$/.test(p);
 }
 
-/** The objects per cluster of the owned files already in `--out` (either layout): what was rendered before. */
-function objectsInOut(outDir: string): Map<string, unknown[]> {
-  const out = new Map<string, unknown[]>();
+/** The owned cluster files already in `--out` (either layout), per cluster: what was rendered before. */
+function filesInOut(outDir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const path of ownedFilesIn(outDir).filter(isClusterFile)) {
     const cluster = clusterOfFile(path);
-    if (!cluster) continue;
-    try {
-      const text = readFileSync(join(outDir, path), "utf8");
-      if (isOwnedText(text)) out.set(cluster, [...(out.get(cluster) ?? []), ...parseRendered(text, path)]);
-    } catch {
-      // A file that does not parse tells nothing about the order.
-    }
+    if (cluster) out.set(cluster, [...(out.get(cluster) ?? []), join(outDir, path)]);
   }
   return out;
+}
+
+/**
+ * A cluster's files in `--out` to compare the new rendering with: by text when it has one, by object when it has
+ * several (both layouts). A file that cannot be read tells nothing about the order.
+ */
+function matchFiles(paths: readonly string[]): DocumentMatch {
+  const docs = paths.flatMap((path) => {
+    try {
+      const text = readFileSync(path, "utf8");
+      return isOwnedText(text) ? documentsOf(text) : [];
+    } catch {
+      return [];
+    }
+  });
+  return new DocumentMatch(docs, paths.length === 1);
 }
 
 /** The cluster whose objects a cluster file holds (`""` for a kustomization.yaml). */
@@ -182,27 +241,32 @@ function clusterOfFile(path: string): string {
 /**
  * The apply order: relative to `--previous` when given, else to the files in `--out`. `--previous` is built with the
  * same manifests as the new spec, so a move made by editing the manifests looks like no change to it: then, when the
- * files in `--out` differ, the order is theirs.
+ * files in `--out` differ, the order is theirs. `places`: each rendered cluster's place against either; clusters no
+ * longer rendered go last.
  */
 function orderOf(
-  previous: Map<string, unknown[]> | undefined,
-  inOut: Map<string, unknown[]> | undefined,
-  objects: Map<string, MeshObject[]>,
-  serves: Serves,
+  previous: FileBuild | undefined,
+  inOut: ReadonlyMap<string, unknown>,
+  places: { out: Map<string, Placement>; previous: Map<string, Placement> },
 ): { order: ApplyOrder; previousSawNothing?: ApplyOrderNotes["previousSawNothing"] } {
-  const some = (m: Map<string, unknown[]> | undefined) => (m && m.size > 0 ? m : undefined);
-  const fromOut = () => applyOrder(some(inOut), objects, "out", serves);
+  const against = (before: ReadonlyMap<string, unknown>, placed: Map<string, Placement>, basis: "out" | "previous") => {
+    if (before.size === 0) return placementOrder(new Map(), "none");
+    const all = new Map(placed);
+    for (const cluster of before.keys()) if (!all.has(cluster)) all.set(cluster, "last");
+    return placementOrder(all, basis);
+  };
+  const fromOut = () => against(inOut, places.out, "out");
   if (!previous) return { order: fromOut() };
-  const order = applyOrder(some(previous), objects, "previous", serves);
+  const order = against(new Map(previous.model.clusters.map((c) => [c.name, c])), places.previous, "previous");
   if (order.basis === "none" || changedClusters(order) > 0) return { order };
-  if (!some(inOut)) return { order, previousSawNothing: "none" };
+  if (inOut.size === 0) return { order, previousSawNothing: "none" };
   const files = fromOut();
   return changedClusters(files) > 0
     ? { order: files, previousSawNothing: "out" }
     : { order, previousSawNothing: "same" };
 }
 
-/** The objects of `--previous <spec>`, built with the manifests of its own clusters. */
-function previousObjects(spec: string, manifests: string[], io: Io): Map<string, MeshObject[]> {
-  return objectsByCluster([buildOwnClusters(specOf(spec, io.cwd, "--previous", io), manifests, io.cwd, io)]);
+/** The build of `--previous <spec>`, with the manifests of its own clusters: compiled per cluster when compared. */
+function previousBuild(spec: string, manifests: string[], io: Io): FileBuild {
+  return buildOwnClusters(specOf(spec, io.cwd, "--previous", io), manifests, io.cwd, io);
 }

@@ -4,17 +4,18 @@ import { EAST_WEST_PORT, isRestricted, MeshBuild, MeshMode, MeshModel } from "..
  * The short report `render` and `check` print: objects per cluster (and the file each went to, when written), global
  * hosts and their virtual IPs, and what discovery left out (Services, and ports of Services that join).
  */
-export function summarize(build: MeshBuild, written?: Map<string, string>): string {
-  const { model, compiled, discovery } = build;
+export function summarize(build: MeshBuild, written?: Map<string, string>, counts?: ObjectCounts): string {
+  const { model, discovery } = build;
+  const objects = objectCounts(build, counts);
   const lines = [
     `GlobalNamespace ${model.name} (*.${model.domain}): ${plural(model.services.length, "service")} in ${plural(model.clusters.length, "cluster")}`,
     `Mode: ${modeLine(model)}`,
     "",
     "Objects per cluster:",
   ];
-  for (const [cluster, objects] of compiled.objects) {
+  for (const [cluster, n] of objects) {
     lines.push(
-      `  ${cluster.padEnd(width(compiled.objects.keys()))}  ${String(objects.length).padStart(4)} objects${written ? `  → ${written.get(cluster)}` : ""}`,
+      `  ${cluster.padEnd(width(objects.keys()))}  ${String(n).padStart(4)} objects${written ? `  → ${written.get(cluster)}` : ""}`,
     );
   }
   lines.push("", "Global hosts:");
@@ -34,6 +35,14 @@ export function summarize(build: MeshBuild, written?: Map<string, string>): stri
     for (const s of discovery.skipped) lines.push(`  ${s.cluster}: ${s.service}: ${s.reason}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** Objects per cluster of one build, as render counted them while writing (so nothing is compiled twice). */
+export type ObjectCounts = ReadonlyMap<string, number>;
+
+/** The counts given, else the compiled objects' (every cluster of the model, in its order). */
+function objectCounts(build: MeshBuild, counts?: ObjectCounts): ObjectCounts {
+  return counts ?? new Map(build.model.clusters.map((c) => [c.name, build.compiled.objects.get(c.name)?.length ?? 0]));
 }
 
 /** The mode and the path it gives a call to another cluster. */
@@ -98,15 +107,16 @@ export interface SummaryData {
 }
 
 /** The summary's content as data, for `-o json`. */
-export function summaryData(build: MeshBuild, written?: Map<string, string>): SummaryData {
-  const { model, compiled, discovery } = build;
+export function summaryData(build: MeshBuild, written?: Map<string, string>, counts?: ObjectCounts): SummaryData {
+  const { model, discovery } = build;
+  const objects = objectCounts(build, counts);
   return {
     name: model.name,
     domain: model.domain,
     mode: model.mode,
     clusters: model.clusters.map((c) => ({
       name: c.name,
-      objects: compiled.objects.get(c.name)?.length ?? 0,
+      objects: objects.get(c.name) ?? 0,
       ...(written?.has(c.name) && { file: written.get(c.name) }),
       memberNamespaces: c.namespaces,
     })),

@@ -149,6 +149,8 @@ export function compileArgs(name: string, args: GlobalNamespaceArgs): CompiledAr
     if (manifestsRefused) validateSpec(spec);
     else {
       build = buildMesh(spec, manifests);
+      // Compiled here, before the component registers anything (the build compiles on demand).
+      void build.compiled.objects;
       checkInjectionExclusions(spec.members, build.model.services, excluded);
     }
   } catch (e) {

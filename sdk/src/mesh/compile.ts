@@ -1,4 +1,4 @@
-import { compileEastWest } from "./compileEastWest";
+import { compileEastWestCluster } from "./compileEastWest";
 import {
   assertUniqueNames,
   gatewayEndpoint,
@@ -29,7 +29,30 @@ export const EGRESS_GATEWAY_PORT = 443;
 
 export interface CompiledMesh<A = string> {
   /** Cluster name → its objects, in a stable order. Every member cluster has an entry. */
-  objects: Map<string, MeshObject<A>[]>;
+  readonly objects: Map<string, MeshObject<A>[]>;
+  /**
+   * One cluster's objects, the same as `objects.get(cluster)`, without compiling (or keeping) the other clusters':
+   * what render streams, one cluster at a time. Unknown cluster: none.
+   */
+  cluster(name: string): MeshObject<A>[];
+}
+
+/**
+ * A mesh compiled on demand: all clusters when `objects` is first read (then kept), or one cluster at a time through
+ * `cluster` (kept only if all were compiled already). The model must not change once this is made.
+ */
+export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
+  let all: Map<string, MeshObject<A>[]> | undefined;
+  const one = (name: string): MeshObject<A>[] => {
+    const cluster = mesh.clusters.find((c) => c.name === name);
+    return cluster ? compileCluster(mesh, cluster) : [];
+  };
+  return {
+    get objects() {
+      return (all ??= new Map(mesh.clusters.map((c) => [c.name, compileCluster(mesh, c)])));
+    },
+    cluster: (name) => all?.get(name) ?? one(name),
+  };
 }
 
 /**
@@ -62,23 +85,19 @@ export interface CompiledMesh<A = string> {
  * a Sidecar (sidecars.ts).
  * In east-west mode the objects are east-west's instead (compileEastWest.ts).
  */
-export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
-  if (mesh.mode === MeshMode.EAST_WEST) return { objects: compileEastWest(mesh) };
-  const objects = new Map<string, MeshObject<A>[]>();
-  for (const cluster of mesh.clusters) {
-    const list: MeshObject<A>[] = [];
-    for (const service of mesh.services) {
-      if (service.clusters.includes(cluster.name)) {
-        list.push(...servingObjects(mesh, cluster, service));
-      } else if (clusterMayCall(cluster, service)) {
-        list.push(...clientObjects(mesh, cluster, service));
-      }
+function compileCluster<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
+  if (mesh.mode === MeshMode.EAST_WEST) return compileEastWestCluster(mesh, cluster);
+  const list: MeshObject<A>[] = [];
+  for (const service of mesh.services) {
+    if (service.clusters.includes(cluster.name)) {
+      list.push(...servingObjects(mesh, cluster, service));
+    } else if (clusterMayCall(cluster, service)) {
+      list.push(...clientObjects(mesh, cluster, service));
     }
-    list.push(...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
-    assertUniqueNames(cluster.name, list);
-    objects.set(cluster.name, list);
   }
-  return { objects };
+  list.push(...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
+  assertUniqueNames(cluster.name, list);
+  return list;
 }
 
 /** A cluster that does not run S: its callers go through the local egress gateway to the clusters that do. */
@@ -110,7 +129,7 @@ function clientObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>, s: Gl
   // Every service's subsets sit on the one egress gateway Service, in one namespace: Istio merges such rules only when
   // their exportTo is equal (pilot mergeDestinationRule), so these keep the cluster-wide audience whatever the scoping.
   const everyNamespace = [...cluster.namespaces, gw.namespace];
-  const grants = allowGrants(mesh, s).filter((g) => g.cluster === cluster.name);
+  const grants = allowGrants(mesh, s, cluster.name);
   // Denies the egress gateway can check: HTTP rules wait for the service's pods (the tunnel carries bytes).
   const denies = denyGrants(mesh, s).filter((g) => g.cluster === cluster.name && !hasHttpRules(g));
   // The order of this list is the order of the YAML documents.

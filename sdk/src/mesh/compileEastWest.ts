@@ -44,16 +44,12 @@ import { MeshObject } from "./objects";
  *   or only the policies' grants when S is restricted), and the DENY policies.
  * - Every cluster, mTLS STRICT: a PeerAuthentication in each mapped namespace.
  */
-export function compileEastWest<A>(mesh: MeshModel<A>): Map<string, MeshObject<A>[]> {
-  const objects = new Map<string, MeshObject<A>[]>();
-  for (const cluster of mesh.clusters) {
-    const list: MeshObject<A>[] = [];
-    for (const service of mesh.services) list.push(...serviceObjects(mesh, cluster, service));
-    list.push(...passthrough(mesh, cluster), ...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
-    assertUniqueNames(cluster.name, list);
-    objects.set(cluster.name, list);
-  }
-  return objects;
+export function compileEastWestCluster<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
+  const list: MeshObject<A>[] = [];
+  for (const service of mesh.services) list.push(...serviceObjects(mesh, cluster, service));
+  list.push(...passthrough(mesh, cluster), ...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
+  assertUniqueNames(cluster.name, list);
+  return list;
 }
 
 /** S's objects in one cluster: how its callers reach it, and (where it runs) who may call its pods. */

@@ -36,18 +36,22 @@ export function isRestricted(mesh: MeshModel<unknown>, service: GlobalService): 
   );
 }
 
-/** Who may call the service. */
-export function allowGrants(mesh: MeshModel<unknown>, service: GlobalService): Grant[] {
-  if (!isRestricted(mesh, service))
-    return mesh.clusters.flatMap((c) => {
-      // The namespaces that may call it: every mapped one, unless the namespaces declare their calls (scope.ts).
-      const namespaces = callingNamespaces(c, service.name);
-      if (namespaces.length === 0) return [];
-      return [
-        { cluster: c.name, source: { namespaces }, ports: service.ports.map((p) => p.number), portsNamed: false },
-      ];
-    });
-  return grantsOf(mesh, service, PolicyAction.ALLOW);
+/**
+ * Who may call the service; `inCluster`: only the callers in that cluster (the compiler asks per cluster, and
+ * building every cluster's grants there would cost clusters² per service).
+ */
+export function allowGrants(mesh: MeshModel<unknown>, service: GlobalService, inCluster?: string): Grant[] {
+  if (isRestricted(mesh, service)) {
+    const grants = grantsOf(mesh, service, PolicyAction.ALLOW);
+    return inCluster === undefined ? grants : grants.filter((g) => g.cluster === inCluster);
+  }
+  const clusters = inCluster === undefined ? mesh.clusters : mesh.clusters.filter((c) => c.name === inCluster);
+  return clusters.flatMap((c) => {
+    // The namespaces that may call it: every mapped one, unless the namespaces declare their calls (scope.ts).
+    const namespaces = callingNamespaces(c, service.name);
+    if (namespaces.length === 0) return [];
+    return [{ cluster: c.name, source: { namespaces }, ports: service.ports.map((p) => p.number), portsNamed: false }];
+  });
 }
 
 /** Who is explicitly denied (DENY policies). */

@@ -19,7 +19,8 @@ export interface MeshBuild<A = string> {
 
 /**
  * Spec (untyped input) + manifests → validated, resolved and compiled mesh. Throws SpecError, having written or
- * registered nothing, when any part of the input is wrong.
+ * registered nothing, when any part of the input is wrong. The objects are compiled on demand (`compiled`), which
+ * throws only on a defect of globalmesh (`internal: …`), never on the input.
  */
 export function buildMesh<A = string>(input: unknown, manifests: readonly ClusterManifests[] = []): MeshBuild<A> {
   const spec = validateSpec<A>(input);
