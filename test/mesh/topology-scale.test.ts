@@ -20,7 +20,7 @@ import { scopedSpec } from "./scoping.fixture";
 function topologyOf(spec: unknown): Topology {
   const build: MeshBuild = {
     model: resolveMesh(validateSpec(spec)),
-    compiled: { objects: new Map(), cluster: () => [] },
+    compiled: { objects: new Map(), cluster: () => [], stream: () => [] },
     discovery: { services: [], skipped: [], namespaces: {} },
   };
   return buildTopology(build);

@@ -1,4 +1,4 @@
-import { MeshBuild, rememberingObjectYaml } from "../mesh";
+import { MeshBuild, MeshObject, rememberingObjectYaml } from "../mesh";
 
 /**
  * What render writes for each cluster: the YAML documents of every GlobalNamespace's objects there, compiled and
@@ -36,10 +36,31 @@ export function clusterDocuments(
     *documents() {
       for (const [i, build] of builds.entries()) {
         if (!build.model.clusters.some((c) => c.name === cluster)) continue;
-        const objects = build.compiled.cluster(cluster);
-        counts[i] = objects.length;
-        for (let k = 0; k < objects.length; k += BATCH) yield objects.slice(k, k + BATCH).map(emit);
+        yield* documentBatches(build.compiled.stream(cluster), emit, (n) => (counts[i] = n));
       }
     },
   };
+}
+
+/**
+ * Objects as YAML documents in batches of BATCH, each object compiled and emitted as it comes (so it is garbage once
+ * its batch is written); `counted` hears how many there were.
+ */
+export function* documentBatches(
+  objects: Iterable<MeshObject>,
+  emit: (object: MeshObject) => string,
+  counted: (objects: number) => void,
+): Generator<string[]> {
+  let batch: string[] = [];
+  let n = 0;
+  for (const object of objects) {
+    batch.push(emit(object));
+    n++;
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+  counted(n);
 }

@@ -4,7 +4,7 @@
  */
 import { MessagePort, workerData } from "node:worker_threads";
 import { compileMesh, MeshModel, rememberingObjectYaml } from "../mesh";
-import { BATCH } from "./clusterDocuments";
+import { documentBatches } from "./clusterDocuments";
 
 /** What the main thread gives a worker. */
 export interface EmitWork {
@@ -50,10 +50,8 @@ function run({ models, clusters, port, signal, worker, workers }: EmitWork): voi
       const counts = models.map(() => 0);
       models.forEach((model, i) => {
         if (!model.clusters.some((c) => c.name === cluster)) return;
-        const objects = compiled[i].cluster(cluster);
-        counts[i] = objects.length;
-        for (let k = 0; k < objects.length; k += BATCH)
-          post({ kind: "documents", cluster, documents: objects.slice(k, k + BATCH).map(emit) });
+        const batches = documentBatches(compiled[i].stream(cluster), emit, (n) => (counts[i] = n));
+        for (const documents of batches) post({ kind: "documents", cluster, documents });
       });
       post({ kind: "done", cluster, counts });
     });

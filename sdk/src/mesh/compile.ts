@@ -1,6 +1,5 @@
-import { compileEastWestCluster } from "./compileEastWest";
+import { eastWestClusterObjects } from "./compileEastWest";
 import {
-  assertUniqueNames,
   gatewayEndpoint,
   ingressOf,
   localEndpoint,
@@ -8,6 +7,7 @@ import {
   meta,
   namespaceObjects,
   operation,
+  uniquelyNamed,
 } from "./compileShared";
 import { spiffeUri } from "./gateways";
 import { allowGrants, denyGrants, Grant, hasHttpRules, isRestricted } from "./grants";
@@ -31,27 +31,35 @@ export interface CompiledMesh<A = string> {
   /** Cluster name → its objects, in a stable order. Every member cluster has an entry. */
   readonly objects: Map<string, MeshObject<A>[]>;
   /**
-   * One cluster's objects, the same as `objects.get(cluster)`, without compiling (or keeping) the other clusters':
-   * what render streams, one cluster at a time. Unknown cluster: none.
+   * One cluster's objects, the same as `objects.get(cluster)`, without compiling (or keeping) the other clusters'.
+   * Unknown cluster: none.
    */
   cluster(name: string): MeshObject<A>[];
+  /**
+   * One cluster's objects, in the same order, each compiled as it is read: what render streams, so that an object is
+   * garbage once written. Unknown cluster: none.
+   */
+  stream(name: string): Iterable<MeshObject<A>>;
 }
 
 /**
  * A mesh compiled on demand: all clusters when `objects` is first read (then kept), or one cluster at a time through
- * `cluster` (kept only if all were compiled already). The model must not change once this is made.
+ * `cluster` and `stream` (kept only if all were compiled already). The model must not change once this is made.
  */
 export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
   let all: Map<string, MeshObject<A>[]> | undefined;
-  const one = (name: string): MeshObject<A>[] => {
+  const stream = (name: string): Iterable<MeshObject<A>> => {
+    const kept = all?.get(name);
+    if (kept) return kept;
     const cluster = mesh.clusters.find((c) => c.name === name);
-    return cluster ? compileCluster(mesh, cluster) : [];
+    return cluster ? clusterObjects(mesh, cluster) : [];
   };
   return {
     get objects() {
-      return (all ??= new Map(mesh.clusters.map((c) => [c.name, compileCluster(mesh, c)])));
+      return (all ??= new Map(mesh.clusters.map((c) => [c.name, [...clusterObjects(mesh, c)]])));
     },
-    cluster: (name) => all?.get(name) ?? one(name),
+    cluster: (name) => [...stream(name)],
+    stream,
   };
 }
 
@@ -85,19 +93,19 @@ export function compileMesh<A>(mesh: MeshModel<A>): CompiledMesh<A> {
  * a Sidecar (sidecars.ts).
  * In east-west mode the objects are east-west's instead (compileEastWest.ts).
  */
-function compileCluster<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
-  if (mesh.mode === MeshMode.EAST_WEST) return compileEastWestCluster(mesh, cluster);
-  const list: MeshObject<A>[] = [];
+function clusterObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): Iterable<MeshObject<A>> {
+  const objects =
+    mesh.mode === MeshMode.EAST_WEST ? eastWestClusterObjects(mesh, cluster) : tunnelObjects(mesh, cluster);
+  return uniquelyNamed(cluster.name, objects);
+}
+
+function* tunnelObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): Generator<MeshObject<A>> {
   for (const service of mesh.services) {
-    if (service.clusters.includes(cluster.name)) {
-      list.push(...servingObjects(mesh, cluster, service));
-    } else if (clusterMayCall(cluster, service)) {
-      list.push(...clientObjects(mesh, cluster, service));
-    }
+    if (service.clusters.includes(cluster.name)) yield* servingObjects(mesh, cluster, service);
+    else if (clusterMayCall(cluster, service)) yield* clientObjects(mesh, cluster, service);
   }
-  list.push(...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
-  assertUniqueNames(cluster.name, list);
-  return list;
+  yield* namespaceObjects(mesh, cluster);
+  yield* sidecarObjects(mesh, cluster);
 }
 
 /** A cluster that does not run S: its callers go through the local egress gateway to the clusters that do. */

@@ -1,12 +1,4 @@
-import {
-  assertUniqueNames,
-  gatewayEndpoint,
-  localEndpoint,
-  localFqdn,
-  meta,
-  namespaceObjects,
-  operation,
-} from "./compileShared";
+import { gatewayEndpoint, localEndpoint, localFqdn, meta, namespaceObjects, operation } from "./compileShared";
 import { isIpv6, parseIpv4 } from "./dns";
 import { principal, spiffeUri } from "./gateways";
 import { allowGrants, denyGrants, Grant, isRestricted } from "./grants";
@@ -44,12 +36,11 @@ import { MeshObject } from "./objects";
  *   or only the policies' grants when S is restricted), and the DENY policies.
  * - Every cluster, mTLS STRICT: a PeerAuthentication in each mapped namespace.
  */
-export function compileEastWestCluster<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): MeshObject<A>[] {
-  const list: MeshObject<A>[] = [];
-  for (const service of mesh.services) list.push(...serviceObjects(mesh, cluster, service));
-  list.push(...passthrough(mesh, cluster), ...namespaceObjects(mesh, cluster), ...sidecarObjects(mesh, cluster));
-  assertUniqueNames(cluster.name, list);
-  return list;
+export function* eastWestClusterObjects<A>(mesh: MeshModel<A>, cluster: ResolvedCluster<A>): Generator<MeshObject<A>> {
+  for (const service of mesh.services) yield* serviceObjects(mesh, cluster, service);
+  yield* passthrough(mesh, cluster);
+  yield* namespaceObjects(mesh, cluster);
+  yield* sidecarObjects(mesh, cluster);
 }
 
 /** S's objects in one cluster: how its callers reach it, and (where it runs) who may call its pods. */

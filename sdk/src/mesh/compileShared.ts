@@ -48,13 +48,17 @@ export function meta(mesh: MeshModel<unknown>, s: GlobalService, name: string, n
   };
 }
 
-/** Two objects of one kind, namespace and name in a cluster would overwrite each other. */
-export function assertUniqueNames(cluster: string, objects: MeshObject<unknown>[]): void {
+/**
+ * The objects as they come, each checked on the way: two objects of one kind, namespace and name in a cluster would
+ * overwrite each other.
+ */
+export function* uniquelyNamed<A>(cluster: string, objects: Iterable<MeshObject<A>>): Generator<MeshObject<A>> {
   const seen = new Set<string>();
   for (const o of objects) {
     const key = objectKey(o);
     if (seen.has(key)) throw new Error(`internal: two objects named ${key} in cluster ${cluster}`);
     seen.add(key);
+    yield o;
   }
 }
 
