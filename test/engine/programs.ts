@@ -70,41 +70,36 @@ const gatewaysApartFromCacerts = (r: RunResult, clusters: number) => {
   for (const g of cacerts) expect(metadata(g)?.namespace).toBe("istio-system");
 };
 
+/** The root program (README "Examples"): two kubeconfig clusters, their addresses and options from `config`. */
+function rootProgram(config: Record<string, string>): Pick<ProgramCase, "config" | "secretKeys"> {
+  return {
+    config: { ...config, cluster1Kubeconfig: kubeconfig("c1"), cluster2Kubeconfig: kubeconfig("c2") },
+    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig"],
+  };
+}
+
+/** What every run of the root program registers and exports. */
+const ROOT_EXPECT = {
+  counts: { "globalmesh:index:GlobalNamespace": 1, "globalmesh:index:KubeconfigCluster": 2 },
+  outputs: ["hosts", "objectNames", "topology"],
+  // Istio is already there (installed by whoever runs the clusters): the Istio objects wait for nothing.
+  installsIstiod: false,
+};
+
 export const PROGRAMS: ProgramCase[] = [
   {
     // README "Examples": acme-fitness on two existing Istio clusters given by kubeconfig.
     dir: ".",
-    config: {
-      cluster1Kubeconfig: kubeconfig("c1"),
-      cluster2Kubeconfig: kubeconfig("c2"),
-      cluster1Ingress: "203.0.113.10",
-      cluster2Ingress: "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com",
-    },
-    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig"],
-    expect: {
-      counts: { "globalmesh:index:GlobalNamespace": 1, "globalmesh:index:KubeconfigCluster": 2 },
-      outputs: ["hosts", "objectNames", "topology"],
-      // Istio is already there (installed by whoever runs the clusters): the Istio objects wait for nothing.
-      installsIstiod: false,
-      check: (r) => expect(hostNames(r)).toContain("catalog.acme.example.com"),
-    },
+    ...rootProgram({ cluster1Ingress: "203.0.113.10", cluster2Ingress: "a1b2c3d4e5f6.elb.us-east-2.amazonaws.com" }),
+    expect: { ...ROOT_EXPECT, check: (r) => expect(hostNames(r)).toContain("catalog.acme.example.com") },
   },
   {
     // The root program again with `mode: east-west`: its addresses are then the east-west gateways'.
     dir: ".",
     variant: "east-west",
-    config: {
-      mode: "east-west",
-      cluster1Kubeconfig: kubeconfig("c1"),
-      cluster2Kubeconfig: kubeconfig("c2"),
-      cluster1Ingress: "203.0.113.20",
-      cluster2Ingress: "198.51.100.20",
-    },
-    secretKeys: ["cluster1Kubeconfig", "cluster2Kubeconfig"],
+    ...rootProgram({ mode: "east-west", cluster1Ingress: "203.0.113.20", cluster2Ingress: "198.51.100.20" }),
     expect: {
-      counts: { "globalmesh:index:GlobalNamespace": 1, "globalmesh:index:KubeconfigCluster": 2 },
-      outputs: ["hosts", "objectNames", "topology"],
-      installsIstiod: false,
+      ...ROOT_EXPECT,
       check: (r) => {
         expect(hostNames(r)).toContain("catalog.acme.example.com");
         const gateways = ofType(r, "kubernetes:networking.istio.io/v1:Gateway").map(

@@ -25,7 +25,7 @@ export function clustersInOrder(builds: readonly MeshBuild[]): string[] {
  * shared by the clusters of one render, so what recurs from cluster to cluster is dumped once.
  */
 export function clusterDocuments(
-  builds: readonly MeshBuild[],
+  builds: readonly Pick<MeshBuild, "model" | "compiled">[],
   cluster: string,
   emit = rememberingObjectYaml(),
 ): ClusterDocuments {
@@ -46,7 +46,7 @@ export function clusterDocuments(
  * Objects as YAML documents in batches of BATCH, each object compiled and emitted as it comes (so it is garbage once
  * its batch is written); `counted` hears how many there were.
  */
-export function* documentBatches(
+function* documentBatches(
   objects: Iterable<MeshObject>,
   emit: (object: MeshObject) => string,
   counted: (objects: number) => void,

@@ -4,7 +4,7 @@
  */
 import { MessagePort, workerData } from "node:worker_threads";
 import { compileMesh, MeshModel, rememberingObjectYaml } from "../mesh";
-import { documentBatches } from "./clusterDocuments";
+import { clusterDocuments } from "./clusterDocuments";
 
 /** What the main thread gives a worker. */
 export interface EmitWork {
@@ -41,19 +41,15 @@ function run({ models, clusters, port, signal, worker, workers }: EmitWork): voi
     Atomics.notify(signal, 0);
   };
   try {
-    const compiled = models.map((m) => compileMesh(m));
+    const meshes = models.map((model) => ({ model, compiled: compileMesh(model) }));
     const emit = rememberingObjectYaml();
     clusters.forEach((cluster, j) => {
       // Cluster j waits until the main thread has read clusters 0 … j - AHEAD - 1 of this worker.
       for (let read = Atomics.load(signal, 1 + worker); read < j - AHEAD; read = Atomics.load(signal, 1 + worker))
         Atomics.wait(signal, 1 + worker, read, 1000);
-      const counts = models.map(() => 0);
-      models.forEach((model, i) => {
-        if (!model.clusters.some((c) => c.name === cluster)) return;
-        const batches = documentBatches(compiled[i].stream(cluster), emit, (n) => (counts[i] = n));
-        for (const documents of batches) post({ kind: "documents", cluster, documents });
-      });
-      post({ kind: "done", cluster, counts });
+      const own = clusterDocuments(meshes, cluster, emit);
+      for (const documents of own.documents()) post({ kind: "documents", cluster, documents });
+      post({ kind: "done", cluster, counts: own.counts });
     });
   } catch (e) {
     post({ kind: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
